@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "mock-bedrock",
+    products: [
+        .executable(name: "mock-bedrock", targets: ["mock-bedrock"]),
+        .library(name: "MockBedrock", targets: ["MockBedrock"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CMicroHTTPD",
+            pkgConfig: "libmicrohttpd",
+            providers: [.apt(["libmicrohttpd-dev"])]
+        ),
+        .target(name: "Fixtures"),
+        .target(
+            name: "MockBedrock",
+            dependencies: [
+                "Fixtures",
+                "CMicroHTTPD",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "mock-bedrock",
+            dependencies: [
+                "MockBedrock",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "FixturesTests", dependencies: ["Fixtures"]),
+        .testTarget(name: "MockBedrockTests", dependencies: ["MockBedrock", "Fixtures"]),
+        .testTarget(name: "MockBedrockCommandTests", dependencies: ["mock-bedrock"]),
+    ]
+)

@@ -1,0 +1,165 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A job read from a fixture file, with where it was written.
+public struct FixtureJob: Sendable {
+    public var record: JobRecord
+    public var location: FixtureLocation
+}
+
+/// A place in a fixture file: `fixtures/finished.json: jobs[2]`.
+public struct FixtureLocation: Sendable, Hashable, CustomStringConvertible {
+    public var file: String
+    public var path: ValuePath
+
+    public var description: String { path.components.isEmpty ? file : "\(file): \(path)" }
+}
+
+/// One problem found in the fixtures; its description names the file, the JSON path and the rule.
+public struct FixtureError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var file: String
+    public var detail: String
+
+    public var description: String { "\(file): \(detail)" }
+}
+
+/// Every problem found while loading fixtures; loading stops the server only after all were collected.
+public struct FixtureLoadError: Error, Sendable, CustomStringConvertible {
+    public var errors: [FixtureError]
+
+    public var description: String { errors.map(\.description).joined(separator: "\n") }
+}
+
+/// Reads fixture files: each holds one job object or `{"jobs": [...]}`; a job is written like the
+/// `GetModelInvocationJob` response (a response pasted from AWS is a valid fixture).
+public enum FixtureLoader {
+    /// Members a pasted boto3 response carries that are not part of the job.
+    static let validator = ShapeValidator(
+        rejectsUnknownMembers: true,
+        // Every real job has a name (Create requires one), and List summaries must carry it.
+        extraRequired: [JobRecord.shapeName: ["jobName"]],
+        ignoredMembers: [JobRecord.shapeName: ["ResponseMetadata"]]
+    )
+
+    /// Loads every `*.json` file of a directory (in name order), or one file when `path` is a file.
+    /// Throws every problem at once: syntax, model constraints and job ids defined twice.
+    public static func load(path: String) throws(FixtureLoadError) -> [FixtureJob] {
+        let files: [String]
+        do {
+            files = try jsonFiles(at: path)
+        } catch {
+            throw FixtureLoadError(errors: [error])
+        }
+        var jobs: [FixtureJob] = []
+        var errors: [FixtureError] = []
+        for file in files {
+            do {
+                let (decoded, problems) = decode(try readFile(file), file: file)
+                jobs.append(contentsOf: decoded)
+                errors.append(contentsOf: problems)
+            } catch {
+                errors.append(error)
+            }
+        }
+        errors.append(contentsOf: duplicateIds(jobs))
+        if !errors.isEmpty { throw FixtureLoadError(errors: errors) }
+        return jobs
+    }
+
+    /// Decodes one file's bytes. Returns the valid jobs and the problems; `file` names it in messages.
+    public static func decode(_ bytes: [UInt8], file: String) -> ([FixtureJob], [FixtureError]) {
+        let document: JSONValue
+        do {
+            document = try JSONParser.parse(bytes)
+        } catch {
+            return ([], [FixtureError(file: file, detail: "invalid JSON at \(error)")])
+        }
+        var objects: [(JSONValue, ValuePath)] = []
+        var errors: [FixtureError] = []
+        if case .object(let members) = document, members.contains(where: { $0.key == "jobs" }) {
+            for member in members where member.key != "jobs" {
+                errors.append(FixtureError(file: file, detail: "\(member.key): unknown member (a file holds one job object or {\"jobs\": [...]})"))
+            }
+            guard case .array(let elements)? = document["jobs"] else {
+                return ([], errors + [FixtureError(file: file, detail: "jobs: expected an array of job objects, found \(document["jobs"]!.kindDescription)")])
+            }
+            for (index, element) in elements.enumerated() {
+                objects.append((element, ValuePath([.member("jobs"), .index(index)])))
+            }
+        } else {
+            objects.append((document, ValuePath()))
+        }
+        var jobs: [FixtureJob] = []
+        for (object, path) in objects {
+            let violations = validator.violations(of: object, against: JobRecord.shapeName, at: path)
+            guard violations.isEmpty, let record = JobRecord(validated: object) else {
+                errors.append(contentsOf: violations.map { FixtureError(file: file, detail: $0.description) })
+                continue
+            }
+            jobs.append(FixtureJob(record: record, location: FixtureLocation(file: file, path: path)))
+        }
+        return (jobs, errors)
+    }
+
+    /// A job id defined twice is an error that names both places.
+    static func duplicateIds(_ jobs: [FixtureJob]) -> [FixtureError] {
+        var firstPlace: [String: FixtureLocation] = [:]
+        var errors: [FixtureError] = []
+        for job in jobs {
+            let id = job.record.jobId
+            if let first = firstPlace[id] {
+                errors.append(FixtureError(
+                    file: job.location.file,
+                    detail: "\(job.location.path.appending("jobArn")): job id '\(id)' is already defined at \(first)"))
+            } else {
+                firstPlace[id] = job.location
+            }
+        }
+        return errors
+    }
+
+    static func jsonFiles(at path: String) throws(FixtureError) -> [String] {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw FixtureError(file: path, detail: "cannot read fixtures: \(String(cString: strerror(errno)))")
+        }
+        guard info.st_mode & S_IFMT == S_IFDIR else { return [path] }
+        guard let directory = opendir(path) else {
+            throw FixtureError(file: path, detail: "cannot list fixtures: \(String(cString: strerror(errno)))")
+        }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+            }
+            if name.hasSuffix(".json"), !name.hasPrefix(".") { names.append(name) }
+        }
+        let prefix = path.hasSuffix("/") ? path : path + "/"
+        return names.sorted().map { prefix + $0 }
+    }
+
+    static func readFile(_ path: String) throws(FixtureError) -> [UInt8] {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else {
+            throw FixtureError(file: path, detail: "cannot open: \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw FixtureError(file: path, detail: "cannot read: \(String(cString: strerror(errno)))")
+            }
+            if count == 0 { return bytes }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+    }
+}

@@ -1,0 +1,93 @@
+/// Checks JSON values against shapes of the service model: types, required members, unions,
+/// lengths, ranges, enums and patterns, reporting every violation with its path.
+public struct ShapeValidator: Sendable {
+    /// Reject members a structure does not have (fixtures), rather than ignore them.
+    public var rejectsUnknownMembers: Bool
+    /// Members that must be present beyond the shape's own `required` list, by shape name.
+    public var extraRequired: [String: Set<String>]
+    /// Members that are accepted and skipped, by shape name (e.g. `ResponseMetadata` in a pasted boto3 response).
+    public var ignoredMembers: [String: Set<String>]
+
+    public init(rejectsUnknownMembers: Bool = true, extraRequired: [String: Set<String>] = [:], ignoredMembers: [String: Set<String>] = [:]) {
+        self.rejectsUnknownMembers = rejectsUnknownMembers
+        self.extraRequired = extraRequired
+        self.ignoredMembers = ignoredMembers
+    }
+
+    /// Every violation of `value` against the shape named `shapeName`, in document order.
+    public func violations(of value: JSONValue, against shapeName: String, at path: ValuePath = ValuePath()) -> [Violation] {
+        var found: [Violation] = []
+        check(value, ServiceModel.shape(shapeName), path, &found)
+        return found
+    }
+
+    private func check(_ value: JSONValue, _ shape: Shape, _ path: ValuePath, _ found: inout [Violation]) {
+        switch shape.kind {
+        case .structure:
+            guard case .object(let members) = value else {
+                return found.append(Violation(path, .wrongType(expected: "an object", found: value.kindDescription)))
+            }
+            checkStructure(members, shape, path, &found)
+        case .list:
+            guard case .array(let elements) = value else {
+                return found.append(Violation(path, .wrongType(expected: "an array", found: value.kindDescription)))
+            }
+            found.append(contentsOf: ShapeRules.lengthViolations(count: elements.count, shape, render: ShapeRules.render(list: elements, shape), path))
+            if let memberShape = shape.listMember.map(ServiceModel.shape) {
+                for (index, element) in elements.enumerated() {
+                    check(element, memberShape, path.appending(index: index), &found)
+                }
+            }
+        case .string:
+            guard case .string(let text) = value else {
+                return found.append(Violation(path, .wrongType(expected: "a string", found: value.kindDescription)))
+            }
+            found.append(contentsOf: ShapeRules.stringViolations(text, shape, path))
+        case .integer, .long:
+            guard case .number = value, let number = value.int64Value else {
+                return found.append(Violation(path, .wrongType(expected: "a whole number", found: value.kindDescription)))
+            }
+            found.append(contentsOf: ShapeRules.rangeViolations(number, shape, path))
+        case .boolean:
+            guard case .bool = value else {
+                return found.append(Violation(path, .wrongType(expected: "a boolean", found: value.kindDescription)))
+            }
+        case .timestamp:
+            guard case .string(let text) = value else {
+                return found.append(Violation(path, .wrongType(expected: "an ISO 8601 timestamp string", found: value.kindDescription)))
+            }
+            if Timestamp(iso8601: text) == nil {
+                found.append(Violation(path, .other("'\(text)' is not an ISO 8601 timestamp with a UTC offset (e.g. 2026-03-01T10:00:00.123Z)")))
+            }
+        case .double, .float:
+            guard case .number = value else {
+                return found.append(Violation(path, .wrongType(expected: "a number", found: value.kindDescription)))
+            }
+        case .map, .blob:
+            break  // no covered shape uses them
+        }
+    }
+
+    private func checkStructure(_ members: [JSONMember], _ shape: Shape, _ path: ValuePath, _ found: inout [Violation]) {
+        let ignored = ignoredMembers[shape.name] ?? []
+        var present: [String] = []
+        for member in members where !ignored.contains(member.key) {
+            guard let definition = shape.member(member.key) else {
+                if rejectsUnknownMembers { found.append(Violation(path.appending(member.key), .unknownMember)) }
+                continue
+            }
+            if case .null = member.value {
+                continue  // treated as absent, the way botocore treats null members
+            }
+            present.append(member.key)
+            check(member.value, ServiceModel.shape(definition.shape), path.appending(member.key), &found)
+        }
+        let required = shape.required + shape.members.map(\.name).filter { extraRequired[shape.name]?.contains($0) == true }
+        for name in required where !present.contains(name) {
+            found.append(Violation(path.appending(name), .missingMember))
+        }
+        if shape.isUnion, present.count != 1 {
+            found.append(Violation(path, .union(setMembers: present, allowed: shape.members.map(\.name))))
+        }
+    }
+}

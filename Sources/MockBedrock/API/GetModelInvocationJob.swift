@@ -1,0 +1,17 @@
+import Fixtures
+
+extension MockBedrockService {
+    /// `GET /model-invocation-job/{jobIdentifier}`: the job record, or ValidationException for an
+    /// identifier that breaks the model's length or pattern, or ResourceNotFoundException.
+    func getModelInvocationJob(jobIdentifier: String) throws(AWSError) -> HTTPResponse {
+        let identifier: JobIdentifier
+        switch JobIdentifier.parse(jobIdentifier) {
+        case .success(let parsed): identifier = parsed
+        case .failure(let failure): throw .validation(failure)
+        }
+        guard let job = store.job(identifier) else { throw .jobNotFound(jobIdentifier) }
+        var writer = JSONWriter(reservingCapacity: 1536)
+        job.record.writeJSON(to: &writer)
+        return .json(writer.bytes)
+    }
+}

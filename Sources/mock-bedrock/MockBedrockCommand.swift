@@ -1,0 +1,132 @@
+import ArgumentParser
+import Fixtures
+import Logging
+import MockBedrock
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// `mock-bedrock`: serves the Amazon Bedrock batch inference API from fixture files.
+@main
+struct MockBedrockCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mock-bedrock",
+        abstract: "A local mock of the Amazon Bedrock batch inference (model invocation job) API.",
+        discussion: """
+            Every option can also be set with an environment variable (shown in its help); \
+            an option on the command line wins over the variable.
+            """
+    )
+
+    /// The default port, also the one the container image exposes.
+    static let defaultPort: UInt16 = 4599
+
+    @Option(help: "Address to listen on; 0.0.0.0 in a container. (MOCK_BEDROCK_HOST)")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on; 0 picks a free one, printed in the ready line. (MOCK_BEDROCK_PORT)")
+    var port: UInt16 = defaultPort
+
+    @Option(help: "A directory of fixture *.json files, or one file. (MOCK_BEDROCK_FIXTURES)")
+    var fixtures = "fixtures"
+
+    @Option(help: "Threads serving requests (default: the number of cores). (MOCK_BEDROCK_THREADS)")
+    var threads: Int?
+
+    @Option(help: "Least severe log level written to stderr; info writes an access line per request. (MOCK_BEDROCK_LOG_LEVEL)")
+    var logLevel: Logger.Level = .info
+
+    /// Environment variables that stand for options, in the order they are applied.
+    static let environmentOptions: [(variable: String, option: String)] = [
+        ("MOCK_BEDROCK_HOST", "--host"),
+        ("MOCK_BEDROCK_PORT", "--port"),
+        ("MOCK_BEDROCK_FIXTURES", "--fixtures"),
+        ("MOCK_BEDROCK_THREADS", "--threads"),
+        ("MOCK_BEDROCK_LOG_LEVEL", "--log-level"),
+    ]
+
+    /// The arguments to parse: options from set environment variables first, so that the same
+    /// option on the command line (parsed later, and the last one wins) overrides them.
+    static func arguments(commandLine: [String], environment: (String) -> String?) -> [String] {
+        var arguments: [String] = []
+        for (variable, option) in environmentOptions {
+            if let value = environment(variable), !value.isEmpty { arguments += [option, value] }
+        }
+        return arguments + commandLine
+    }
+
+    static func main() {
+        let arguments = arguments(commandLine: Array(CommandLine.arguments.dropFirst())) { name in
+            getenv(name).map { String(cString: $0) }
+        }
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+
+    func validate() throws {
+        guard threads ?? 1 >= 1 else { throw ValidationError("--threads must be at least 1") }
+    }
+
+    func run() throws {
+        let threads = threads ?? MockBedrockServer.coreCount
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "mock-bedrock")
+
+        let jobs: [FixtureJob]
+        do {
+            jobs = try FixtureLoader.load(path: fixtures)
+        } catch {
+            for problem in error.errors { printError(problem.description) }
+            let count = error.errors.count
+            printError("\(count) \(count == 1 ? "problem" : "problems") in the fixtures; not starting.")
+            throw ExitCode(1)
+        }
+
+        // Block the stop signals before libmicrohttpd starts its threads (they inherit the mask),
+        // so that only sigwait below receives them.
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        sigaddset(&stopSignals, SIGINT)
+        sigaddset(&stopSignals, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
+        signal(SIGPIPE, SIG_IGN)
+
+        let server: MockBedrockServer
+        do {
+            server = try MockBedrockServer(
+                service: MockBedrockService(store: JobStore(fixtures: jobs)),
+                configuration: .init(host: host, port: port, threads: threads),
+                logger: logger)
+        } catch {
+            printError("\(error)")
+            throw ExitCode(1)
+        }
+        print("mock-bedrock listening on \(server.endpoint)")
+        fflush(nil)  // stdout is block-buffered on a pipe; a script waits for this line
+        logger.notice("serving \(jobs.count) jobs from \(fixtures) with \(threads) threads")
+
+        var received: Int32 = 0
+        sigwait(&stopSignals, &received)
+        logger.notice("stopping on signal \(received)")
+        server.stop()
+    }
+
+    private func printError(_ line: String) {
+        let text = "mock-bedrock: \(line)\n"
+        _ = text.withCString { write(2, $0, strlen($0)) }
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -1,0 +1,57 @@
+import Fixtures
+import Testing
+
+@Suite struct JSONParserTests {
+    @Test func keepsMemberOrderAndNumberLiterals() throws {
+        // given
+        let text = #"{"b": 1, "a": [true, false, null], "c": -0.5e3, "d": 9223372036854775807}"#
+        // when
+        let value = try JSONParser.parse(text)
+        // then
+        guard case .object(let members) = value else { Issue.record("not an object"); return }
+        #expect(members.map(\.key) == ["b", "a", "c", "d"])
+        #expect(value["a"] == .array([.bool(true), .bool(false), .null]))
+        #expect(value["c"] == .number("-0.5e3"))
+        #expect(value["d"]?.int64Value == Int64.max)
+    }
+
+    @Test func decodesEscapesAndSurrogatePairs() throws {
+        let value = try JSONParser.parse(#""a\"b\\c\/d\n\t\u00e9\ud83d\ude00""#)
+        #expect(value == .string("a\"b\\c/d\n\té😀"))
+    }
+
+    @Test(arguments: [
+        (#"{"a": 1,}"#, "expected a member name in double quotes", 1, 9),
+        (#"{"a": 1, "a": 2}"#, "duplicate member name \"a\"", 1, 10),
+        ("[01]", "leading zeros are not allowed in a number", 1, 3),
+        ("{\n  \"a\": tru\n}", "invalid literal, expected true", 2, 8),
+        ("\"abc", "unterminated string", 1, 5),
+        ("\"a\u{01}\"", "control character 0x1 in a string must be escaped", 1, 3),
+        (#""\ud800""#, "unpaired UTF-16 surrogate in \\u escape", 1, 8),
+        ("[1] [2]", "unexpected text after the JSON value", 1, 5),
+        ("", "unexpected end of input, expected a value", 1, 1),
+    ])
+    func reportsSyntaxErrorsWithLineAndColumn(text: String, message: String, line: Int, column: Int) {
+        #expect(throws: JSONSyntaxError(message: message, line: line, column: column)) {
+            try JSONParser.parse(text)
+        }
+    }
+
+    @Test func limitsNestingDepth() {
+        let deep = String(repeating: "[", count: 65) + String(repeating: "]", count: 65)
+        #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(deep) }
+        #expect(throws: Never.self) { try JSONParser.parse(deep, maxDepth: 65) }
+    }
+
+    @Test func writerRoundTripsAndEscapes() throws {
+        // given
+        let value = try JSONParser.parse(#"{"k": ["x\"y\\z\n\u0001", 12, 1.5, true, null, {}], "e": []}"#)
+        // when
+        var writer = JSONWriter()
+        writer.write(value)
+        let text = String(decoding: writer.bytes, as: UTF8.self)
+        // then
+        #expect(text == #"{"k":["x\"y\\z\n\u0001",12,1.5,true,null,{}],"e":[]}"#)
+        #expect(try JSONParser.parse(writer.bytes) == value)
+    }
+}
