@@ -23,6 +23,12 @@ import Testing
         #expect(response.json?["message"] == .string("DELETE is not allowed on /model-invocation-job/a1b2c3d4e5f6; allowed: GET"))
     }
 
+    @Test func answersHeadWhereverGetIsServed() throws {
+        let response = try Transport.live.send(.make("HEAD", "/model-invocation-job/\(TestJobs.completedId)"), to: service)
+        #expect(response.status == 200)
+        #expect(response.header("Content-Type") == "application/json")
+    }
+
     @Test(arguments: [
         "/model-invocation-job/a1b2c3d4e5f6/extra", "/model-invocation-job", "/", "/_mock", "/_mock/health/x",
         "/model-invocation-job/arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/a1b2c3d4e5f6",

@@ -105,7 +105,7 @@ final class RawHTTPClient {
             let value = line[line.index(after: colon)...].trimmingCharacters(in: " ")
             response.headers.append((String(line[..<colon]), value))
         }
-        let length = Int(response.header("Content-Length") ?? "0")!
+        let length = request.method == "HEAD" ? 0 : Int(response.header("Content-Length") ?? "0")!
         while buffer.count < length { try receive() }
         response.body = Array(buffer[..<length])
         buffer.removeFirst(length)

@@ -49,6 +49,7 @@ public struct RouteMatch: Sendable {
 
 /// Finds the route of a request from its method and raw path. Anything unmatched is a typed,
 /// non-retryable 4xx: 404 for an unknown path, 405 for a known path with another method.
+/// HEAD is served wherever GET is (libmicrohttpd sends the headers without the body).
 public struct Router: Sendable {
     public let routes: [Route]
 
@@ -57,7 +58,9 @@ public struct Router: Sendable {
         var allowed: [String] = []
         for route in routes {
             guard let labels = route.labels(matching: rawSegments) else { continue }
-            if route.method == method { return .success(RouteMatch(route: route, labels: labels)) }
+            if route.method == method || (method == "HEAD" && route.method == "GET") {
+                return .success(RouteMatch(route: route, labels: labels))
+            }
             if !allowed.contains(route.method) { allowed.append(route.method) }
         }
         if allowed.isEmpty { return .failure(.unknownOperation(method: method, path: path)) }
