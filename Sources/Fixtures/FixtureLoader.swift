@@ -9,6 +9,8 @@ import Darwin
 /// A job read from a fixture file, with where it was written.
 public struct FixtureJob: Sendable {
     public var record: JobRecord
+    /// Static (served as written) or a lifecycle on the clock.
+    public var behaviour: JobBehaviour
     public var location: FixtureLocation
 }
 
@@ -43,12 +45,13 @@ public enum FixtureLoader {
         rejectsUnknownMembers: true,
         // Every real job has a name (Create requires one), and List summaries must carry it.
         extraRequired: [JobRecord.shapeName: ["jobName"]],
-        ignoredMembers: [JobRecord.shapeName: ["ResponseMetadata"]]
+        ignoredMembers: [JobRecord.shapeName: ["ResponseMetadata", "lifecycle", "outcome"]]
     )
 
     /// Loads every `*.json` file of a directory (in name order), or one file when `path` is a file.
-    /// Throws every problem at once: syntax, model constraints and job ids defined twice.
-    public static func load(path: String) throws(FixtureLoadError) -> [FixtureJob] {
+    /// Throws every problem at once: syntax, model constraints, lifecycles and job ids defined twice.
+    /// A job with a lifecycle and no `submitTime` is submitted at `defaultSubmitTime` (the clock's start).
+    public static func load(path: String, defaultSubmitTime: Timestamp? = nil) throws(FixtureLoadError) -> [FixtureJob] {
         let files: [String]
         do {
             files = try jsonFiles(at: path)
@@ -59,7 +62,7 @@ public enum FixtureLoader {
         var errors: [FixtureError] = []
         for file in files {
             do {
-                let (decoded, problems) = decode(try readFile(file), file: file)
+                let (decoded, problems) = decode(try readFile(file), file: file, defaultSubmitTime: defaultSubmitTime)
                 jobs.append(contentsOf: decoded)
                 errors.append(contentsOf: problems)
             } catch {
@@ -72,7 +75,7 @@ public enum FixtureLoader {
     }
 
     /// Decodes one file's bytes. Returns the valid jobs and the problems; `file` names it in messages.
-    public static func decode(_ bytes: [UInt8], file: String) -> ([FixtureJob], [FixtureError]) {
+    public static func decode(_ bytes: [UInt8], file: String, defaultSubmitTime: Timestamp? = nil) -> ([FixtureJob], [FixtureError]) {
         let document: JSONValue
         do {
             document = try JSONParser.parse(bytes)
@@ -95,13 +98,20 @@ public enum FixtureLoader {
             objects.append((document, ValuePath()))
         }
         var jobs: [FixtureJob] = []
-        for (object, path) in objects {
-            let violations = validator.violations(of: object, against: JobRecord.shapeName, at: path)
+        for (written, path) in objects {
+            var object = written
+            let (behaviour, lifecycleViolations) = LifecycleDecoder.decode(object, at: path)
+            if behaviour != .static, object["submitTime"] == nil, let defaultSubmitTime, case .object(var members) = object {
+                // To the millisecond, like every time the clock computes for the job.
+                members.append(JSONMember("submitTime", .string(Timestamp(milliseconds: defaultSubmitTime.milliseconds).description)))
+                object = .object(members)
+            }
+            let violations = validator.violations(of: object, against: JobRecord.shapeName, at: path) + lifecycleViolations
             guard violations.isEmpty, let record = JobRecord(validated: object) else {
                 errors.append(contentsOf: violations.map { FixtureError(file: file, detail: $0.description) })
                 continue
             }
-            jobs.append(FixtureJob(record: record, location: FixtureLocation(file: file, path: path)))
+            jobs.append(FixtureJob(record: record, behaviour: behaviour, location: FixtureLocation(file: file, path: path)))
         }
         return (jobs, errors)
     }

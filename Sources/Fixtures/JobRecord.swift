@@ -1,25 +1,3 @@
-/// The status of a batch inference job (the model's `ModelInvocationJobStatus`).
-public enum JobStatus: String, Sendable, CaseIterable {
-    case submitted = "Submitted"
-    case validating = "Validating"
-    case scheduled = "Scheduled"
-    case inProgress = "InProgress"
-    case completed = "Completed"
-    case partiallyCompleted = "PartiallyCompleted"
-    case failed = "Failed"
-    case stopping = "Stopping"
-    case stopped = "Stopped"
-    case expired = "Expired"
-
-    /// Completed, PartiallyCompleted, Failed, Stopped and Expired: the job has ended.
-    public var isTerminal: Bool {
-        switch self {
-        case .completed, .partiallyCompleted, .failed, .stopped, .expired: true
-        case .submitted, .validating, .scheduled, .inProgress, .stopping: false
-        }
-    }
-}
-
 /// A batch inference job as `GetModelInvocationJob` returns it: every member of the model's
 /// `GetModelInvocationJobResponse`, typed. Optional members are nil when the job does not have them.
 public struct JobRecord: Sendable, Equatable {

@@ -36,6 +36,12 @@ struct MockBedrockCommand: ParsableCommand {
     @Option(help: "Threads serving requests (default: the number of cores). (MOCK_BEDROCK_THREADS)")
     var threads: Int?
 
+    @Option(help: "The virtual clock's time at start, ISO 8601 (default: now). (MOCK_BEDROCK_CLOCK_START)")
+    var clockStart: ClockStart?
+
+    @Option(help: "Simulated seconds per real second: 3600 runs an hour a second, 0 freezes the clock. (MOCK_BEDROCK_CLOCK_RATE)")
+    var clockRate: Double = 1
+
     @Option(help: "Least severe log level written to stderr; info writes an access line per request. (MOCK_BEDROCK_LOG_LEVEL)")
     var logLevel: Logger.Level = .info
 
@@ -46,6 +52,8 @@ struct MockBedrockCommand: ParsableCommand {
         ("MOCK_BEDROCK_FIXTURES", "--fixtures"),
         ("MOCK_BEDROCK_THREADS", "--threads"),
         ("MOCK_BEDROCK_LOG_LEVEL", "--log-level"),
+        ("MOCK_BEDROCK_CLOCK_START", "--clock-start"),
+        ("MOCK_BEDROCK_CLOCK_RATE", "--clock-rate"),
     ]
 
     /// The arguments to parse: options from set environment variables first, so that the same
@@ -72,6 +80,7 @@ struct MockBedrockCommand: ParsableCommand {
 
     func validate() throws {
         guard threads ?? 1 >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard clockRate >= 0, clockRate <= 1e9 else { throw ValidationError("--clock-rate must be from 0 (frozen) to 1e9") }
     }
 
     func run() throws {
@@ -84,9 +93,10 @@ struct MockBedrockCommand: ParsableCommand {
         }
         let logger = Logger(label: "mock-bedrock")
 
+        let start = clockStart?.timestamp ?? .wallClockNow()
         let jobs: [FixtureJob]
         do {
-            jobs = try FixtureLoader.load(path: fixtures)
+            jobs = try FixtureLoader.load(path: fixtures, defaultSubmitTime: start)
         } catch {
             for problem in error.errors { printError(problem.description) }
             let count = error.errors.count
@@ -106,7 +116,7 @@ struct MockBedrockCommand: ParsableCommand {
         let server: MockBedrockServer
         do {
             server = try MockBedrockServer(
-                service: MockBedrockService(store: JobStore(fixtures: jobs)),
+                service: MockBedrockService(store: JobStore(fixtures: jobs, clockStart: start, clockRate: clockRate)),
                 configuration: .init(host: host, port: port, threads: threads),
                 logger: logger)
         } catch {
@@ -115,7 +125,7 @@ struct MockBedrockCommand: ParsableCommand {
         }
         print("mock-bedrock listening on \(server.endpoint)")
         fflush(nil)  // stdout is block-buffered on a pipe; a script waits for this line
-        logger.notice("serving \(jobs.count) jobs from \(fixtures) with \(threads) threads")
+        logger.notice("serving \(jobs.count) jobs from \(fixtures) with \(threads) threads; clock starts at \(start), rate \(clockRate)")
 
         var received: Int32 = 0
         sigwait(&stopSignals, &received)
@@ -130,3 +140,13 @@ struct MockBedrockCommand: ParsableCommand {
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+/// `--clock-start`: an ISO 8601 time with an offset.
+struct ClockStart: ExpressibleByArgument {
+    let timestamp: Timestamp
+
+    init?(argument: String) {
+        guard let timestamp = Timestamp(iso8601: argument) else { return nil }
+        self.timestamp = timestamp
+    }
+}

@@ -161,7 +161,7 @@ import Glibc
         // given: the package root is two levels above this file's folder
         let root = String(#filePath.split(separator: "/").dropLast(3).joined(separator: "/"))
         // when
-        let jobs = try FixtureLoader.load(path: "/" + root + "/fixtures")
+        let jobs = try FixtureLoader.load(path: "/" + root + "/fixtures", defaultSubmitTime: Timestamp(milliseconds: 0))
         // then
         #expect(Set(jobs.compactMap(\.record.status)) == Set(JobStatus.allCases))
         #expect(jobs.contains { $0.record.vpcConfig != nil })

@@ -354,7 +354,7 @@ UUID4 = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9
 
 # Ids of the jobs in the shared server's fixtures.
 FULL_ID = "b7q2k9x4m1z8"       # every member set, {"jobs": [...]} file
-MINIMAL_ID = "m1n2m4l5j6b7"    # only the required members
+MINIMAL_ID = "m1n2m4l5j6b7"    # only the required members and a status (served as written)
 PRECISION_ID = "p4r3c1s10n00"  # timestamps of several precisions / offsets
 EU_ID = "u4c7m2x9r5v1"         # eu-west-1, another account, single-job file
 CN_ID = "c9n8p7q6r5s4"         # aws-cn partition
@@ -375,6 +375,7 @@ def _shared_jobs() -> dict[str, Any]:
         "jobName": "minimal-job",
         "modelId": "amazon.nova-lite-v1:0",
         "roleArn": ROLE_ARN,
+        "status": "Scheduled",
         "submitTime": "2026-03-01T11:15:53.904Z",
         "inputDataConfig": {"s3InputDataConfig": {"s3Uri": "s3://acme-bedrock-batch-input"}},
         "outputDataConfig": {"s3OutputDataConfig": {"s3Uri": "s3://acme-bedrock-batch-output/out/"}},

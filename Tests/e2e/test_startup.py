@@ -261,12 +261,17 @@ def test_log_level_from_env(tmp_path, server_factory):
 
 
 def test_bundled_fixtures_load_and_every_job_is_served_as_written(server_factory):
+    """Static jobs (with a status) are served exactly as written; jobs on the clock get every member
+    they were written with, plus the status and times the clock gives them."""
     jobs = fixture_jobs(BUNDLED_FIXTURES)
     assert jobs, f"no jobs in {BUNDLED_FIXTURES}"
-    server = server_factory(BUNDLED_FIXTURES)
+    server = server_factory(BUNDLED_FIXTURES, "--clock-start", "2026-06-01T00:00:00Z", "--clock-rate", "0")
     assert http(server.url, "/_mock/health").json() == {"status": "ok", "jobs": len(jobs)}
     client = make_client(server.url)
-    for job in jobs:
+    static = [job for job in jobs if "status" in job]
+    on_clock = [job for job in jobs if "status" not in job]
+    assert len(static) >= 13 and len(on_clock) >= 6
+    for job in static:
         arn = job["jobArn"]
         result = http(server.url, f"/model-invocation-job/{quote_segment(arn)}")
         assert result.status == 200, arn
@@ -274,3 +279,11 @@ def test_bundled_fixtures_load_and_every_job_is_served_as_written(server_factory
         response = client.get_model_invocation_job(jobIdentifier=arn.rsplit("/", 1)[1])
         assert response["jobArn"] == arn
         assert set(response) - {"ResponseMetadata"} == set(job) - {"ResponseMetadata"}
+    for job in on_clock:
+        served = http(server.url, f"/model-invocation-job/{quote_segment(job['jobArn'])}").json()
+        # the record counts, totalRecordCount too, appear from InProgress on
+        written = {k: v for k, v in job.items() if k not in ("lifecycle", "outcome", "totalRecordCount")}
+        assert {k: served[k] for k in written if k != "submitTime"} == {k: v for k, v in written.items() if k != "submitTime"}
+        assert served["submitTime"] == "2026-06-01T00:00:00.000Z"  # submitted when the clock starts
+        assert served["status"] == "Submitted"
+        assert served["lastModifiedTime"] == served["submitTime"]

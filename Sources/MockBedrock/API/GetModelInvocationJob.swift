@@ -9,9 +9,7 @@ extension MockBedrockService {
         case .success(let parsed): identifier = parsed
         case .failure(let failure): throw .validation(failure)
         }
-        guard let job = store.job(identifier) else { throw .jobNotFound(jobIdentifier) }
-        var writer = JSONWriter(reservingCapacity: 1536)
-        job.record.writeJSON(to: &writer)
-        return .json(writer.bytes)
+        guard let body = store.getBody(identifier) else { throw .jobNotFound(jobIdentifier) }
+        return .json(body)
     }
 }

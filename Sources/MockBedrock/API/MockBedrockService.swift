@@ -12,6 +12,9 @@ public final class MockBedrockService: Sendable {
         self.router = Router(routes: [
             Route(operation: "GetModelInvocationJob"),
             Route("MockHealth", "GET", "/_mock/health"),
+            Route("MockGetClock", "GET", "/_mock/clock"),
+            Route("MockUpdateClock", "POST", "/_mock/clock"),
+            Route("MockReset", "POST", "/_mock/reset"),
         ])
     }
 
@@ -33,6 +36,9 @@ public final class MockBedrockService: Sendable {
         switch match.route.name {
         case "GetModelInvocationJob": try getModelInvocationJob(jobIdentifier: match.labels["jobIdentifier"] ?? "")
         case "MockHealth": health()
+        case "MockGetClock": getClock()
+        case "MockUpdateClock": try updateClock(request)
+        case "MockReset": try reset(request)
         default: preconditionFailure("route \(match.route.name) has no handler")
         }
     }

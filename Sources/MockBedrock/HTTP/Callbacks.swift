@@ -89,10 +89,3 @@ extension MockBedrockServer {
         return MHD_queue_response(connection, UInt32(response.status), created)
     }
 }
-
-/// CLOCK_MONOTONIC in nanoseconds, for request durations.
-func monotonicNanoseconds() -> UInt64 {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
-}

@@ -61,10 +61,15 @@ public final class MockBedrockServer: Sendable {
         boundPort.store(mhd_shim_bound_port(started), ordering: .relaxed)
     }
 
-    /// Loads the fixtures at `path` (a directory of `*.json` or one file) and starts serving them.
-    public convenience init(fixtures path: String, configuration: Configuration = Configuration(), logger: Logger = Logger(label: "mock-bedrock")) throws {
-        let jobs = try FixtureLoader.load(path: path)
-        try self.init(service: MockBedrockService(store: JobStore(fixtures: jobs)), configuration: configuration, logger: logger)
+    /// Loads the fixtures at `path` (a directory of `*.json` or one file) and starts serving them on a
+    /// clock that starts at `clockStart` and runs at `clockRate` simulated seconds per real second.
+    public convenience init(
+        fixtures path: String, clockStart: Timestamp = .wallClockNow(), clockRate: Double = 1,
+        configuration: Configuration = Configuration(), logger: Logger = Logger(label: "mock-bedrock")
+    ) throws {
+        let jobs = try FixtureLoader.load(path: path, defaultSubmitTime: clockStart)
+        let store = JobStore(fixtures: jobs, clockStart: clockStart, clockRate: clockRate)
+        try self.init(service: MockBedrockService(store: store), configuration: configuration, logger: logger)
     }
 
     /// The URL clients use: `http://HOST:PORT` (IPv6 hosts in brackets).

@@ -1,0 +1,197 @@
+import Fixtures
+
+/// Record counts at one instant: processed = success + error.
+public struct RecordCounts: Sendable, Equatable {
+    public var processed: Int64
+    public var success: Int64
+    public var error: Int64
+
+    public init(processed: Int64, success: Int64, error: Int64) {
+        self.processed = processed
+        self.success = success
+        self.error = error
+    }
+
+    init?(_ phase: PhaseSpec) {
+        guard phase.setsRecordCounts, let processed = phase.processedRecordCount, let success = phase.successRecordCount,
+            let error = phase.errorRecordCount
+        else { return nil }
+        self.init(processed: processed, success: success, error: error)
+    }
+
+    /// `fraction` of these counts, rounded down, still adding up.
+    func scaled(_ fraction: Double) -> RecordCounts {
+        let processed = Int64((Double(self.processed) * fraction).rounded(.down))
+        let error = min(processed, Int64((Double(self.error) * fraction).rounded(.down)))
+        return RecordCounts(processed: processed, success: processed - error, error: error)
+    }
+}
+
+/// A job's lifecycle: phases from its submit time, a timeout, and the total of records it processes.
+/// Evaluated lazily: `position(...)` says where the job stands at an instant. No timers.
+public struct Lifecycle: Sendable, Equatable {
+    public var phases: [PhaseSpec]
+    public var timeoutMillis: Int64
+    public var timeoutHours: Int
+    public var totalRecordCount: Int64
+
+    /// The timeout of a job whose fixture gives no `timeoutDurationInHours`: 168 hours (7 days),
+    /// the longest the model allows.
+    public static let defaultTimeoutHours = 168
+
+    public init(phases: [PhaseSpec], timeoutHours: Int = Lifecycle.defaultTimeoutHours, totalRecordCount: Int64 = LifecycleSpec.defaultTotalRecordCount) {
+        self.phases = phases
+        self.timeoutHours = timeoutHours
+        self.timeoutMillis = Int64(timeoutHours) * 3_600_000
+        self.totalRecordCount = totalRecordCount
+    }
+
+    /// The lifecycle a fixture job follows, or nil for a static job.
+    public init?(_ behaviour: JobBehaviour, record: JobRecord) {
+        let phases: [PhaseSpec]
+        switch behaviour {
+        case .static: return nil
+        case .lifecycle(let spec): phases = spec.phases
+        case .defaultLifecycle(let outcome): phases = Self.defaultPhases(outcome)
+        }
+        self.init(
+            phases: phases, timeoutHours: record.timeoutDurationInHours ?? Self.defaultTimeoutHours,
+            totalRecordCount: record.totalRecordCount ?? LifecycleSpec.defaultTotalRecordCount)
+    }
+
+    /// The default lifecycle: Submitted 5m, Validating 10m, Scheduled 30m, InProgress 2h, then the outcome.
+    /// Failed fails validation; Expired stays Scheduled until the timeout; Stopped is stopped after 1h in progress.
+    public static func defaultPhases(_ outcome: LifecycleOutcome) -> [PhaseSpec] {
+        let minute: Int64 = 60_000
+        let submitted = PhaseSpec(status: .submitted, length: .duration(milliseconds: 5 * minute))
+        let validating = PhaseSpec(status: .validating, length: .duration(milliseconds: 10 * minute))
+        let scheduled = PhaseSpec(status: .scheduled, length: .duration(milliseconds: 30 * minute))
+        let inProgress = PhaseSpec(status: .inProgress, length: .duration(milliseconds: 120 * minute))
+        switch outcome {
+        case .completed:
+            return [submitted, validating, scheduled, inProgress, PhaseSpec(status: .completed, length: .final)]
+        case .partiallyCompleted:
+            return [submitted, validating, scheduled, inProgress, PhaseSpec(
+                status: .partiallyCompleted, length: .final,
+                message: "Not all records were processed: some model invocations did not finish before the job ended.")]
+        case .failed:
+            return [submitted, validating, PhaseSpec(
+                status: .failed, length: .final,
+                message: "Input validation failed: no record of the input file is a valid JSON object with recordId and modelInput.")]
+        case .expired:
+            return [submitted, validating, PhaseSpec(status: .scheduled, length: .final)]
+        case .stopped:
+            return [submitted, validating, scheduled, PhaseSpec(status: .inProgress, length: .duration(milliseconds: 60 * minute)),
+                    PhaseSpec(status: .stopping, length: .duration(milliseconds: 2 * minute)), PhaseSpec(status: .stopped, length: .final)]
+        }
+    }
+}
+
+/// What a job's Gets have done to its `polls` phases.
+public struct LifecycleProgress: Sendable, Equatable {
+    /// Gets seen in each phase (only `polls` phases count them).
+    var polls: [Int]
+    /// When each `polls` phase ended: the clock time of its last Get.
+    var pollEnds: [Int64?]
+
+    public init(phaseCount: Int) {
+        polls = Array(repeating: 0, count: phaseCount)
+        pollEnds = Array(repeating: nil, count: phaseCount)
+    }
+}
+
+/// Where a job stands at an instant.
+public struct LifecyclePosition: Sendable, Equatable {
+    /// The current phase, or nil when the job expired waiting to run.
+    public var phaseIndex: Int?
+    public var status: JobStatus
+    /// When the current status began (`lastModifiedTime`; `endTime` too for a terminal status).
+    public var since: Int64
+    public var message: String?
+    public var counts: RecordCounts?
+    /// True while counts rise with time or polls: the served body changes within the phase.
+    public var isChanging: Bool
+}
+
+extension Lifecycle {
+    /// The job's status, the instant it began, its message and record counts at clock time `now`,
+    /// for a job submitted at `submit`. A Get (`isPoll`) counts toward the current `polls` phase:
+    /// a phase of N polls is seen by N Gets, and the next phase begins at the clock time of the Nth.
+    /// A job still Submitted, Validating or Scheduled when its timeout passes is Expired from then on.
+    public func position(submit: Int64, now: Int64, progress: inout LifecycleProgress, isPoll: Bool) -> LifecyclePosition {
+        let expiry = submit + timeoutMillis
+        var start = submit
+        var carried: RecordCounts?
+        for (index, phase) in phases.enumerated() {
+            let end: Int64? = switch phase.length {
+            case .duration(let milliseconds): start + milliseconds
+            case .polls: progress.pollEnds[index]
+            case .final: nil
+            }
+            if phase.status.isWaitingToRun, now >= expiry, expiry >= start, end.map({ expiry < $0 }) ?? true {
+                return LifecyclePosition(
+                    phaseIndex: nil, status: .expired, since: expiry,
+                    message: "The job did not start before its timeout of \(timeoutHours) hours elapsed.",
+                    counts: carried, isChanging: false)
+            }
+            if let end, now >= end {
+                carried = counts(ofPhase: index, fraction: 1, carried: carried)
+                start = end
+                continue
+            }
+            var fraction = 0.0
+            switch phase.length {
+            case .duration(let milliseconds):
+                fraction = Double(max(0, now - start)) / Double(milliseconds)
+            case .polls(let count):
+                fraction = Double(progress.polls[index]) / Double(count)
+                if isPoll {
+                    progress.polls[index] += 1
+                    if progress.polls[index] >= count { progress.pollEnds[index] = now }
+                }
+            case .final:
+                break
+            }
+            let rising = phase.status == .inProgress && !phase.setsRecordCounts && phase.length != .final
+            return LifecyclePosition(
+                phaseIndex: index, status: phase.status, since: start, message: phase.message,
+                counts: counts(ofPhase: index, fraction: fraction, carried: carried), isChanging: rising)
+        }
+        preconditionFailure("a lifecycle ends in a phase without length")
+    }
+
+    /// The counts during phase `index`: its own if it sets them; while InProgress, `fraction` of the
+    /// way to the counts the following phase ends with; after that, what InProgress ended with.
+    private func counts(ofPhase index: Int, fraction: Double, carried: RecordCounts?) -> RecordCounts? {
+        let phase = phases[index]
+        if let own = RecordCounts(phase) { return own }
+        switch phase.status {
+        case .inProgress:
+            guard phase.length != .final else { return carried ?? RecordCounts(processed: 0, success: 0, error: 0) }
+            return target(after: index).scaled(min(1, fraction))
+        case .completed:
+            return carried ?? defaultCounts(for: .completed)
+        case .partiallyCompleted:
+            return carried ?? defaultCounts(for: .partiallyCompleted)
+        default:
+            return carried
+        }
+    }
+
+    /// What an InProgress phase works toward: the next phase's counts, or a share of the total that
+    /// fits the next status (all for Completed, 80% for PartiallyCompleted, 40% when stopped or failed).
+    private func target(after index: Int) -> RecordCounts {
+        guard index + 1 < phases.count else { return defaultCounts(for: .completed) }
+        let next = phases[index + 1]
+        return RecordCounts(next) ?? defaultCounts(for: next.status)
+    }
+
+    private func defaultCounts(for status: JobStatus) -> RecordCounts {
+        let processed = switch status {
+        case .completed: totalRecordCount
+        case .partiallyCompleted: totalRecordCount * 8 / 10
+        default: totalRecordCount * 4 / 10
+        }
+        return RecordCounts(processed: processed, success: processed, error: 0)
+    }
+}
