@@ -12,6 +12,7 @@ import argparse
 import gzip
 import json
 import os
+import re
 import sys
 
 import botocore
@@ -113,6 +114,9 @@ def render_shape(name, shape):
         error = shape.get("error", {})
         status = error.get("httpStatusCode", 400)
         args.append(f"errorStatus: {status}")
+        text = " ".join(re.sub(r"<[^>]+>", "", shape.get("documentation", "")).split())
+        if text:
+            args.append(f"documentation: {swift_string(text)}")
     if "timestampFormat" in shape:
         args.append(f'timestampFormat: "{shape["timestampFormat"]}"')
     return "        Shape(" + ", ".join(fields + args) + "),"

@@ -53,4 +53,13 @@ static inline uint16_t mhd_shim_bound_port(struct MHD_Daemon *daemon) {
     return info == NULL ? 0 : info->port;
 }
 
+/*
+ * The socket of a connection, or -1 when libmicrohttpd cannot tell.
+ * The corresponding C function is `MHD_get_connection_info` with `MHD_CONNECTION_INFO_CONNECTION_FD`.
+ */
+static inline int mhd_shim_connection_socket(struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    return info == NULL ? -1 : info->connect_fd;
+}
+
 #endif

@@ -11,6 +11,8 @@ public struct FixtureJob: Sendable {
     public var record: JobRecord
     /// Static (served as written) or a lifecycle on the clock.
     public var behaviour: JobBehaviour
+    /// The job's own fault rules (`faults`), which apply to this job.
+    public var faults: [FaultRuleSpec]
     public var location: FixtureLocation
 }
 
@@ -45,7 +47,7 @@ public enum FixtureLoader {
         rejectsUnknownMembers: true,
         // Every real job has a name (Create requires one), and List summaries must carry it.
         extraRequired: [JobRecord.shapeName: ["jobName"]],
-        ignoredMembers: [JobRecord.shapeName: ["ResponseMetadata", "lifecycle", "outcome"]]
+        ignoredMembers: [JobRecord.shapeName: ["ResponseMetadata", "lifecycle", "outcome", "faults"]]
     )
 
     /// Loads every `*.json` file of a directory (in name order), or one file when `path` is a file.
@@ -106,14 +108,32 @@ public enum FixtureLoader {
                 members.append(JSONMember("submitTime", .string(Timestamp(milliseconds: defaultSubmitTime.milliseconds).description)))
                 object = .object(members)
             }
-            let violations = validator.violations(of: object, against: JobRecord.shapeName, at: path) + lifecycleViolations
+            let (faults, faultViolations) = decodeFaults(object["faults"], at: path.appending("faults"))
+            let violations = validator.violations(of: object, against: JobRecord.shapeName, at: path) + lifecycleViolations + faultViolations
             guard violations.isEmpty, let record = JobRecord(validated: object) else {
                 errors.append(contentsOf: violations.map { FixtureError(file: file, detail: $0.description) })
                 continue
             }
-            jobs.append(FixtureJob(record: record, behaviour: behaviour, location: FixtureLocation(file: file, path: path)))
+            jobs.append(FixtureJob(record: record, behaviour: behaviour, faults: faults, location: FixtureLocation(file: file, path: path)))
         }
         return (jobs, errors)
+    }
+
+    /// A job's `faults`: rule objects without `jobId` (they apply to the job).
+    static func decodeFaults(_ value: JSONValue?, at path: ValuePath) -> ([FaultRuleSpec], [Violation]) {
+        guard let value else { return ([], []) }
+        guard case .array(let elements) = value else {
+            return ([], [Violation(path, .wrongType(expected: "an array of fault rules", found: value.kindDescription))])
+        }
+        var rules: [FaultRuleSpec] = []
+        var violations: [Violation] = []
+        for (index, element) in elements.enumerated() {
+            switch FaultRuleSpec.decode(element, at: path.appending(index: index), allowJobId: false) {
+            case .success(let rule): rules.append(rule)
+            case .failure(let errors): violations.append(contentsOf: errors.violations)
+            }
+        }
+        return (rules, violations)
     }
 
     /// A job id defined twice is an error that names both places.

@@ -29,13 +29,15 @@ extension JobStatus {
         }
     }
 
-    /// The statuses AWS can move a job to from this one (the lifecycle in the model's documentation):
-    /// forward through validation and scheduling, to a terminal status, or through Stopping when stopped.
+    /// The statuses a lifecycle phase may move a job to from this one (the lifecycle in the model's
+    /// documentation): forward through validation and scheduling, to a terminal status, or through
+    /// Stopping when stopped. Expired is not among them: a job becomes Expired by itself when its
+    /// timeout passes while it waits.
     public var possibleNext: [JobStatus] {
         switch self {
-        case .submitted: [.validating, .failed, .stopping, .stopped, .expired]
-        case .validating: [.scheduled, .failed, .stopping, .stopped, .expired]
-        case .scheduled: [.inProgress, .failed, .stopping, .stopped, .expired]
+        case .submitted: [.validating, .failed, .stopping, .stopped]
+        case .validating: [.scheduled, .failed, .stopping, .stopped]
+        case .scheduled: [.inProgress, .failed, .stopping, .stopped]
         case .inProgress: [.completed, .partiallyCompleted, .failed, .stopping]
         case .stopping: [.stopped]
         case .completed, .partiallyCompleted, .failed, .stopped, .expired: []

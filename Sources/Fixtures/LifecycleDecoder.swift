@@ -51,7 +51,12 @@ enum LifecycleDecoder {
             let phasePath = path.appending(index: index)
             let isLast = index == elements.count - 1
             guard let phase = decodePhase(element, isLast: isLast, total: total, at: phasePath, &violations) else { continue }
-            if let previous = phases.last, !previous.status.possibleNext.contains(phase.status) {
+            if phase.status == .expired {
+                violations.append(Violation(phasePath.appending("status"), .other(
+                    "Expired is not a phase: a job becomes Expired by itself when its timeout passes while it is Submitted, Validating or Scheduled")))
+            } else if index == 0, phase.status != .submitted {
+                violations.append(Violation(phasePath.appending("status"), .other("a job starts Submitted: the first phase is Submitted")))
+            } else if let previous = phases.last, !previous.status.possibleNext.contains(phase.status) {
                 let next = previous.status.possibleNext.map(\.rawValue)
                 let options = next.isEmpty ? "\(previous.status.rawValue) is terminal: it must be the last phase" :
                     "\(previous.status.rawValue) is followed by \(next.joined(separator: ", "))"
@@ -60,7 +65,33 @@ enum LifecycleDecoder {
             }
             phases.append(phase)
         }
+        if violations.isEmpty { violations = countViolations(phases, total: total, at: path) }
         return (LifecycleSpec(phases: phases), violations)
+    }
+
+    /// Record counts that phases set never go down, and the counts a Completed or PartiallyCompleted
+    /// phase keeps from before it fit that end.
+    private static func countViolations(_ phases: [PhaseSpec], total: Int64, at path: ValuePath) -> [Violation] {
+        var violations: [Violation] = []
+        var last: (index: Int, processed: Int64, success: Int64, errors: Int64)?
+        for (index, phase) in phases.enumerated() {
+            if let processed = phase.processedRecordCount, let success = phase.successRecordCount, let errors = phase.errorRecordCount {
+                if let last, processed < last.processed || success < last.success || errors < last.errors {
+                    violations.append(Violation(path.appending(index: index), .other(
+                        "record counts never go down: lifecycle[\(last.index)] has processed \(last.processed), success \(last.success), error \(last.errors)")))
+                }
+                last = (index, processed, success, errors)
+            } else if phase.status == .inProgress, phase.length != .final {
+                last = nil  // rises to what the next phase needs
+            } else if let last, phase.status == .completed, last.processed != total {
+                violations.append(Violation(path.appending(index: index), .other(
+                    "a Completed job has processed all \(total) records, but lifecycle[\(last.index)] leaves it at \(last.processed)")))
+            } else if let last, phase.status == .partiallyCompleted, last.processed == total {
+                violations.append(Violation(path.appending(index: index), .other(
+                    "a PartiallyCompleted job has processed fewer than its \(total) records, but lifecycle[\(last.index)] leaves it at \(total)")))
+            }
+        }
+        return violations
     }
 
     private static func decodePhase(_ value: JSONValue, isLast: Bool, total: Int64, at path: ValuePath, _ violations: inout [Violation]) -> PhaseSpec? {

@@ -42,6 +42,14 @@ struct MockBedrockCommand: ParsableCommand {
     @Option(help: "Simulated seconds per real second: 3600 runs an hour a second, 0 freezes the clock. (MOCK_BEDROCK_CLOCK_RATE)")
     var clockRate: Double = 1
 
+    @Option(name: .customLong("rate-limit"), help: ArgumentHelp(
+        "OPERATION=N/s: answer ThrottlingException (429) past N requests a second of that operation; repeatable. (MOCK_BEDROCK_RATE_LIMITS, comma-separated)",
+        valueName: "operation=rate"))
+    var rateLimits: [RateLimitArgument] = []
+
+    @Option(help: "How many recent requests GET /_mock/requests keeps; 0 keeps none. (MOCK_BEDROCK_JOURNAL_SIZE)")
+    var journalSize = 1000
+
     @Option(help: "Least severe log level written to stderr; info writes an access line per request. (MOCK_BEDROCK_LOG_LEVEL)")
     var logLevel: Logger.Level = .info
 
@@ -54,6 +62,7 @@ struct MockBedrockCommand: ParsableCommand {
         ("MOCK_BEDROCK_LOG_LEVEL", "--log-level"),
         ("MOCK_BEDROCK_CLOCK_START", "--clock-start"),
         ("MOCK_BEDROCK_CLOCK_RATE", "--clock-rate"),
+        ("MOCK_BEDROCK_JOURNAL_SIZE", "--journal-size"),
     ]
 
     /// The arguments to parse: options from set environment variables first, so that the same
@@ -62,6 +71,9 @@ struct MockBedrockCommand: ParsableCommand {
         var arguments: [String] = []
         for (variable, option) in environmentOptions {
             if let value = environment(variable), !value.isEmpty { arguments += [option, value] }
+        }
+        if let limits = environment("MOCK_BEDROCK_RATE_LIMITS") {
+            for limit in limits.split(separator: ",") where !limit.isEmpty { arguments += ["--rate-limit", String(limit)] }
         }
         return arguments + commandLine
     }
@@ -81,6 +93,7 @@ struct MockBedrockCommand: ParsableCommand {
     func validate() throws {
         guard threads ?? 1 >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard clockRate >= 0, clockRate <= 1e9 else { throw ValidationError("--clock-rate must be from 0 (frozen) to 1e9") }
+        guard journalSize >= 0, journalSize <= 1_000_000 else { throw ValidationError("--journal-size must be from 0 to 1000000") }
     }
 
     func run() throws {
@@ -116,7 +129,8 @@ struct MockBedrockCommand: ParsableCommand {
         let server: MockBedrockServer
         do {
             server = try MockBedrockServer(
-                service: MockBedrockService(store: JobStore(fixtures: jobs, clockStart: start, clockRate: clockRate)),
+                service: MockBedrockService(
+                    fixtures: jobs, clockStart: start, clockRate: clockRate, rateLimits: rateLimits.map(\.limit), journalSize: journalSize),
                 configuration: .init(host: host, port: port, threads: threads),
                 logger: logger)
         } catch {
@@ -140,6 +154,16 @@ struct MockBedrockCommand: ParsableCommand {
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+/// `--rate-limit`: `OPERATION=N/s`.
+struct RateLimitArgument: ExpressibleByArgument {
+    let limit: RateLimit
+
+    init?(argument: String) {
+        guard let limit = RateLimit(argument) else { return nil }
+        self.limit = limit
+    }
+}
 
 /// `--clock-start`: an ISO 8601 time with an offset.
 struct ClockStart: ExpressibleByArgument {

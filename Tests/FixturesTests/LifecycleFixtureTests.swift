@@ -1,6 +1,9 @@
 import Fixtures
 import Testing
 
+/// The phases before InProgress, for lifecycles that test what comes after.
+let ready = #"{"status": "Submitted", "for": "1m"}, {"status": "Validating", "for": "1m"}, {"status": "Scheduled", "for": "1m"}, "#
+
 @Suite struct LifecycleFixtureTests {
     /// The sample job without the members a lifecycle computes.
     static var dynamicJob: JSONValue {
@@ -57,7 +60,16 @@ import Testing
          "jobs[0].lifecycle[0].status: 'Running' is not a status (one of Submitted, Validating, Scheduled, InProgress, Completed, PartiallyCompleted, Failed, Stopping, Stopped, Expired)"),
         (#"[{"for": "1m"}, {"status": "Failed"}]"#, "jobs[0].lifecycle[0].status: required member is missing"),
         (#"[{"status": "Submitted", "for": "1m"}, {"status": "InProgress"}]"#,
-         "jobs[0].lifecycle[1].status: AWS does not move a job from Submitted to InProgress (Submitted is followed by Validating, Failed, Stopping, Stopped, Expired)"),
+         "jobs[0].lifecycle[1].status: AWS does not move a job from Submitted to InProgress (Submitted is followed by Validating, Failed, Stopping, Stopped)"),
+        (#"[{"status": "Validating", "for": "1m"}, {"status": "Failed"}]"#, "jobs[0].lifecycle[0].status: a job starts Submitted: the first phase is Submitted"),
+        (#"[{"status": "Submitted", "for": "1m"}, {"status": "Expired"}]"#,
+         "jobs[0].lifecycle[1].status: Expired is not a phase: a job becomes Expired by itself when its timeout passes while it is Submitted, Validating or Scheduled"),
+        (#"[\#(ready){"status": "InProgress", "for": "1m", "processedRecordCount": 50}, {"status": "Stopping", "for": "1m", "processedRecordCount": 40}, {"status": "Stopped"}]"#,
+         "jobs[0].lifecycle[4]: record counts never go down: lifecycle[3] has processed 50, success 50, error 0"),
+        (#"[\#(ready){"status": "InProgress", "for": "1m", "processedRecordCount": 50}, {"status": "Completed"}]"#,
+         "jobs[0].lifecycle[4]: a Completed job has processed all 100 records, but lifecycle[3] leaves it at 50"),
+        (#"[\#(ready){"status": "InProgress", "for": "1m", "processedRecordCount": 100}, {"status": "PartiallyCompleted"}]"#,
+         "jobs[0].lifecycle[4]: a PartiallyCompleted job has processed fewer than its 100 records, but lifecycle[3] leaves it at 100"),
         (#"[{"status": "Submitted", "for": "1m"}, {"status": "Failed", "for": "1m"}, {"status": "Stopped"}]"#,
          "jobs[0].lifecycle[2].status: AWS does not move a job from Failed to Stopped (Failed is terminal: it must be the last phase)"),
         (#"[{"status": "Submitted", "for": "1m"}]"#, "jobs[0].lifecycle[0]: the last phase has no for or polls: it is where the job stays"),
@@ -71,14 +83,14 @@ import Testing
         (#"[{"status": "Submitted", "polls": 0}, {"status": "Failed"}]"#, "jobs[0].lifecycle[0].polls: expected a whole number of Gets, at least 1"),
         (#"[{"status": "Submitted", "for": "1m", "processedRecordCount": 5}, {"status": "Failed"}]"#,
          "jobs[0].lifecycle[0]: record counts start with InProgress; a Submitted phase cannot set them"),
-        (#"[{"status": "InProgress", "for": "1m"}, {"status": "Completed", "processedRecordCount": 10, "successRecordCount": 9, "errorRecordCount": 2}]"#,
-         "jobs[0].lifecycle[1]: successRecordCount + errorRecordCount must equal processedRecordCount"),
-        (#"[{"status": "InProgress", "for": "1m"}, {"status": "Completed", "processedRecordCount": 99}]"#,
-         "jobs[0].lifecycle[1].processedRecordCount: a Completed job has processed all 100 records"),
-        (#"[{"status": "InProgress", "for": "1m"}, {"status": "PartiallyCompleted", "processedRecordCount": 100}]"#,
-         "jobs[0].lifecycle[1].processedRecordCount: a PartiallyCompleted job has processed fewer than its 100 records"),
-        (#"[{"status": "InProgress", "for": "1m"}, {"status": "Failed", "processedRecordCount": 101}]"#,
-         "jobs[0].lifecycle[1].processedRecordCount: 101 is more than the job's totalRecordCount 100"),
+        (#"[\#(ready){"status": "InProgress", "for": "1m"}, {"status": "Completed", "processedRecordCount": 10, "successRecordCount": 9, "errorRecordCount": 2}]"#,
+         "jobs[0].lifecycle[4]: successRecordCount + errorRecordCount must equal processedRecordCount"),
+        (#"[\#(ready){"status": "InProgress", "for": "1m"}, {"status": "Completed", "processedRecordCount": 99}]"#,
+         "jobs[0].lifecycle[4].processedRecordCount: a Completed job has processed all 100 records"),
+        (#"[\#(ready){"status": "InProgress", "for": "1m"}, {"status": "PartiallyCompleted", "processedRecordCount": 100}]"#,
+         "jobs[0].lifecycle[4].processedRecordCount: a PartiallyCompleted job has processed fewer than its 100 records"),
+        (#"[\#(ready){"status": "InProgress", "for": "1m"}, {"status": "Failed", "processedRecordCount": 101}]"#,
+         "jobs[0].lifecycle[4].processedRecordCount: 101 is more than the job's totalRecordCount 100"),
         (#"[{"status": "Submitted", "for": "1m", "message": 5}, {"status": "Failed"}]"#,
          "jobs[0].lifecycle[0].message: expected a string of at most 2048 characters"),
         (#"[]"#, #"jobs[0].lifecycle: expected a non-empty array of phases such as {"status": "Submitted", "for": "90s"}"#),

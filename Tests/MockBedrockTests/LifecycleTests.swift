@@ -72,6 +72,16 @@ import Testing
         #expect(failed.message == "bad input")
     }
 
+    @Test func anInProgressPhaseWithItsOwnCountsRisesToThem() {
+        let lifecycle = Lifecycle(phases: [
+            PhaseSpec(status: .inProgress, length: .duration(milliseconds: 100), processedRecordCount: 60, successRecordCount: 50, errorRecordCount: 10),
+            PhaseSpec(status: .stopping, length: .final),
+        ], totalRecordCount: 100)
+        var progress = LifecycleProgress(phaseCount: 2)
+        #expect(position(lifecycle, at: 50, &progress).counts == RecordCounts(processed: 30, success: 25, error: 5))
+        #expect(position(lifecycle, at: 100, &progress).counts == RecordCounts(processed: 60, success: 50, error: 10))
+    }
+
     @Test func countsOfAPollsInProgressPhaseRiseWithEachGet() {
         let lifecycle = Lifecycle(phases: [
             PhaseSpec(status: .inProgress, length: .polls(4)),
@@ -93,12 +103,55 @@ import Testing
         #expect(statusAndSince(lifecycle, at: timeout * 3) == (.expired, timeout))
     }
 
-    @Test func aJobThatStartedBeforeItsTimeoutDoesNotExpire() {
+    @Test func aJobInProgressAtItsTimeoutEndsPartiallyCompletedWithWhatItProcessed() {
+        // given: in progress from 23h on, for 2h, toward all 1000 records
         let lifecycle = Lifecycle(phases: [
-            PhaseSpec(status: .scheduled, length: .duration(milliseconds: 24 * 60 * minute - 1)),
+            PhaseSpec(status: .submitted, length: .duration(milliseconds: 23 * 60 * minute)),
+            PhaseSpec(status: .inProgress, length: .duration(milliseconds: 120 * minute)),
+            PhaseSpec(status: .completed, length: .final),
+        ], timeoutHours: 24, totalRecordCount: 1000)
+        var progress = LifecycleProgress(phaseCount: 3)
+        // then
+        #expect(position(lifecycle, at: 24 * 60 * minute - 1, &progress).status == .inProgress)
+        let ended = position(lifecycle, at: 30 * 60 * minute, &progress)
+        #expect(ended.status == .partiallyCompleted)
+        #expect(ended.since == submit + 24 * 60 * minute)
+        #expect(ended.counts == RecordCounts(processed: 500, success: 500, error: 0))
+        #expect(ended.message == "The job reached its timeout of 24 hours before all records were processed.")
+    }
+
+    @Test func aJobThatStartsExactlyAtItsTimeoutExpires() {
+        let lifecycle = Lifecycle(phases: [
+            PhaseSpec(status: .submitted, length: .duration(milliseconds: 24 * 60 * minute)),
             PhaseSpec(status: .inProgress, length: .final),
         ], timeoutHours: 24)
-        #expect(statusAndSince(lifecycle, at: 48 * 60 * minute).0 == .inProgress)
+        #expect(statusAndSince(lifecycle, at: 24 * 60 * minute) == (.expired, 24 * 60 * minute))
+    }
+
+    @Test func countsOfAHugeTotalDoNotOverflow() {
+        for outcome in LifecycleOutcome.allCases {
+            let lifecycle = Lifecycle(phases: Lifecycle.defaultPhases(outcome), totalRecordCount: Int64.max)
+            for offset in [46 * minute, 100 * minute, 165 * minute, 300 * minute] {
+                var progress = LifecycleProgress(phaseCount: lifecycle.phases.count)
+                let counts = position(lifecycle, at: offset, &progress).counts
+                #expect((counts?.processed ?? 0) >= 0)
+            }
+        }
+    }
+
+    @Test func successesAndErrorsEachOnlyRise() {
+        let lifecycle = Lifecycle(phases: [
+            PhaseSpec(status: .inProgress, length: .duration(milliseconds: 1_000_000)),
+            PhaseSpec(status: .partiallyCompleted, length: .final, processedRecordCount: 9, successRecordCount: 1, errorRecordCount: 8),
+        ], totalRecordCount: 10)
+        var last = RecordCounts.zero
+        for offset in stride(from: Int64(0), through: 1_000_000, by: 10_000) {
+            var progress = LifecycleProgress(phaseCount: 2)
+            let counts = position(lifecycle, at: offset, &progress).counts!
+            #expect(counts.success >= last.success && counts.error >= last.error && counts.processed == counts.success + counts.error)
+            last = counts
+        }
+        #expect(last == RecordCounts(processed: 9, success: 1, error: 8))
     }
 
     @Test func aPollsPhaseWaitingToRunExpiresToo() {
@@ -130,5 +183,7 @@ import Testing
         clock.set(submit, realNow: 10_000_000_000)
         clock.setRate(1, realNow: 10_000_000_000)
         #expect(clock.now(realNow: 10_500_000_000) == submit + 500)
+        clock.setRate(1e9, realNow: 10_500_000_000)
+        #expect(clock.now(realNow: UInt64.max) == LifecycleClock.end)
     }
 }

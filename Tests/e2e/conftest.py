@@ -295,7 +295,7 @@ def make_client(url: str, **config: Any):
         region_name=REGION,
         aws_access_key_id="AKIAMOCKBEDROCKTEST",
         aws_secret_access_key="mock-bedrock-secret-access-key",
-        config=Config(connect_timeout=5, read_timeout=10, **config),
+        config=Config(**{"connect_timeout": 5, "read_timeout": 10, **config}),
     )
 
 

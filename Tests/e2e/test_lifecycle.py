@@ -60,6 +60,8 @@ def check_consistent(job: dict) -> None:
 def test_polling_at_an_hour_a_second_sees_every_status_in_order(lifecycle_server):
     # given: the default lifecycle takes 2h45m of clock time, 2.75 s at this rate
     server, client = lifecycle_server(clock_job("aaaaaaaaaaa1"), rate="3600")
+    client.get_model_invocation_job(jobIdentifier="aaaaaaaaaaa1")  # boto3's first call loads the model: not timed
+    assert http(server.url, "/_mock/reset", method="POST").status == 200  # Submitted again, 83 ms of it from now
     seen: list[str] = []
     previous = None
     deadline = time.monotonic() + 30
@@ -221,3 +223,40 @@ def test_a_lifecycle_fixture_error_names_file_path_and_rule(tmp_path):
     result = run_server_to_exit(fixtures)
     assert result.returncode == 1
     assert f"{fixtures}/jobs.json: jobs[0].lifecycle[1].status: AWS does not move a job from Submitted to InProgress" in result.stderr
+
+
+def test_a_job_on_the_clock_does_not_exist_before_its_submit_time(lifecycle_server):
+    server, client = lifecycle_server(clock_job("aaaaaaaaaaa6", submitTime="2026-03-01T12:00:00Z"))
+    with pytest.raises(client.exceptions.ResourceNotFoundException):
+        client.get_model_invocation_job(jobIdentifier="aaaaaaaaaaa6")
+    advance(server, "2h")
+    job = client.get_model_invocation_job(jobIdentifier="aaaaaaaaaaa6")
+    assert job["status"] == "Submitted" and job["lastModifiedTime"] == job["submitTime"]
+
+
+def test_a_head_request_is_not_a_poll(lifecycle_server):
+    job = clock_job("aaaaaaaaaaa7", lifecycle=[{"status": "Submitted", "polls": 1}, {"status": "Failed"}])
+    server, client = lifecycle_server(job)
+    assert http(server.url, "/model-invocation-job/aaaaaaaaaaa7", method="HEAD").status == 200
+    assert client.get_model_invocation_job(jobIdentifier="aaaaaaaaaaa7")["status"] == "Submitted"
+    assert client.get_model_invocation_job(jobIdentifier="aaaaaaaaaaa7")["status"] == "Failed"
+
+
+def test_a_job_in_progress_at_its_timeout_ends_partially_completed(lifecycle_server):
+    job = clock_job("aaaaaaaaaaa8", timeoutDurationInHours=24, lifecycle=[
+        {"status": "Submitted", "for": "1h"}, {"status": "Validating", "for": "1h"}, {"status": "Scheduled", "for": "1h"},
+        {"status": "InProgress", "for": "42h"}, {"status": "Completed"}])
+    server, client = lifecycle_server(job)
+    advance(server, "30h")
+    job = client.get_model_invocation_job(jobIdentifier="aaaaaaaaaaa8")
+    check_consistent(job)
+    assert job["status"] == "PartiallyCompleted"
+    assert job["endTime"] == job["jobExpirationTime"] == START_DT + timedelta(hours=24)
+    assert job["processedRecordCount"] == 500  # 21 of 42 hours
+
+
+def test_the_clock_stops_at_the_end_of_year_9999(lifecycle_server):
+    server, _ = lifecycle_server(clock_job("aaaaaaaaaaa1"))
+    too_far = http(server.url, "/_mock/clock", method="POST", body=b'{"advance": "3000000d"}')
+    assert too_far.status == 400 and too_far.json() == {"message": "advance: the clock stops at 9999-12-31T23:59:59.999Z"}
+    assert advance(server, "2900000d")["now"].startswith("9966-")

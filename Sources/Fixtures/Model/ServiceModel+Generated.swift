@@ -8,11 +8,11 @@ extension ServiceModel {
     static let generatedShapes: [Shape] = [
         Shape(name: "AccessDeniedException", .structure, members: [
             Shape.Member("message", "NonBlankString"),
-        ], errorStatus: 403),
+        ], errorStatus: 403, documentation: #"The request is denied because of missing access permissions."#),
         Shape(name: "AccountId", .string, pattern: #"[0-9]{12}"#),
         Shape(name: "ConflictException", .structure, members: [
             Shape.Member("message", "NonBlankString"),
-        ], errorStatus: 400),
+        ], errorStatus: 400, documentation: #"Error occurred because of a conflict while performing an operation."#),
         Shape(name: "CreateModelInvocationJobRequest", .structure, members: [
             Shape.Member("jobName", "ModelInvocationJobName"),
             Shape.Member("roleArn", "RoleArn"),
@@ -55,7 +55,7 @@ extension ServiceModel {
         ], required: ["jobArn", "modelId", "roleArn", "submitTime", "inputDataConfig", "outputDataConfig"]),
         Shape(name: "InternalServerException", .structure, members: [
             Shape.Member("message", "NonBlankString"),
-        ], errorStatus: 500),
+        ], errorStatus: 500, documentation: #"An internal server error occurred. Retry your request."#),
         Shape(name: "KmsKeyId", .string, min: 1, max: 2048, pattern: #"(arn:aws(-[^:]+)?:kms:[a-zA-Z0-9-]*:[0-9]{12}:((key/[a-zA-Z0-9-]{36})|(alias/[a-zA-Z0-9-_/]+)))|([a-zA-Z0-9-]{36})|(alias/[a-zA-Z0-9-_/]+)"#),
         Shape(name: "ListModelInvocationJobsRequest", .structure, members: [
             Shape.Member("submitTimeAfter", "Timestamp", .querystring, "submitTimeAfter"),
@@ -131,10 +131,10 @@ extension ServiceModel {
         Shape(name: "PaginationToken", .string, min: 1, max: 2048, pattern: #"\S*"#),
         Shape(name: "ResourceInUseException", .structure, members: [
             Shape.Member("message", "NonBlankString"),
-        ], errorStatus: 400),
+        ], errorStatus: 400, documentation: #"Thrown when attempting to delete or modify a resource that is currently being used by other resources or operations. For example, trying to delete an Automated Reasoning policy that is referenced by an active guardrail."#),
         Shape(name: "ResourceNotFoundException", .structure, members: [
             Shape.Member("message", "NonBlankString"),
-        ], errorStatus: 404),
+        ], errorStatus: 404, documentation: #"The specified resource Amazon Resource Name (ARN) was not found. Check the Amazon Resource Name (ARN) and try your request again."#),
         Shape(name: "RoleArn", .string, min: 0, max: 2048, pattern: #"arn:aws(-[^:]+)?:iam::([0-9]{12})?:role/.+"#),
         Shape(name: "S3InputFormat", .string, enumValues: ["JSONL"]),
         Shape(name: "S3Uri", .string, min: 1, max: 1024, pattern: #"s3://[a-z0-9][-.a-z0-9]{1,61}[a-z0-9](?:/[-!_*'().a-z0-9A-Z]+(?:/[-!_*'().a-z0-9A-Z]+)*)?/?"#),
@@ -142,10 +142,10 @@ extension ServiceModel {
         Shape(name: "SecurityGroupIds", .list, min: 1, max: 5, listMember: "SecurityGroupId"),
         Shape(name: "ServiceQuotaExceededException", .structure, members: [
             Shape.Member("message", "NonBlankString"),
-        ], errorStatus: 400),
+        ], errorStatus: 400, documentation: #"The number of requests exceeds the service quota. Resubmit your request later."#),
         Shape(name: "ServiceUnavailableException", .structure, members: [
             Shape.Member("message", "NonBlankString"),
-        ], errorStatus: 503),
+        ], errorStatus: 503, documentation: #"Returned if the service cannot complete the request."#),
         Shape(name: "SortJobsBy", .string, enumValues: ["CreationTime"]),
         Shape(name: "SortOrder", .string, enumValues: ["Ascending", "Descending"]),
         Shape(name: "StopModelInvocationJobRequest", .structure, members: [
@@ -170,12 +170,12 @@ extension ServiceModel {
         Shape(name: "TaggableResourcesArn", .string, min: 20, max: 1011, pattern: #".*(^[a-zA-Z0-9][a-zA-Z0-9\-]*$)|(^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:custom-model/(imported)/[a-z0-9]{12}$)|(^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:([0-9]{12}|)((:(fine-tuning-job|model-customization-job|custom-model)/[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([a-z0-9-]{1,63}[.]){0,2}[a-z0-9-]{1,63}([:][a-z0-9-]{1,63}){0,2}(/[a-z0-9]{12})$)|(:guardrail/[a-z0-9]+$)|(:automated-reasoning-policy/[a-zA-Z0-9]+(:[a-zA-Z0-9]+)?$)|(:(inference-profile|application-inference-profile)/[a-zA-Z0-9-:.]+$)|(:(provisioned-model|model-invocation-job|model-evaluation-job|evaluation-job|model-import-job|imported-model|async-invoke|provisioned-model-v2|provisioned-model-reservation|prompt-router|custom-model-deployment)/[a-z0-9]{12}$))).*"#),
         Shape(name: "ThrottlingException", .structure, members: [
             Shape.Member("message", "NonBlankString"),
-        ], errorStatus: 429),
+        ], errorStatus: 429, documentation: #"The number of requests exceeds the limit. Resubmit your request later."#),
         Shape(name: "Timestamp", .timestamp, timestampFormat: "iso8601"),
         Shape(name: "TooManyTagsException", .structure, members: [
             Shape.Member("message", "NonBlankString"),
             Shape.Member("resourceName", "TaggableResourcesArn"),
-        ], errorStatus: 400),
+        ], errorStatus: 400, documentation: #"The request contains more tags than can be associated with a resource (50 tags per resource). The maximum number of tags includes both existing tags and those included in your current request."#),
         Shape(name: "UntagResourceRequest", .structure, members: [
             Shape.Member("resourceARN", "TaggableResourcesArn"),
             Shape.Member("tagKeys", "TagKeyList"),
@@ -183,7 +183,7 @@ extension ServiceModel {
         Shape(name: "UntagResourceResponse", .structure, members: []),
         Shape(name: "ValidationException", .structure, members: [
             Shape.Member("message", "NonBlankString"),
-        ], errorStatus: 400),
+        ], errorStatus: 400, documentation: #"Input validation failed. Check your request parameters and retry the request."#),
         Shape(name: "VpcConfig", .structure, members: [
             Shape.Member("subnetIds", "SubnetIds"),
             Shape.Member("securityGroupIds", "SecurityGroupIds"),

@@ -43,12 +43,15 @@ public struct Shape: Sendable {
     public let isSensitive: Bool
     /// The HTTP status of an error shape, nil for shapes that are not errors.
     public let errorStatus: Int?
+    /// The model's description of an error shape, as plain text (the mock's default error message).
+    public let documentation: String?
     public let timestampFormat: String?
 
     init(
         name: String, _ kind: Kind, min: Int64? = nil, max: Int64? = nil, pattern: String? = nil,
         enumValues: [String] = [], members: [Member] = [], required: [String] = [], isUnion: Bool = false,
-        listMember: String? = nil, isSensitive: Bool = false, errorStatus: Int? = nil, timestampFormat: String? = nil
+        listMember: String? = nil, isSensitive: Bool = false, errorStatus: Int? = nil, documentation: String? = nil,
+        timestampFormat: String? = nil
     ) {
         self.name = name
         self.kind = kind
@@ -62,6 +65,7 @@ public struct Shape: Sendable {
         self.listMember = listMember
         self.isSensitive = isSensitive
         self.errorStatus = errorStatus
+        self.documentation = documentation
         self.timestampFormat = timestampFormat
     }
 
@@ -92,4 +96,7 @@ public enum ServiceModel {
 
     /// The HTTP status the model gives an error code, or nil if the model has no such error.
     public static func errorStatus(of code: String) -> Int? { shapes[code]?.errorStatus }
+
+    /// The error codes of the model (its exception shapes), sorted.
+    public static let errorCodes: [String] = shapes.values.filter { $0.errorStatus != nil }.map(\.name).sorted()
 }

@@ -47,7 +47,11 @@ public struct Violation: Sendable, Hashable, CustomStringConvertible {
     /// The fixture form: `jobs[1].inputDataConfig.s3InputDataConfig.s3Uri: Value 'x' failed to satisfy constraint: ...`.
     public var description: String { "\(path): \(detail)" }
 
-    private var detail: String {
+    /// The description without the path when the path is the document itself.
+    public var descriptionNamingPath: String { path.components.isEmpty ? detail : description }
+
+    /// What is wrong, without the path.
+    public var detail: String {
         switch problem {
         case .constraint(let value, let rule):
             "Value \(value) failed to satisfy constraint: \(rule)"

@@ -1,45 +1,139 @@
 import Fixtures
 
-/// The service: routes a request, runs the operation and encodes its answer or its AWS error.
-/// `respond(to:)` is synchronous and thread-safe; libmicrohttpd calls it on its own threads, and
-/// tests call it directly without a socket.
+/// What the service makes of one request: the response, and what the transport must do first or
+/// instead (a delay, a broken connection).
+public struct ServiceAnswer: Sendable {
+    public var response: HTTPResponse
+    public var delayMilliseconds: Int = 0
+    public var connectionFault: FaultRuleSpec.ConnectionFault?
+}
+
+/// The service: routes a request, applies fault rules, runs the operation and encodes its answer
+/// or its AWS error, and keeps the journal. `answer(_:)` is synchronous and thread-safe;
+/// libmicrohttpd calls it on its own threads, and tests call it directly without a socket.
 public final class MockBedrockService: Sendable {
     public let store: JobStore
+    public let faults: FaultBook
+    public let journal: RequestJournal
     let router: Router
 
-    public init(store: JobStore) {
+    public init(store: JobStore, faults: FaultBook = FaultBook(), journal: RequestJournal = RequestJournal()) {
         self.store = store
+        self.faults = faults
+        self.journal = journal
         self.router = Router(routes: [
             Route(operation: "GetModelInvocationJob"),
             Route("MockHealth", "GET", "/_mock/health"),
             Route("MockGetClock", "GET", "/_mock/clock"),
             Route("MockUpdateClock", "POST", "/_mock/clock"),
             Route("MockReset", "POST", "/_mock/reset"),
+            Route("MockListFaults", "GET", "/_mock/faults"),
+            Route("MockAddFault", "POST", "/_mock/faults"),
+            Route("MockDeleteFaults", "DELETE", "/_mock/faults"),
+            Route("MockDeleteFault", "DELETE", "/_mock/faults/{id}"),
+            Route("MockListRequests", "GET", "/_mock/requests"),
+            Route("MockClearRequests", "DELETE", "/_mock/requests"),
         ])
     }
 
-    /// Answers one request. Every answer carries a fresh `x-amzn-RequestId`.
+    /// A service over fixture jobs: their lifecycles on a clock from `clockStart` at `clockRate`,
+    /// their own fault rules, the quotas, and a journal of `journalSize` requests.
+    public convenience init(
+        fixtures: [FixtureJob], clockStart: Timestamp = .wallClockNow(), clockRate: Double = 1, rateLimits: [RateLimit] = [],
+        journalSize: Int = 1000, realTime: @escaping @Sendable () -> UInt64 = monotonicNanoseconds
+    ) {
+        let rules = fixtures.flatMap { job in job.faults.map { (jobId: job.record.jobId, spec: $0) } }
+        self.init(
+            store: JobStore(fixtures: fixtures, clockStart: clockStart, clockRate: clockRate, realTime: realTime),
+            faults: FaultBook(fixtureRules: rules, rateLimits: rateLimits, realTime: realTime),
+            journal: RequestJournal(capacity: journalSize))
+    }
+
+    /// Answers one request. Every response carries a fresh `x-amzn-RequestId`.
     public func respond(to request: HTTPRequest) -> HTTPResponse {
+        answer(request).response
+    }
+
+    /// Answers one request, with the delay or connection fault a fault rule asks for.
+    public func answer(_ request: HTTPRequest) -> ServiceAnswer {
         let requestId = RequestID.make()
-        var response: HTTPResponse
-        do throws(AWSError) {
-            let match = try router.match(method: request.method, path: request.path).get()
-            response = try handle(match, request)
-            response.headers.append(("x-amzn-RequestId", requestId))
-        } catch {
-            response = error.response(requestId: requestId)
+        let match: RouteMatch
+        switch router.match(method: request.method, path: request.path) {
+        case .success(let found): match = found
+        case .failure(let error):
+            let answer = ServiceAnswer(response: error.response(requestId: requestId))
+            record(request, operation: nil, jobId: nil, answer, decision: nil)
+            return answer
         }
-        return response
+        guard !match.route.name.hasPrefix("Mock") else {
+            return ServiceAnswer(response: run(match, request, requestId: requestId))
+        }
+        let operation = match.route.name
+        let identifier = match.labels["jobIdentifier"]
+        let parsed = identifier.flatMap { try? JobIdentifier.parse($0).get() }
+        var decision: FaultDecision?
+        do throws(AWSError) {
+            decision = try FaultFlags.decision(request, operation: operation)
+        } catch {
+            let answer = ServiceAnswer(response: error.response(requestId: requestId))
+            record(request, operation: operation, jobId: parsed?.jobId, answer, decision: FaultDecision(ruleId: "request", error: error, delayMilliseconds: 0))
+            return answer
+        }
+        if decision == nil {
+            let context = FaultContext(
+                operation: operation, identifier: identifier, jobId: parsed?.jobId,
+                jobArn: parsed.flatMap { store.record($0)?.jobArn },
+                status: { [store] in parsed.flatMap { store.record($0)?.status } })
+            decision = faults.decide(context)
+        }
+        var answer = ServiceAnswer(response: HTTPResponse(), delayMilliseconds: decision?.delayMilliseconds ?? 0, connectionFault: decision?.fault)
+        if let error = decision?.error {
+            answer.response = error.response(requestId: requestId)
+        } else if answer.connectionFault == nil || answer.connectionFault == .truncate {
+            answer.response = run(match, request, requestId: requestId)
+        }
+        record(request, operation: operation, jobId: parsed?.jobId, answer, decision: decision)
+        return answer
+    }
+
+    /// Runs the operation of a matched route; an AWS error becomes its response.
+    private func run(_ match: RouteMatch, _ request: HTTPRequest, requestId: String) -> HTTPResponse {
+        do throws(AWSError) {
+            var response = try handle(match, request)
+            response.headers.append(("x-amzn-RequestId", requestId))
+            return response
+        } catch {
+            return error.response(requestId: requestId)
+        }
     }
 
     private func handle(_ match: RouteMatch, _ request: HTTPRequest) throws(AWSError) -> HTTPResponse {
         switch match.route.name {
-        case "GetModelInvocationJob": try getModelInvocationJob(jobIdentifier: match.labels["jobIdentifier"] ?? "")
+        case "GetModelInvocationJob":
+            try getModelInvocationJob(jobIdentifier: match.labels["jobIdentifier"] ?? "", isPoll: request.method == "GET")
         case "MockHealth": health()
         case "MockGetClock": getClock()
         case "MockUpdateClock": try updateClock(request)
         case "MockReset": try reset(request)
+        case "MockListFaults": listFaults()
+        case "MockAddFault": try addFault(request)
+        case "MockDeleteFaults": try deleteFaults(request)
+        case "MockDeleteFault": try deleteFault(id: match.labels["id"] ?? "")
+        case "MockListRequests": listRequests()
+        case "MockClearRequests": try clearRequests(request)
         default: preconditionFailure("route \(match.route.name) has no handler")
         }
+    }
+
+    private func record(_ request: HTTPRequest, operation: String?, jobId: String?, _ answer: ServiceAnswer, decision: FaultDecision?) {
+        guard journal.capacity > 0 else { return }
+        let attempts = JournalEntry.attempts(request.header("amz-sdk-request"))
+        let broken = answer.connectionFault.map { $0 != .truncate } ?? false
+        journal.record(JournalEntry(
+            time: .wallClockNow(), clock: store.clock().now, method: request.method, path: request.path,
+            operation: operation, jobId: jobId, status: broken ? nil : answer.response.status,
+            errorCode: broken ? nil : answer.response.header("x-amzn-ErrorType"), ruleId: decision?.ruleId,
+            fault: answer.connectionFault?.rawValue, delayMilliseconds: answer.delayMilliseconds,
+            invocationId: request.header("amz-sdk-invocation-id"), attempt: attempts.attempt, maxAttempts: attempts.max))
     }
 }

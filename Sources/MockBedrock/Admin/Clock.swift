@@ -37,14 +37,19 @@ extension MockBedrockService {
             switch error {
             case .setBeforeNow(let current):
                 throw .adminInput("set: the clock does not go back; it is \(current) (POST /_mock/reset restarts it)")
+            case .pastTheEnd(let field):
+                throw .adminInput("\(field): the clock stops at \(Timestamp(milliseconds: LifecycleClock.end))")
             }
         }
     }
 
-    /// `POST /_mock/reset`: the fixtures and the clock as at start.
+    /// `POST /_mock/reset`: the fixtures (their fault rules too) and the clock as at start; no
+    /// other fault rule, full quota buckets, an empty journal.
     func reset(_ request: HTTPRequest) throws(AWSError) -> HTTPResponse {
         _ = try AdminBody(request, allowed: [])
         store.reset()
+        faults.reset()
+        journal.clear()
         return Self.clockResponse(store.clock())
     }
 

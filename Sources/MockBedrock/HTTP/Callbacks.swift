@@ -11,6 +11,8 @@ import Musl
 final class RequestContext {
     let startNanoseconds = monotonicNanoseconds()
     var body: [UInt8] = []
+    /// The answer waiting while the connection is suspended for a delay or a stall.
+    var pending: ServiceAnswer?
 }
 
 /// libmicrohttpd's access handler. It runs on libmicrohttpd's threads, so it captures nothing:
@@ -59,20 +61,55 @@ private let collectDecoded: MHD_KeyValueIterator = { context, _, key, value in
 }
 
 extension MockBedrockServer {
-    /// Builds the request, asks the service and queues its response.
+    /// How long a stalled connection is held when its rule gives no delay: ten minutes, longer
+    /// than any client waits; then it is closed without an answer.
+    static let stallMilliseconds = 600_000
+
+    /// Builds the request, asks the service and carries out its answer: at once, or after
+    /// suspending the connection for a delay or a stall.
     func answer(_ connection: OpaquePointer, method: String, path: String, _ context: RequestContext) -> MHD_Result {
+        if let pending = context.pending {
+            // Resumed after the delay.
+            context.pending = nil
+            return deliver(pending, on: connection, method: method, path: path, context)
+        }
         var headers: [(name: String, value: String)] = []
         var query: [(name: String, value: String)] = []
         withUnsafeMutablePointer(to: &headers) { _ = MHD_get_connection_values(connection, .HEADER_KIND, collectLowercasedName, $0) }
         withUnsafeMutablePointer(to: &query) { _ = MHD_get_connection_values(connection, .GET_ARGUMENT_KIND, collectDecoded, $0) }
         let request = HTTPRequest(method: method, path: path, query: query, headers: headers, body: context.body)
-        let response = service.respond(to: request)
-        let result = queue(response, on: connection)
+        let answer = service.answer(request)
+        let hold = answer.connectionFault == .stall ? (answer.delayMilliseconds > 0 ? answer.delayMilliseconds : Self.stallMilliseconds) : answer.delayMilliseconds
+        if hold > 0 {
+            context.pending = answer
+            if suspended.suspend(connection, milliseconds: hold) { return MHD_Result.YES }
+            context.pending = nil
+        }
+        return deliver(answer, on: connection, method: method, path: path, context)
+    }
+
+    private func deliver(_ answer: ServiceAnswer, on connection: OpaquePointer, method: String, path: String, _ context: RequestContext) -> MHD_Result {
+        let result: MHD_Result
+        switch answer.connectionFault {
+        case .reset?:
+            // Linger 0: closing the socket sends RST instead of FIN.
+            var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+            let socket = mhd_shim_connection_socket(connection)
+            if socket >= 0 { setsockopt(socket, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size)) }
+            result = MHD_Result.NO
+        case .close?, .stall?:
+            result = MHD_Result.NO
+        case .truncate?:
+            result = queueTruncated(answer.response, on: connection)
+        case nil:
+            result = queue(answer.response, on: connection)
+        }
         if logger.logLevel <= .info {
             let micros = (monotonicNanoseconds() - context.startNanoseconds) / 1000
+            let outcome = answer.connectionFault.map { "\($0.rawValue) (\(answer.response.status))" } ?? "\(answer.response.status)"
             logger.info(
-                "\(method) \(path) \(response.status) \(micros)us",
-                metadata: ["aws.request_id": "\(response.header("x-amzn-RequestId") ?? "")"])
+                "\(method) \(path) \(outcome) \(micros)us",
+                metadata: ["aws.request_id": "\(answer.response.header("x-amzn-RequestId") ?? "")"])
         }
         return result
     }
@@ -82,10 +119,47 @@ extension MockBedrockServer {
             MHD_create_response_from_buffer(body.count, UnsafeMutableRawPointer(mutating: body.baseAddress), .RESPMEM_MUST_COPY)
         }
         guard let created else { return MHD_Result.NO }
+        return send(created, response, on: connection)
+    }
+
+    /// The headers and the first half of the body, then the connection closes: the declared
+    /// Content-Length is never reached.
+    private func queueTruncated(_ response: HTTPResponse, on connection: OpaquePointer) -> MHD_Result {
+        let half = Unmanaged.passRetained(TruncatedBody(Array(response.body.prefix(response.body.count / 2)))).toOpaque()
+        guard let created = MHD_create_response_from_callback(UInt64(response.body.count), 4096, truncatedReader, half, truncatedRelease) else {
+            Unmanaged<TruncatedBody>.fromOpaque(half).release()
+            return MHD_Result.NO
+        }
+        return send(created, response, on: connection)
+    }
+
+    private func send(_ created: OpaquePointer, _ response: HTTPResponse, on connection: OpaquePointer) -> MHD_Result {
         defer { MHD_destroy_response(created) }
         for (name, value) in response.headers {
             _ = MHD_add_response_header(created, name, value)
         }
         return MHD_queue_response(connection, UInt32(response.status), created)
     }
+}
+
+/// The part of a body a truncated response sends.
+final class TruncatedBody {
+    let bytes: [UInt8]
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+}
+
+/// Hands out the truncated body, then reports an error so that libmicrohttpd closes the connection.
+private let truncatedReader: MHD_ContentReaderCallback = { context, position, buffer, capacity in
+    guard let context, let buffer else { return -2 }
+    let body = Unmanaged<TruncatedBody>.fromOpaque(context).takeUnretainedValue().bytes
+    guard position < UInt64(body.count) else { return -2 }  // MHD_CONTENT_READER_END_WITH_ERROR
+    let count = min(capacity, body.count - Int(position))
+    body.withUnsafeBytes { source in
+        UnsafeMutableRawPointer(buffer).copyMemory(from: source.baseAddress! + Int(position), byteCount: count)
+    }
+    return count
+}
+
+private let truncatedRelease: MHD_ContentReaderFreeCallback = { context in
+    if let context { Unmanaged<TruncatedBody>.fromOpaque(context).release() }
 }

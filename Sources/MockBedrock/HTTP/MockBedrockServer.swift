@@ -42,6 +42,8 @@ public final class MockBedrockServer: Sendable {
     let logger: Logger
     /// Owned C pointer; `stop()` releases it once. A Mutex makes stop safe from any thread.
     private let daemon: Mutex<UnsafeDaemon?>
+    /// Connections held for a delay or a stall.
+    let suspended = SuspendedConnections()
 
     /// Starts serving `service`; the server accepts connections when this returns.
     public init(service: MockBedrockService, configuration: Configuration = Configuration(), logger: Logger = Logger(label: "mock-bedrock")) throws(ServerError) {
@@ -64,12 +66,12 @@ public final class MockBedrockServer: Sendable {
     /// Loads the fixtures at `path` (a directory of `*.json` or one file) and starts serving them on a
     /// clock that starts at `clockStart` and runs at `clockRate` simulated seconds per real second.
     public convenience init(
-        fixtures path: String, clockStart: Timestamp = .wallClockNow(), clockRate: Double = 1,
+        fixtures path: String, clockStart: Timestamp = .wallClockNow(), clockRate: Double = 1, rateLimits: [RateLimit] = [],
         configuration: Configuration = Configuration(), logger: Logger = Logger(label: "mock-bedrock")
     ) throws {
         let jobs = try FixtureLoader.load(path: path, defaultSubmitTime: clockStart)
-        let store = JobStore(fixtures: jobs, clockStart: clockStart, clockRate: clockRate)
-        try self.init(service: MockBedrockService(store: store), configuration: configuration, logger: logger)
+        let service = MockBedrockService(fixtures: jobs, clockStart: clockStart, clockRate: clockRate, rateLimits: rateLimits)
+        try self.init(service: service, configuration: configuration, logger: logger)
     }
 
     /// The URL clients use: `http://HOST:PORT` (IPv6 hosts in brackets).
@@ -84,14 +86,19 @@ public final class MockBedrockServer: Sendable {
             defer { daemon = nil }
             return daemon
         }
-        if let taken { MHD_stop_daemon(taken.pointer) }
+        guard let taken else { return }
+        suspended.stop()
+        MHD_stop_daemon(taken.pointer)
     }
 
     deinit { stop() }
 
     private static func startDaemon(address: SocketAddress, threads: Int, verbose: Bool, context: UnsafeMutableRawPointer) -> OpaquePointer? {
         var address = address
-        var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue
+        // TURBO: opportunistic reads and writes, and no shutdown(SHUT_WR) before a close, so that a
+        // `reset` fault (linger 0) reaches the client as a bare RST. SUSPEND_RESUME: delays and stalls.
+        var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue | MHD_USE_TURBO.rawValue
+            | MHD_ALLOW_SUSPEND_RESUME.rawValue
         if address.isIPv6 { flags |= MHD_USE_IPv6.rawValue }
         if verbose { flags |= MHD_USE_ERROR_LOG.rawValue }
         return withUnsafeMutablePointer(to: &address.storage) { storage in

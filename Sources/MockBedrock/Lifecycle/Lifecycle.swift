@@ -19,11 +19,19 @@ public struct RecordCounts: Sendable, Equatable {
         self.init(processed: processed, success: success, error: error)
     }
 
-    /// `fraction` of these counts, rounded down, still adding up.
-    func scaled(_ fraction: Double) -> RecordCounts {
-        let processed = Int64((Double(self.processed) * fraction).rounded(.down))
-        let error = min(processed, Int64((Double(self.error) * fraction).rounded(.down)))
-        return RecordCounts(processed: processed, success: processed - error, error: error)
+    public static let zero = RecordCounts(processed: 0, success: 0, error: 0)
+
+    /// `fraction` of the way from `base` to `target`: successes and errors each rounded down, so
+    /// that all three counts only rise and processed = success + error.
+    static func interpolated(from base: RecordCounts, to target: RecordCounts, fraction: Double) -> RecordCounts {
+        func part(_ low: Int64, _ high: Int64) -> Int64 {
+            guard high > low, fraction > 0 else { return low }
+            let step = Double(high - low) * min(1, fraction)
+            return step >= Double(high - low) ? high : low + Int64(step.rounded(.down))
+        }
+        let success = part(base.success, target.success)
+        let error = part(base.error, target.error)
+        return RecordCounts(processed: success + error, success: success, error: error)
     }
 }
 
@@ -117,7 +125,8 @@ extension Lifecycle {
     /// The job's status, the instant it began, its message and record counts at clock time `now`,
     /// for a job submitted at `submit`. A Get (`isPoll`) counts toward the current `polls` phase:
     /// a phase of N polls is seen by N Gets, and the next phase begins at the clock time of the Nth.
-    /// A job still Submitted, Validating or Scheduled when its timeout passes is Expired from then on.
+    /// When the timeout passes, a job still Submitted, Validating or Scheduled is Expired, and a job
+    /// InProgress ends PartiallyCompleted with the records processed by then.
     public func position(submit: Int64, now: Int64, progress: inout LifecycleProgress, isPoll: Bool) -> LifecyclePosition {
         let expiry = submit + timeoutMillis
         var start = submit
@@ -128,31 +137,33 @@ extension Lifecycle {
             case .polls: progress.pollEnds[index]
             case .final: nil
             }
-            if phase.status.isWaitingToRun, now >= expiry, expiry >= start, end.map({ expiry < $0 }) ?? true {
-                return LifecyclePosition(
-                    phaseIndex: nil, status: .expired, since: expiry,
-                    message: "The job did not start before its timeout of \(timeoutHours) hours elapsed.",
-                    counts: carried, isChanging: false)
+            if now >= expiry, start <= expiry, end.map({ expiry <= $0 }) ?? true {
+                if phase.status.isWaitingToRun {
+                    return LifecyclePosition(
+                        phaseIndex: nil, status: .expired, since: expiry,
+                        message: "The job did not start before its timeout of \(timeoutHours) hours elapsed.",
+                        counts: carried, isChanging: false)
+                }
+                if phase.status == .inProgress {
+                    let counts = counts(ofPhase: index, fraction: fraction(of: phase, index, start: start, at: expiry, progress), carried: carried)
+                    let done = counts?.processed == totalRecordCount
+                    return LifecyclePosition(
+                        phaseIndex: nil, status: done ? .completed : .partiallyCompleted, since: expiry,
+                        message: done ? nil : "The job reached its timeout of \(timeoutHours) hours before all records were processed.",
+                        counts: counts, isChanging: false)
+                }
             }
             if let end, now >= end {
                 carried = counts(ofPhase: index, fraction: 1, carried: carried)
                 start = end
                 continue
             }
-            var fraction = 0.0
-            switch phase.length {
-            case .duration(let milliseconds):
-                fraction = Double(max(0, now - start)) / Double(milliseconds)
-            case .polls(let count):
-                fraction = Double(progress.polls[index]) / Double(count)
-                if isPoll {
-                    progress.polls[index] += 1
-                    if progress.polls[index] >= count { progress.pollEnds[index] = now }
-                }
-            case .final:
-                break
+            let fraction = fraction(of: phase, index, start: start, at: now, progress)
+            if case .polls(let count) = phase.length, isPoll {
+                progress.polls[index] += 1
+                if progress.polls[index] >= count { progress.pollEnds[index] = now }
             }
-            let rising = phase.status == .inProgress && !phase.setsRecordCounts && phase.length != .final
+            let rising = phase.status == .inProgress && phase.length != .final
             return LifecyclePosition(
                 phaseIndex: index, status: phase.status, since: start, message: phase.message,
                 counts: counts(ofPhase: index, fraction: fraction, carried: carried), isChanging: rising)
@@ -160,21 +171,27 @@ extension Lifecycle {
         preconditionFailure("a lifecycle ends in a phase without length")
     }
 
-    /// The counts during phase `index`: its own if it sets them; while InProgress, `fraction` of the
-    /// way to the counts the following phase ends with; after that, what InProgress ended with.
+    /// How far into a phase an instant is: by time, or by the Gets seen before this one.
+    private func fraction(of phase: PhaseSpec, _ index: Int, start: Int64, at instant: Int64, _ progress: LifecycleProgress) -> Double {
+        switch phase.length {
+        case .duration(let milliseconds): Double(max(0, instant - start)) / Double(milliseconds)
+        case .polls(let count): Double(progress.polls[index]) / Double(count)
+        case .final: 1
+        }
+    }
+
+    /// The counts during phase `index`. InProgress rises `fraction` of the way from the counts before
+    /// it to its own, or to the next phase's; other phases show their own, or keep those before them.
     private func counts(ofPhase index: Int, fraction: Double, carried: RecordCounts?) -> RecordCounts? {
         let phase = phases[index]
-        if let own = RecordCounts(phase) { return own }
         switch phase.status {
         case .inProgress:
-            guard phase.length != .final else { return carried ?? RecordCounts(processed: 0, success: 0, error: 0) }
-            return target(after: index).scaled(min(1, fraction))
-        case .completed:
-            return carried ?? defaultCounts(for: .completed)
-        case .partiallyCompleted:
-            return carried ?? defaultCounts(for: .partiallyCompleted)
+            let target = RecordCounts(phase) ?? (phase.length == .final ? carried ?? .zero : target(after: index))
+            return RecordCounts.interpolated(from: carried ?? .zero, to: target, fraction: fraction)
+        case .completed, .partiallyCompleted:
+            return RecordCounts(phase) ?? carried ?? defaultCounts(for: phase.status)
         default:
-            return carried
+            return RecordCounts(phase) ?? carried
         }
     }
 
@@ -187,10 +204,11 @@ extension Lifecycle {
     }
 
     private func defaultCounts(for status: JobStatus) -> RecordCounts {
+        let total = totalRecordCount
         let processed = switch status {
-        case .completed: totalRecordCount
-        case .partiallyCompleted: totalRecordCount * 8 / 10
-        default: totalRecordCount * 4 / 10
+        case .completed: total
+        case .partiallyCompleted: total / 10 * 8 + total % 10 * 8 / 10
+        default: total / 10 * 4 + total % 10 * 4 / 10
         }
         return RecordCounts(processed: processed, success: processed, error: 0)
     }

@@ -13,10 +13,16 @@ public struct LifecycleClock: Sendable, Equatable {
         self.anchorMillis = startMillis
     }
 
+    /// The clock stops at 9999-12-31T23:59:59.999Z, the last instant ISO 8601 (and Python's
+    /// datetime) can write with four digits.
+    public static let end: Int64 = 253_402_300_799_999
+
     /// Simulated milliseconds since the epoch at the real instant `realNow`.
     public func now(realNow: UInt64) -> Int64 {
         guard rate > 0, realNow > anchorReal else { return anchorMillis }
-        return anchorMillis + Int64((Double(realNow - anchorReal) / 1_000_000 * rate).rounded(.down))
+        let elapsed = Double(realNow - anchorReal) / 1_000_000 * rate
+        guard elapsed < Double(Self.end - anchorMillis) else { return Self.end }
+        return anchorMillis + Int64(elapsed.rounded(.down))
     }
 
     public mutating func set(_ millis: Int64, realNow: UInt64) {

@@ -35,6 +35,7 @@ public struct Job: Sendable {
         let submit = record.submitTime.milliseconds
         let position = lifecycle.position(submit: submit, now: now, progress: &progress, isPoll: isPoll)
         var served = record
+        served.submitTime = Timestamp(milliseconds: submit)  // the clock's precision, like every time it computes
         served.status = position.status
         served.lastModifiedTime = Timestamp(milliseconds: position.since)
         served.endTime = position.status.isTerminal ? Timestamp(milliseconds: position.since) : nil

@@ -34,28 +34,30 @@ public final class JobStore: Sendable {
 
     public var count: Int { state.withLock { $0.jobs.count } }
 
-    /// The Get response body of the job an identifier names, at the clock's time; the Get counts
-    /// as a poll. An ARN must match the job's ARN whole (partition, region and account).
-    public func getBody(_ identifier: JobIdentifier) -> [UInt8]? {
-        let now = realTime()
-        return state.withLock { state in
-            guard let id = Self.find(identifier, in: state.jobs) else { return nil }
-            return state.jobs[id]!.body(at: state.clock.now(realNow: now), isPoll: true)
+    /// The Get response body of the job an identifier names, at the clock's time. A Get counts as
+    /// a poll (`isPoll`; a HEAD does not). An ARN must match the job's ARN whole (partition, region
+    /// and account); a job on the clock does not exist before its `submitTime`.
+    public func getBody(_ identifier: JobIdentifier, isPoll: Bool = true) -> [UInt8]? {
+        state.withLock { state in
+            let now = state.clock.now(realNow: realTime())
+            guard let id = Self.find(identifier, in: state.jobs, at: now) else { return nil }
+            return state.jobs[id]!.body(at: now, isPoll: isPoll)
         }
     }
 
     /// The job's record as it stands at the clock's time, without counting a poll.
     public func record(_ identifier: JobIdentifier) -> JobRecord? {
-        let now = realTime()
-        return state.withLock { state in
-            guard let id = Self.find(identifier, in: state.jobs) else { return nil }
-            return state.jobs[id]!.snapshot(at: state.clock.now(realNow: now), isPoll: false).0
+        state.withLock { state in
+            let now = state.clock.now(realNow: realTime())
+            guard let id = Self.find(identifier, in: state.jobs, at: now) else { return nil }
+            return state.jobs[id]!.snapshot(at: now, isPoll: false).0
         }
     }
 
-    private static func find(_ identifier: JobIdentifier, in jobs: [String: Job]) -> String? {
+    private static func find(_ identifier: JobIdentifier, in jobs: [String: Job], at now: Int64) -> String? {
         guard let job = jobs[identifier.jobId] else { return nil }
         if case .arn(let arn) = identifier, arn != job.arn { return nil }
+        if job.lifecycle != nil, now < job.record.submitTime.milliseconds { return nil }
         return job.id
     }
 
@@ -63,20 +65,22 @@ public final class JobStore: Sendable {
 
     /// The clock's time and rate.
     public func clock() -> (now: Timestamp, rate: Double) {
-        let now = realTime()
-        return state.withLock { (Timestamp(milliseconds: $0.clock.now(realNow: now)), $0.clock.rate) }
+        state.withLock { (Timestamp(milliseconds: $0.clock.now(realNow: realTime())), $0.clock.rate) }
     }
 
     /// Changes the clock: `set` it to an instant, then `advance` it, then change its `rate`.
-    /// The clock never goes back: a `set` before the current time is refused.
+    /// The clock never goes back (a `set` before the current time is refused) and never passes
+    /// `LifecycleClock.end`. Nothing changes unless all of it can.
     public func updateClock(set: Timestamp? = nil, advanceMillis: Int64? = nil, rate: Double? = nil) throws(ClockUpdateError) -> (now: Timestamp, rate: Double) {
-        let now = realTime()
-        return try state.withLock { (state: inout State) throws(ClockUpdateError) -> (now: Timestamp, rate: Double) in
+        try state.withLock { (state: inout State) throws(ClockUpdateError) -> (now: Timestamp, rate: Double) in
+            let now = realTime()
             let current = state.clock.now(realNow: now)
             if let set {
                 guard set.milliseconds >= current else { throw .setBeforeNow(current: Timestamp(milliseconds: current)) }
-                state.clock.set(set.milliseconds, realNow: now)
+                guard set.milliseconds <= LifecycleClock.end else { throw .pastTheEnd(field: "set") }
             }
+            if let advanceMillis, (set?.milliseconds ?? current) > LifecycleClock.end - advanceMillis { throw .pastTheEnd(field: "advance") }
+            if let set { state.clock.set(set.milliseconds, realNow: now) }
             if let advanceMillis { state.clock.advance(by: advanceMillis, realNow: now) }
             if let rate { state.clock.setRate(rate, realNow: now) }
             return (Timestamp(milliseconds: state.clock.now(realNow: now)), state.clock.rate)
@@ -85,9 +89,8 @@ public final class JobStore: Sendable {
 
     /// Restores the jobs as loaded and the clock as at start (its start time and rate).
     public func reset() {
-        let now = realTime()
         state.withLock { state in
-            state = State(clock: LifecycleClock(startMillis: clockStart.milliseconds, rate: clockRate, realNow: now), jobs: initialJobs)
+            state = State(clock: LifecycleClock(startMillis: clockStart.milliseconds, rate: clockRate, realNow: realTime()), jobs: initialJobs)
         }
     }
 }
@@ -95,4 +98,6 @@ public final class JobStore: Sendable {
 /// Why the clock refused a change.
 public enum ClockUpdateError: Error, Sendable {
     case setBeforeNow(current: Timestamp)
+    /// The change would take the clock past `LifecycleClock.end`.
+    case pastTheEnd(field: String)
 }

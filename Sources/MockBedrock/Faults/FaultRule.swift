@@ -1,0 +1,80 @@
+import Fixtures
+
+/// A fault rule in force: what it was asked to do, its id, and what it has done so far.
+public struct FaultRule: Sendable {
+    public let id: String
+    public let spec: FaultRuleSpec
+    /// The job whose fixture defined the rule (it applies to that job only), nil for rules made by the admin API.
+    public let fixtureJobId: String?
+    /// Requests the rule has answered.
+    public internal(set) var fired = 0
+    /// Requests that matched, including those let through by `after` or `probability`.
+    public internal(set) var matched = 0
+    private var random: SplitMix64
+
+    init(id: String, spec: FaultRuleSpec, fixtureJobId: String? = nil) {
+        self.id = id
+        self.spec = spec
+        self.fixtureJobId = fixtureJobId
+        self.random = spec.seed.map(SplitMix64.init(seed:)) ?? .unseeded()
+    }
+
+    /// True when the request is one the rule is aimed at.
+    func matches(_ request: FaultContext) -> Bool {
+        if let operation = spec.operation, operation != request.operation { return false }
+        if let fixtureJobId, fixtureJobId != request.jobId { return false }
+        if let pattern = spec.jobId {
+            let candidates = [request.identifier, request.jobId, request.jobArn].compactMap { $0 }
+            guard candidates.contains(where: { Glob.matches(pattern, $0) }) else { return false }
+        }
+        if let status = spec.status, status != request.status() { return false }
+        return true
+    }
+
+    /// Counts a matching request and says whether the rule fires on it: past `after`, within
+    /// `times`, and, with a `probability`, when the next draw of its sequence falls under it.
+    mutating func fires() -> Bool {
+        matched += 1
+        if matched <= spec.after { return false }
+        if let times = spec.times, fired >= times { return false }
+        if let probability = spec.probability, random.nextUnit() >= probability { return false }
+        fired += 1
+        return true
+    }
+
+    /// The delay before the answer, drawn from the rule's sequence for a range.
+    mutating func delayMilliseconds() -> Int {
+        switch spec.delay {
+        case nil: 0
+        case .fixed(let milliseconds): milliseconds
+        case .range(let low, let high): low + Int(random.next() % UInt64(high - low + 1))
+        }
+    }
+}
+
+/// What fault rules look at in a request.
+struct FaultContext {
+    var operation: String
+    /// The job identifier as the request gave it (id or ARN), if the operation has one.
+    var identifier: String?
+    var jobId: String?
+    var jobArn: String?
+    /// The job's status at the clock's time; asked only by rules that match on status.
+    var status: () -> JobStatus?
+}
+
+/// `*` matches any run of characters, everything else itself.
+enum Glob {
+    static func matches(_ pattern: String, _ text: String) -> Bool {
+        let parts = pattern.split(separator: "*", omittingEmptySubsequences: false)
+        guard parts.count > 1 else { return pattern == text }
+        var rest = Substring(text)
+        guard rest.hasPrefix(parts[0]) else { return false }
+        rest = rest.dropFirst(parts[0].count)
+        for part in parts.dropFirst().dropLast() where !part.isEmpty {
+            guard let range = rest.firstRange(of: part) else { return false }
+            rest = rest[range.upperBound...]
+        }
+        return rest.hasSuffix(parts.last!)
+    }
+}
