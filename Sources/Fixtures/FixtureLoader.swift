@@ -13,6 +13,8 @@ public struct FixtureJob: Sendable {
     public var behaviour: JobBehaviour
     /// The job's own fault rules (`faults`), which apply to this job.
     public var faults: [FaultRuleSpec]
+    /// The job's tags (`tags`, never served by Get; ListTagsForResource answers them).
+    public var tags: [ResourceTag]
     public var location: FixtureLocation
 }
 
@@ -47,7 +49,7 @@ public enum FixtureLoader {
         rejectsUnknownMembers: true,
         // Every real job has a name (Create requires one), and List summaries must carry it.
         extraRequired: [JobRecord.shapeName: ["jobName"]],
-        ignoredMembers: [JobRecord.shapeName: ["ResponseMetadata", "lifecycle", "outcome", "faults"]]
+        ignoredMembers: [JobRecord.shapeName: ["ResponseMetadata", "lifecycle", "outcome", "faults", "tags"]]
     )
 
     /// Loads every `*.json` file of a directory (in name order), or one file when `path` is a file.
@@ -109,12 +111,15 @@ public enum FixtureLoader {
                 object = .object(members)
             }
             let (faults, faultViolations) = decodeFaults(object["faults"], at: path.appending("faults"))
-            let violations = validator.violations(of: object, against: JobRecord.shapeName, at: path) + lifecycleViolations + faultViolations
+            let (tags, tagViolations) = decodeTags(object["tags"], at: path.appending("tags"))
+            let violations = validator.violations(of: object, against: JobRecord.shapeName, at: path) + lifecycleViolations
+                + faultViolations + tagViolations
             guard violations.isEmpty, let record = JobRecord(validated: object) else {
                 errors.append(contentsOf: violations.map { FixtureError(file: file, detail: $0.description) })
                 continue
             }
-            jobs.append(FixtureJob(record: record, behaviour: behaviour, faults: faults, location: FixtureLocation(file: file, path: path)))
+            jobs.append(FixtureJob(
+                record: record, behaviour: behaviour, faults: faults, tags: tags, location: FixtureLocation(file: file, path: path)))
         }
         return (jobs, errors)
     }
@@ -134,6 +139,19 @@ public enum FixtureLoader {
             }
         }
         return (rules, violations)
+    }
+
+    /// A job's `tags`: a TagList of the model, at most `ResourceTag.limit`, each key once.
+    static func decodeTags(_ value: JSONValue?, at path: ValuePath) -> ([ResourceTag], [Violation]) {
+        guard let value else { return ([], []) }
+        let violations = validator.violations(of: value, against: "TagList", at: path)
+        guard violations.isEmpty, case .array(let elements) = value else { return ([], violations) }
+        let tags = elements.compactMap { element -> ResourceTag? in
+            guard let key = element["key"]?.stringValue, let value = element["value"]?.stringValue else { return nil }
+            return ResourceTag(key: key, value: value)
+        }
+        if let problem = ResourceTag.problem(with: tags) { return ([], [Violation(path, .other(problem))]) }
+        return (tags, [])
     }
 
     /// A job id defined twice is an error that names both places.

@@ -47,6 +47,15 @@ struct MockBedrockCommand: ParsableCommand {
         valueName: "operation=rate"))
     var rateLimits: [RateLimitArgument] = []
 
+    @Option(help: "The region of requests that are not SigV4-signed; signed ones use their credential scope's. (MOCK_BEDROCK_REGION)")
+    var region = "us-east-1"
+
+    @Option(help: "The account of callers whose access key id is not a 12-digit account id. (MOCK_BEDROCK_ACCOUNT_ID)")
+    var accountId = "123456789012"
+
+    @Option(help: "Answer ServiceQuotaExceededException to a Create past N unfinished jobs in an account and region. (MOCK_BEDROCK_MAX_ACTIVE_JOBS)")
+    var maxActiveJobs: Int?
+
     @Option(help: "How many recent requests GET /_mock/requests keeps; 0 keeps none. (MOCK_BEDROCK_JOURNAL_SIZE)")
     var journalSize = 1000
 
@@ -63,6 +72,9 @@ struct MockBedrockCommand: ParsableCommand {
         ("MOCK_BEDROCK_CLOCK_START", "--clock-start"),
         ("MOCK_BEDROCK_CLOCK_RATE", "--clock-rate"),
         ("MOCK_BEDROCK_JOURNAL_SIZE", "--journal-size"),
+        ("MOCK_BEDROCK_REGION", "--region"),
+        ("MOCK_BEDROCK_ACCOUNT_ID", "--account-id"),
+        ("MOCK_BEDROCK_MAX_ACTIVE_JOBS", "--max-active-jobs"),
     ]
 
     /// The arguments to parse: options from set environment variables first, so that the same
@@ -94,6 +106,13 @@ struct MockBedrockCommand: ParsableCommand {
         guard threads ?? 1 >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard clockRate >= 0, clockRate <= 1e9 else { throw ValidationError("--clock-rate must be from 0 (frozen) to 1e9") }
         guard journalSize >= 0, journalSize <= 1_000_000 else { throw ValidationError("--journal-size must be from 0 to 1000000") }
+        guard ShapeRules.matches(accountId, pattern: ServiceModel.shape("AccountId").pattern!) else {
+            throw ValidationError("--account-id must be 12 digits")
+        }
+        guard region.count <= 20, !region.isEmpty, region.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }) else {
+            throw ValidationError("--region must be 1 to 20 characters of a-z, 0-9 and -, like us-east-1")
+        }
+        guard maxActiveJobs ?? 1 >= 1 else { throw ValidationError("--max-active-jobs must be at least 1") }
     }
 
     func run() throws {
@@ -130,7 +149,8 @@ struct MockBedrockCommand: ParsableCommand {
         do {
             server = try MockBedrockServer(
                 service: MockBedrockService(
-                    fixtures: jobs, clockStart: start, clockRate: clockRate, rateLimits: rateLimits.map(\.limit), journalSize: journalSize),
+                    fixtures: jobs, clockStart: start, clockRate: clockRate, rateLimits: rateLimits.map(\.limit), journalSize: journalSize,
+                    settings: ServiceSettings(region: region, accountId: accountId, maxActiveJobs: maxActiveJobs)),
                 configuration: .init(host: host, port: port, threads: threads),
                 logger: logger)
         } catch {

@@ -25,8 +25,8 @@ import Testing
     func servesTheJobByItsPercentEncodedArn(transport: Transport) throws {
         // given: botocore quotes the label with safe='-._~', so ':' and '/' arrive encoded
         let encoded = TestJobs.euArn.replacing(":", with: "%3A").replacing("/", with: "%2F")
-        // when
-        let response = try transport.send(.make("GET", "/model-invocation-job/\(encoded)"), to: service)
+        // when: a caller in the job's account and region
+        let response = try transport.send(.make("GET", "/model-invocation-job/\(encoded)", headers: TestJobs.signed("210987654321", "eu-west-1")), to: service)
         // then
         #expect(response.status == 200)
         #expect(response.json?["jobArn"] == .string(TestJobs.euArn))
@@ -65,9 +65,25 @@ import Testing
     ])
     func doesNotFindAJobThroughAnotherRegionsOrAccountsArn(arn: String) throws {
         let encoded = arn.replacing(":", with: "%3A").replacing("/", with: "%2F")
-        let response = try Transport.direct.send(.make("GET", "/model-invocation-job/\(encoded)"), to: service)
+        let response = try Transport.direct.send(
+            .make("GET", "/model-invocation-job/\(encoded)", headers: TestJobs.signed("210987654321", "eu-west-1")), to: service)
         #expect(response.status == 404)
         #expect(response.header("x-amzn-ErrorType") == "ResourceNotFoundException")
+    }
+
+    @Test(arguments: [
+        [("authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260301/us-east-1/bedrock/aws4_request, SignedHeaders=host, Signature=x")],
+        TestJobs.signed("210987654321", "us-east-1"),
+        TestJobs.signed("123456789012", "eu-west-1"),
+    ])
+    func findsAJobOnlyInItsOwnAccountAndRegion(headers: [(name: String, value: String)]) throws {
+        // the default account and region see the us-east-1 job, not the eu-west-1 one
+        let us = service.respond(to: .make("GET", "/model-invocation-job/\(TestJobs.completedId)", headers: headers))
+        let eu = service.respond(to: .make("GET", "/model-invocation-job/\(TestJobs.euId)", headers: headers))
+        let inDefaultScope = headers.first?.value.contains("AKIDEXAMPLE") == true
+        #expect(us.status == (inDefaultScope ? 200 : 404))
+        #expect(eu.status == 404)
+        #expect(service.respond(to: .make("GET", "/model-invocation-job/\(TestJobs.euId)", headers: TestJobs.signed("210987654321", "eu-west-1"))).status == 200)
     }
 
     @Test(arguments: [

@@ -30,7 +30,7 @@ import Testing
     }
 
     @Test(arguments: [
-        "/model-invocation-job/a1b2c3d4e5f6/extra", "/model-invocation-job", "/", "/_mock", "/_mock/health/x",
+        "/model-invocation-job/a1b2c3d4e5f6/extra", "/model-invocation-job/a1b2c3d4e5f6/stop/x", "/", "/_mock", "/_mock/health/x",
         "/model-invocation-job/arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/a1b2c3d4e5f6",
     ])
     func matchesALabelToExactlyOneRawSegment(path: String) {

@@ -36,6 +36,11 @@ enum TestJobs {
         submitTime: Timestamp(iso8601: "2026-03-01T10:00:00Z")!,
         inputDataConfig: .init(s3Uri: "s3://eu-in/input/"), outputDataConfig: .init(s3Uri: "s3://eu-out/output/"))
 
+    /// The Authorization header of a SigV4-signed request by `account` (as its access key id) in `region`.
+    static func signed(_ account: String, _ region: String) -> [(name: String, value: String)] {
+        [("authorization", "AWS4-HMAC-SHA256 Credential=\(account)/20260301/\(region)/bedrock/aws4_request, SignedHeaders=host, Signature=x")]
+    }
+
     static func service() -> MockBedrockService {
         MockBedrockService(store: JobStore([Job(record: completed), Job(record: eu)]))
     }

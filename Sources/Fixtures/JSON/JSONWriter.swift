@@ -58,6 +58,12 @@ public struct JSONWriter: Sendable {
         bytes.append(contentsOf: "null".utf8)
     }
 
+    /// Writes bytes that already are one JSON value (a cached body).
+    public mutating func raw(_ json: [UInt8]) {
+        separate()
+        bytes.append(contentsOf: json)
+    }
+
     /// Writes the number's literal text as it was parsed.
     public mutating func number(literal: String) {
         separate()

@@ -27,7 +27,7 @@ public struct Violation: Sendable, Hashable, CustomStringConvertible {
     /// True for the problems AWS reports as `N validation errors detected: ...`.
     public var isConstraint: Bool {
         switch problem {
-        case .constraint, .missingMember: true
+        case .constraint, .missingMember, .union: true
         default: false
         }
     }
@@ -39,6 +39,9 @@ public struct Violation: Sendable, Hashable, CustomStringConvertible {
             "Value \(value) at '\(path.awsDescription)' failed to satisfy constraint: \(rule)"
         case .missingMember:
             "Value null at '\(path.awsDescription)' failed to satisfy constraint: Member must not be null"
+        case .union(let setMembers, let allowed):
+            "Value '\(setMembers.isEmpty ? "{}" : "{" + setMembers.joined(separator: ", ") + "}")' at '\(path.awsDescription)' "
+                + "failed to satisfy constraint: Member must have exactly one of [\(allowed.joined(separator: ", "))] set"
         default:
             "\(path.awsDescription): \(detail)"
         }

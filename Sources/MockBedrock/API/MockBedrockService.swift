@@ -15,14 +15,23 @@ public final class MockBedrockService: Sendable {
     public let store: JobStore
     public let faults: FaultBook
     public let journal: RequestJournal
+    public let settings: ServiceSettings
     let router: Router
+    let pageTokens = PageTokens()
 
-    public init(store: JobStore, faults: FaultBook = FaultBook(), journal: RequestJournal = RequestJournal()) {
+    public init(store: JobStore, faults: FaultBook = FaultBook(), journal: RequestJournal = RequestJournal(), settings: ServiceSettings = ServiceSettings()) {
         self.store = store
         self.faults = faults
         self.journal = journal
+        self.settings = settings
         self.router = Router(routes: [
+            Route(operation: "CreateModelInvocationJob"),
             Route(operation: "GetModelInvocationJob"),
+            Route(operation: "ListModelInvocationJobs"),
+            Route(operation: "StopModelInvocationJob"),
+            Route(operation: "TagResource"),
+            Route(operation: "UntagResource"),
+            Route(operation: "ListTagsForResource"),
             Route("MockHealth", "GET", "/_mock/health"),
             Route("MockGetClock", "GET", "/_mock/clock"),
             Route("MockUpdateClock", "POST", "/_mock/clock"),
@@ -40,13 +49,13 @@ public final class MockBedrockService: Sendable {
     /// their own fault rules, the quotas, and a journal of `journalSize` requests.
     public convenience init(
         fixtures: [FixtureJob], clockStart: Timestamp = .wallClockNow(), clockRate: Double = 1, rateLimits: [RateLimit] = [],
-        journalSize: Int = 1000, realTime: @escaping @Sendable () -> UInt64 = monotonicNanoseconds
+        journalSize: Int = 1000, settings: ServiceSettings = ServiceSettings(), realTime: @escaping @Sendable () -> UInt64 = monotonicNanoseconds
     ) {
         let rules = fixtures.flatMap { job in job.faults.map { (jobId: job.record.jobId, spec: $0) } }
         self.init(
             store: JobStore(fixtures: fixtures, clockStart: clockStart, clockRate: clockRate, realTime: realTime),
             faults: FaultBook(fixtureRules: rules, rateLimits: rateLimits, realTime: realTime),
-            journal: RequestJournal(capacity: journalSize))
+            journal: RequestJournal(capacity: journalSize), settings: settings)
     }
 
     /// Answers one request. Every response carries a fresh `x-amzn-RequestId`.
@@ -65,11 +74,12 @@ public final class MockBedrockService: Sendable {
             record(request, operation: nil, jobId: nil, answer, decision: nil)
             return answer
         }
+        let scope = settings.scope(of: request)
         guard !match.route.name.hasPrefix("Mock") else {
-            return ServiceAnswer(response: run(match, request, requestId: requestId))
+            return ServiceAnswer(response: run(match, request, scope: scope, requestId: requestId))
         }
         let operation = match.route.name
-        let identifier = match.labels["jobIdentifier"]
+        let identifier = match.labels["jobIdentifier"] ?? Self.resourceARN(of: request, operation: operation)
         let parsed = identifier.flatMap { try? JobIdentifier.parse($0).get() }
         var decision: FaultDecision?
         do throws(AWSError) {
@@ -82,24 +92,24 @@ public final class MockBedrockService: Sendable {
         if decision == nil {
             let context = FaultContext(
                 operation: operation, identifier: identifier, jobId: parsed?.jobId,
-                jobArn: parsed.flatMap { store.record($0)?.jobArn },
-                status: { [store] in parsed.flatMap { store.record($0)?.status } })
+                jobArn: parsed.flatMap { store.record($0, in: scope)?.jobArn },
+                status: { [store] in parsed.flatMap { store.record($0, in: scope)?.status } })
             decision = faults.decide(context)
         }
         var answer = ServiceAnswer(response: HTTPResponse(), delayMilliseconds: decision?.delayMilliseconds ?? 0, connectionFault: decision?.fault)
         if let error = decision?.error {
             answer.response = error.response(requestId: requestId)
         } else if answer.connectionFault == nil || answer.connectionFault == .truncate {
-            answer.response = run(match, request, requestId: requestId)
+            answer.response = run(match, request, scope: scope, requestId: requestId)
         }
         record(request, operation: operation, jobId: parsed?.jobId, answer, decision: decision)
         return answer
     }
 
     /// Runs the operation of a matched route; an AWS error becomes its response.
-    private func run(_ match: RouteMatch, _ request: HTTPRequest, requestId: String) -> HTTPResponse {
+    private func run(_ match: RouteMatch, _ request: HTTPRequest, scope: Scope, requestId: String) -> HTTPResponse {
         do throws(AWSError) {
-            var response = try handle(match, request)
+            var response = try handle(match, request, scope: scope)
             response.headers.append(("x-amzn-RequestId", requestId))
             return response
         } catch {
@@ -107,10 +117,16 @@ public final class MockBedrockService: Sendable {
         }
     }
 
-    private func handle(_ match: RouteMatch, _ request: HTTPRequest) throws(AWSError) -> HTTPResponse {
+    private func handle(_ match: RouteMatch, _ request: HTTPRequest, scope: Scope) throws(AWSError) -> HTTPResponse {
         switch match.route.name {
+        case "CreateModelInvocationJob": try createModelInvocationJob(request, scope: scope)
         case "GetModelInvocationJob":
-            try getModelInvocationJob(jobIdentifier: match.labels["jobIdentifier"] ?? "", isPoll: request.method == "GET")
+            try getModelInvocationJob(jobIdentifier: match.labels["jobIdentifier"] ?? "", scope: scope, isPoll: request.method == "GET")
+        case "ListModelInvocationJobs": try listModelInvocationJobs(request, scope: scope)
+        case "StopModelInvocationJob": try stopModelInvocationJob(jobIdentifier: match.labels["jobIdentifier"] ?? "", scope: scope)
+        case "TagResource": try tagResource(request, scope: scope)
+        case "UntagResource": try untagResource(request, scope: scope)
+        case "ListTagsForResource": try listTagsForResource(request, scope: scope)
         case "MockHealth": health()
         case "MockGetClock": getClock()
         case "MockUpdateClock": try updateClock(request)
@@ -123,6 +139,12 @@ public final class MockBedrockService: Sendable {
         case "MockClearRequests": try clearRequests(request)
         default: preconditionFailure("route \(match.route.name) has no handler")
         }
+    }
+
+    /// The `resourceARN` of a tagging request's body, for fault rules and the journal.
+    private static func resourceARN(of request: HTTPRequest, operation: String) -> String? {
+        guard ["TagResource", "UntagResource", "ListTagsForResource"].contains(operation) else { return nil }
+        return (try? JSONParser.parse(request.body))?["resourceARN"]?.stringValue
     }
 
     private func record(_ request: HTTPRequest, operation: String?, jobId: String?, _ answer: ServiceAnswer, decision: FaultDecision?) {

@@ -1,37 +1,75 @@
 import Fixtures
 
-/// A job the mock serves: its record as loaded, its lifecycle (nil when served as written) and
-/// what its Gets have done so far.
+/// A job the mock serves: its record as loaded or created, its lifecycle (nil when served as
+/// written), its tags, a stop if one was asked for, and what its Gets have done so far.
 public struct Job: Sendable {
-    /// The members the fixture gave; a job with a lifecycle gets the rest from the clock.
+    /// A tag of the job (ListTagsForResource answers them in the order they were first set).
+    public typealias Tag = ResourceTag
+
+    /// A stop asked for at `at`: the job is Stopping for `Job.stoppingMillis`, then Stopped,
+    /// with the members (record counts too) it had when it was stopped.
+    struct Stop: Sendable {
+        var at: Int64
+        var record: JobRecord
+    }
+
+    /// How long a stopped job stays Stopping: one minute on the clock.
+    public static let stoppingMillis: Int64 = 60_000
+
+    /// The members the fixture or Create gave; a job with a lifecycle gets the rest from the clock.
     public var record: JobRecord
     public var arn: JobARN
     public var lifecycle: Lifecycle?
-    /// The fixture that defined the job.
+    public var tags: [Tag]
+    /// The fixture that defined the job, nil for a created one.
     public var source: FixtureLocation?
     var progress: LifecycleProgress
-    /// The last body served and the phase it belongs to; a body whose counts rise is never kept.
-    var cachedBody: (phase: Int, body: [UInt8])?
+    var stop: Stop?
+    /// The last body served and the state it belongs to; a body whose counts rise is never kept.
+    var cachedBody: (key: Int, body: [UInt8])?
 
-    public init(record: JobRecord, lifecycle: Lifecycle? = nil, source: FixtureLocation? = nil) {
+    public init(record: JobRecord, lifecycle: Lifecycle? = nil, tags: [Tag] = [], source: FixtureLocation? = nil) {
         self.record = record
-        // The fixture loader validated jobArn against the model's ARN pattern.
+        // The fixture loader and Create validated jobArn against the model's ARN pattern.
         self.arn = JobARN(record.jobArn)!
         self.lifecycle = lifecycle
+        self.tags = tags
         self.source = source
         self.progress = LifecycleProgress(phaseCount: lifecycle?.phases.count ?? 0)
     }
 
     public init(fixture: FixtureJob) {
-        self.init(record: fixture.record, lifecycle: Lifecycle(fixture.behaviour, record: fixture.record), source: fixture.location)
+        self.init(
+            record: fixture.record, lifecycle: Lifecycle(fixture.behaviour, record: fixture.record),
+            tags: fixture.tags, source: fixture.location)
     }
 
     public var id: String { arn.jobId }
 
-    /// The record as served at clock time `now` (milliseconds), with where the lifecycle stands.
-    /// A Get passes `isPoll`, which counts toward a `polls` phase.
-    mutating func snapshot(at now: Int64, isPoll: Bool) -> (JobRecord, LifecyclePosition?) {
-        guard let lifecycle else { return (record, nil) }
+    /// True when the job exists at clock time `now`: a job on the clock appears at its submitTime.
+    func exists(at now: Int64) -> Bool {
+        lifecycle == nil || now >= record.submitTime.milliseconds
+    }
+
+    /// The record as served at clock time `now` (milliseconds), and a key for the state it shows
+    /// (nil while the record changes within that state). A Get passes `isPoll`, which counts
+    /// toward a `polls` phase.
+    mutating func snapshot(at now: Int64, isPoll: Bool) -> (record: JobRecord, key: Int?) {
+        if let stop, now >= stop.at {
+            var served = stop.record
+            served.message = nil
+            if now < stop.at + Self.stoppingMillis {
+                served.status = .stopping
+                served.lastModifiedTime = Timestamp(milliseconds: stop.at)
+                served.endTime = nil
+                return (served, -2)
+            }
+            served.status = .stopped
+            served.lastModifiedTime = Timestamp(milliseconds: stop.at + Self.stoppingMillis)
+            served.endTime = served.lastModifiedTime
+            return (served, -3)
+        }
+        guard let lifecycle else { return (record, 0) }
         let submit = record.submitTime.milliseconds
         let position = lifecycle.position(submit: submit, now: now, progress: &progress, isPoll: isPoll)
         var served = record
@@ -46,17 +84,50 @@ public struct Job: Sendable {
         served.processedRecordCount = position.counts?.processed
         served.successRecordCount = position.counts?.success
         served.errorRecordCount = position.counts?.error
-        return (served, position)
+        return (served, position.isChanging ? nil : position.phaseIndex ?? -1)
     }
 
-    /// The Get response body at clock time `now`, encoded once per phase unless its counts are rising.
+    /// The Get response body (also the List summary) at clock time `now`, encoded once per state
+    /// unless its counts are rising.
     mutating func body(at now: Int64, isPoll: Bool) -> [UInt8] {
-        let (served, position) = snapshot(at: now, isPoll: isPoll)
-        let phase = position.map { $0.phaseIndex ?? -1 } ?? 0
-        if let cachedBody, cachedBody.phase == phase { return cachedBody.body }
+        let (served, key) = snapshot(at: now, isPoll: isPoll)
+        if let key, let cachedBody, cachedBody.key == key { return cachedBody.body }
         var writer = JSONWriter(reservingCapacity: 1536)
         served.writeJSON(to: &writer)
-        if position?.isChanging != true { cachedBody = (phase, writer.bytes) }
+        cachedBody = key.map { ($0, writer.bytes) }
         return writer.bytes
+    }
+
+    /// What a stop does to the job.
+    enum StopOutcome: Equatable {
+        case stopping
+        case alreadyStopping
+        case finished(JobStatus)
+    }
+
+    /// Stops the job at clock time `now`: an unfinished job goes Stopping, then Stopped.
+    mutating func requestStop(at now: Int64) -> StopOutcome {
+        let current = snapshot(at: now, isPoll: false).record
+        let status = current.status ?? .submitted
+        if status.isTerminal { return .finished(status) }
+        if status == .stopping { return .alreadyStopping }
+        stop = Stop(at: now, record: current)
+        return .stopping
+    }
+
+    /// Sets tags, replacing the values of keys it has; false (and nothing set) if the job would
+    /// pass `limit` tags.
+    mutating func setTags(_ new: [Tag], limit: Int) -> Bool {
+        var merged = tags
+        for tag in new {
+            if let index = merged.firstIndex(where: { $0.key == tag.key }) {
+                merged[index].value = tag.value
+            } else {
+                merged.append(tag)
+            }
+        }
+        guard merged.count <= limit else { return false }
+        tags = merged
+        return true
     }
 }

@@ -1,64 +1,63 @@
 import Fixtures
 import Synchronization
 
-/// Every job the mock knows, by id, and the clock that moves them; one lock guards both, so a Get
+/// Every job the mock knows and the clock that moves them; one lock guards both, so a request
 /// never sees a job at one instant and the clock at another. Safe to use from libmicrohttpd's threads.
 public final class JobStore: Sendable {
     struct State {
         var clock: LifecycleClock
-        var jobs: [String: Job]
+        var table: JobTable
+        var now: Int64 = 0
     }
 
-    private let state: Mutex<State>
-    private let initialJobs: [String: Job]
+    let state: Mutex<State>
+    private let initialTable: JobTable
     private let clockStart: Timestamp
     private let clockRate: Double
-    private let realTime: @Sendable () -> UInt64
+    let realTime: @Sendable () -> UInt64
 
     /// - Parameters:
     ///   - clockStart: the clock's time when the store is made (and after `reset()`).
     ///   - clockRate: simulated seconds per real second; 0 freezes the clock.
     ///   - realTime: the real monotonic time in nanoseconds the clock runs on (tests pass their own).
     public init(_ jobs: [Job] = [], clockStart: Timestamp = .wallClockNow(), clockRate: Double = 1, realTime: @escaping @Sendable () -> UInt64 = monotonicNanoseconds) {
-        let byId = Dictionary(jobs.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        self.initialJobs = byId
+        let table = JobTable(jobs)
+        self.initialTable = table
         self.clockStart = clockStart
         self.clockRate = clockRate
         self.realTime = realTime
-        self.state = Mutex(State(clock: LifecycleClock(startMillis: clockStart.milliseconds, rate: clockRate, realNow: realTime()), jobs: byId))
+        self.state = Mutex(State(clock: LifecycleClock(startMillis: clockStart.milliseconds, rate: clockRate, realNow: realTime()), table: table))
     }
 
     public convenience init(fixtures: [FixtureJob], clockStart: Timestamp = .wallClockNow(), clockRate: Double = 1, realTime: @escaping @Sendable () -> UInt64 = monotonicNanoseconds) {
         self.init(fixtures.map(Job.init(fixture:)), clockStart: clockStart, clockRate: clockRate, realTime: realTime)
     }
 
-    public var count: Int { state.withLock { $0.jobs.count } }
+    /// Runs `body` under the lock with the clock's time in `state.now`.
+    func withState<Result>(_ body: (inout State) throws(AWSError) -> Result) throws(AWSError) -> Result {
+        try state.withLock { (state: inout State) throws(AWSError) -> Result in
+            state.now = state.clock.now(realNow: realTime())
+            return try body(&state)
+        }
+    }
 
-    /// The Get response body of the job an identifier names, at the clock's time. A Get counts as
-    /// a poll (`isPoll`; a HEAD does not). An ARN must match the job's ARN whole (partition, region
-    /// and account); a job on the clock does not exist before its `submitTime`.
-    public func getBody(_ identifier: JobIdentifier, isPoll: Bool = true) -> [UInt8]? {
-        state.withLock { state in
-            let now = state.clock.now(realNow: realTime())
-            guard let id = Self.find(identifier, in: state.jobs, at: now) else { return nil }
-            return state.jobs[id]!.body(at: now, isPoll: isPoll)
+    public var count: Int { state.withLock { $0.table.jobs.count } }
+
+    /// The Get response body of the job an identifier names, for a caller in `scope`, at the clock's
+    /// time. A Get counts as a poll (`isPoll`; a HEAD does not).
+    public func getBody(_ identifier: JobIdentifier, in scope: Scope, isPoll: Bool = true) -> [UInt8]? {
+        try? withState { state in
+            guard let id = state.table.find(identifier, in: scope, at: state.now) else { return nil }
+            return state.table.jobs[id]!.body(at: state.now, isPoll: isPoll)
         }
     }
 
     /// The job's record as it stands at the clock's time, without counting a poll.
-    public func record(_ identifier: JobIdentifier) -> JobRecord? {
-        state.withLock { state in
-            let now = state.clock.now(realNow: realTime())
-            guard let id = Self.find(identifier, in: state.jobs, at: now) else { return nil }
-            return state.jobs[id]!.snapshot(at: now, isPoll: false).0
+    public func record(_ identifier: JobIdentifier, in scope: Scope) -> JobRecord? {
+        try? withState { state in
+            guard let id = state.table.find(identifier, in: scope, at: state.now) else { return nil }
+            return state.table.jobs[id]!.snapshot(at: state.now, isPoll: false).record
         }
-    }
-
-    private static func find(_ identifier: JobIdentifier, in jobs: [String: Job], at now: Int64) -> String? {
-        guard let job = jobs[identifier.jobId] else { return nil }
-        if case .arn(let arn) = identifier, arn != job.arn { return nil }
-        if job.lifecycle != nil, now < job.record.submitTime.milliseconds { return nil }
-        return job.id
     }
 
     // MARK: - The clock
@@ -87,10 +86,11 @@ public final class JobStore: Sendable {
         }
     }
 
-    /// Restores the jobs as loaded and the clock as at start (its start time and rate).
+    /// Restores the jobs as loaded (created jobs, stops and tag changes are gone) and the clock as
+    /// at start (its start time and rate).
     public func reset() {
         state.withLock { state in
-            state = State(clock: LifecycleClock(startMillis: clockStart.milliseconds, rate: clockRate, realNow: realTime()), jobs: initialJobs)
+            state = State(clock: LifecycleClock(startMillis: clockStart.milliseconds, rate: clockRate, realNow: realTime()), table: initialTable)
         }
     }
 }

@@ -1,0 +1,73 @@
+import Fixtures
+
+/// The jobs and their indexes: by id, in submission order (for List), by client request token
+/// and by name (for Create). A value, so that a reset is a copy.
+struct JobTable: Sendable {
+    /// A job's place in submission order: (submitTime, id), oldest first.
+    struct OrderKey: Comparable, Sendable {
+        var submit: Int64
+        var id: String
+
+        static func < (lhs: OrderKey, rhs: OrderKey) -> Bool {
+            (lhs.submit, lhs.id) < (rhs.submit, rhs.id)
+        }
+    }
+
+    /// What a client request token was first used for.
+    struct TokenUse: Sendable {
+        var jobId: String
+        /// The Create request's members other than the token, in a canonical form.
+        var parameters: JSONValue
+    }
+
+    struct NameKey: Hashable, Sendable {
+        var scope: Scope
+        var name: String
+    }
+
+    struct TokenKey: Hashable, Sendable {
+        var scope: Scope
+        var token: String
+    }
+
+    var jobs: [String: Job] = [:]
+    private(set) var order: [OrderKey] = []
+    var tokens: [TokenKey: TokenUse] = [:]
+    var names: [NameKey: String] = [:]
+
+    init(_ jobs: [Job]) {
+        for job in jobs where self.jobs[job.id] == nil {
+            self.jobs[job.id] = job
+            order.append(OrderKey(submit: job.record.submitTime.milliseconds, id: job.id))
+            if let name = job.record.jobName { names[NameKey(scope: job.arn.scope, name: name), default: job.id] = job.id }
+        }
+        order.sort()
+    }
+
+    mutating func insert(_ job: Job) {
+        jobs[job.id] = job
+        let key = OrderKey(submit: job.record.submitTime.milliseconds, id: job.id)
+        order.insert(key, at: insertionIndex(of: key))
+        if let name = job.record.jobName { names[NameKey(scope: job.arn.scope, name: name)] = job.id }
+    }
+
+    /// The first position whose key is not less than `key`.
+    func insertionIndex(of key: OrderKey) -> Int {
+        var low = 0
+        var high = order.count
+        while low < high {
+            let middle = (low + high) / 2
+            if order[middle] < key { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    /// The id of the job an identifier names, if a caller in `scope` can see it at clock time
+    /// `now`: the job must be in the caller's account and region, an ARN must match the job's
+    /// whole, and a job on the clock appears at its submitTime.
+    func find(_ identifier: JobIdentifier, in scope: Scope, at now: Int64) -> String? {
+        guard let job = jobs[identifier.jobId], job.arn.scope == scope, job.exists(at: now) else { return nil }
+        if case .arn(let arn) = identifier, arn != job.arn { return nil }
+        return job.id
+    }
+}
