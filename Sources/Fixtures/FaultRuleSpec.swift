@@ -101,7 +101,13 @@ public struct FaultRuleSpec: Sendable, Equatable {
             if let problem = rule.set(key, value) { violations.append(Violation(ValuePath([.member(name)]), .other(problem))) }
         }
         if violations.isEmpty {
-            violations = rule.crossFieldViolations(at: ValuePath()).map { Violation(ValuePath([.member(names[0])]), $0.problem) }
+            // Name the flag each problem is about: the one given for its key, else the first given.
+            let given = zip(values, names).filter { $0.0.1 != nil }.map { (key: $0.0.0, name: $0.1) }
+            violations = rule.crossFieldViolations(at: ValuePath()).map { violation in
+                let key: String? = if case .member(let member)? = violation.path.components.first { member } else { nil }
+                let name = given.first { $0.key == key }?.name ?? given[0].name
+                return Violation(ValuePath([.member(name)]), violation.problem)
+            }
         }
         return violations.isEmpty ? .success(rule) : .failure(FaultRuleErrors(violations: violations))
     }

@@ -60,6 +60,21 @@ import Testing
         #expect(Glob.matches(pattern, text) == expected)
     }
 
+    @Test func delaysAddUpAndDoNotStopTheSearch() throws {
+        let book = FaultBook(rateLimits: [RateLimit("GetModelInvocationJob=1/s")!], realTime: { 1 })
+        let delay = book.add(try FaultRuleSpec.decode(JSONParser.parse(#"{"delayMs": 5}"#)).get())
+        let error = book.add(try FaultRuleSpec.decode(JSONParser.parse(#"{"error": "ConflictException", "delayMs": 7, "times": 1}"#)).get())
+        let flags = FaultDecision(ruleId: "request", error: nil, fault: nil, delayMilliseconds: 100)
+        let first = book.decide(context(), after: flags)
+        #expect(first?.ruleId == "request,\(delay.id),\(error.id)")
+        #expect(first?.delayMilliseconds == 112)
+        #expect(first?.error?.code == "ConflictException")
+        let second = book.decide(context())
+        #expect(second?.ruleId == delay.id && second?.error == nil && second?.delayMilliseconds == 5)  // takes the one token
+        let third = book.decide(context())
+        #expect(third?.ruleId == "\(delay.id),rate-limit" && third?.error?.status == 429)
+    }
+
     @Test func theBookAppliesTheFirstRuleThatFiresThenQuotas() throws {
         // given: a frozen real-time source, so the bucket never refills
         let book = FaultBook(rateLimits: [RateLimit("GetModelInvocationJob=2/s")!], realTime: { 1 })
@@ -71,9 +86,9 @@ import Testing
         #expect(decisions[0]?.ruleId == first.id)
         #expect(decisions[0]?.error?.code == "ConflictException")
         #expect(decisions[1]?.delayMilliseconds == 5)
-        #expect(decisions[1]?.error == nil)
+        #expect(decisions[1]?.error == nil)  // a delay-only rule lets the quota take a token
         #expect(decisions[2] == nil)
-        #expect(decisions[3] == nil)
+        #expect(decisions[3]?.ruleId == "rate-limit")
         #expect(decisions[4]?.ruleId == "rate-limit")
         #expect(decisions[4]?.error?.status == 429)
         // and a reset brings the quota back and drops the rules
@@ -156,6 +171,14 @@ import Testing
             return
         }
         #expect(errors.violations.map(\.descriptionNamingPath) == ["mockDelayMs: expected milliseconds from 0 to 600000, or [min, max]"])
+        guard case .failure(let both)? = FaultRuleSpec.fromFlags(error: "ThrottlingException", message: nil, delayMs: nil, fault: "reset", names: names),
+            case .failure(let lonely)? = FaultRuleSpec.fromFlags(error: nil, message: "hi", delayMs: nil, fault: nil, names: names)
+        else {
+            Issue.record("accepted conflicting flags")
+            return
+        }
+        #expect(both.violations.map(\.descriptionNamingPath) == ["mockFault: a rule answers an error or breaks the connection, not both"])
+        #expect(lonely.violations.map(\.descriptionNamingPath) == ["mockMessage: a rule needs error, fault or delayMs", "mockMessage: a message goes with an error"])
     }
 }
 

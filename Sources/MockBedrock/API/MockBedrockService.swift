@@ -89,18 +89,25 @@ public final class MockBedrockService: Sendable {
             record(request, operation: operation, jobId: parsed?.jobId, answer, decision: FaultDecision(ruleId: "request", error: error, delayMilliseconds: 0))
             return answer
         }
-        if decision == nil {
+        if decision?.error == nil, decision?.fault == nil {
             let context = FaultContext(
                 operation: operation, identifier: identifier, jobId: parsed?.jobId,
                 jobArn: parsed.flatMap { store.record($0, in: scope)?.jobArn },
                 status: { [store] in parsed.flatMap { store.record($0, in: scope)?.status } })
-            decision = faults.decide(context)
+            decision = faults.decide(context, after: decision)
+        }
+        if decision?.fault == .truncate, request.method == "HEAD" {
+            decision?.fault = .close  // no body to cut: the headers would be a whole answer
         }
         var answer = ServiceAnswer(response: HTTPResponse(), delayMilliseconds: decision?.delayMilliseconds ?? 0, connectionFault: decision?.fault)
         if let error = decision?.error {
             answer.response = error.response(requestId: requestId)
         } else if answer.connectionFault == nil || answer.connectionFault == .truncate {
             answer.response = run(match, request, scope: scope, requestId: requestId)
+        }
+        if answer.connectionFault == .truncate, answer.response.body.isEmpty {
+            answer.connectionFault = .close
+            decision?.fault = .close
         }
         record(request, operation: operation, jobId: parsed?.jobId, answer, decision: decision)
         return answer

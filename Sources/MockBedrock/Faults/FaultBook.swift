@@ -3,7 +3,7 @@ import Synchronization
 
 /// What the mock does to one request instead of (or before) answering it normally.
 public struct FaultDecision: Sendable, Equatable {
-    /// The rule that fired: its id, `request` for request flags, `rate-limit` for a quota.
+    /// The rules that fired, comma-separated: ids, `request` for request flags, `rate-limit` for a quota.
     public var ruleId: String
     public var error: AWSError?
     public var fault: FaultRuleSpec.ConnectionFault?
@@ -62,26 +62,34 @@ public final class FaultBook: Sendable {
         }
     }
 
-    /// The first rule that fires on the request, else a quota that is spent, else nil.
-    func decide(_ request: FaultContext) -> FaultDecision? {
+    /// What the rules and quotas do to a request: the first rule that fires with an `error` or a
+    /// `fault` answers it, else a spent quota does; the delays of every rule that fired on the way
+    /// (delay-only rules, and `start`, a delay asked for by the request's flags) add up.
+    func decide(_ request: FaultContext, after start: FaultDecision? = nil) -> FaultDecision? {
         let now = realTime()
         return state.withLock { state -> FaultDecision? in
+            var decision = start ?? FaultDecision(ruleId: "", error: nil, fault: nil, delayMilliseconds: 0)
+            var fired = start.map { [$0.ruleId] } ?? []
             for index in state.rules.indices where state.rules[index].matches(request) {
                 guard state.rules[index].fires() else { continue }
                 let rule = state.rules[index]
-                let error = rule.spec.error.map { code in
-                    AWSError(code, rule.spec.message ?? AWSError.defaultMessage(code, operation: request.operation))
+                fired.append(rule.id)
+                decision.delayMilliseconds += state.rules[index].delayMilliseconds()
+                if rule.spec.error != nil || rule.spec.fault != nil {
+                    decision.error = rule.spec.error.map { code in
+                        AWSError(code, rule.spec.message ?? AWSError.defaultMessage(code, operation: request.operation))
+                    }
+                    decision.fault = rule.spec.fault
+                    decision.ruleId = fired.joined(separator: ",")
+                    return decision
                 }
-                return FaultDecision(
-                    ruleId: rule.id, error: error, fault: rule.spec.fault,
-                    delayMilliseconds: state.rules[index].delayMilliseconds())
             }
             if state.buckets[request.operation]?.take(now: now) == false {
-                return FaultDecision(
-                    ruleId: "rate-limit", error: AWSError("ThrottlingException", AWSError.defaultMessage("ThrottlingException", operation: request.operation)),
-                    fault: nil, delayMilliseconds: 0)
+                fired.append("rate-limit")
+                decision.error = AWSError("ThrottlingException", AWSError.defaultMessage("ThrottlingException", operation: request.operation))
             }
-            return nil
+            decision.ruleId = fired.joined(separator: ",")
+            return fired.isEmpty ? nil : decision
         }
     }
 

@@ -2,49 +2,99 @@ import CMicroHTTPD
 import Dispatch
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// Connections held back from libmicrohttpd's event loop for a while (a delay, a stall), and
-/// resumed by a timer. libmicrohttpd must not be stopped with a connection suspended, so `stop`
-/// resumes them all first and refuses new ones.
+/// resumed by a timer, or early when their client hangs up (libmicrohttpd does not watch a
+/// suspended socket, so a sweep does). libmicrohttpd must not be stopped with a connection
+/// suspended: `stop` resumes them all first and refuses new ones. Every resume happens under the
+/// lock, so a timer and `stop` never both resume one connection, nor does one resume after `stop`.
 final class SuspendedConnections: Sendable {
+    private struct Held {
+        let connection: UnsafeConnection
+        let socket: Int32
+    }
+
     private struct State {
         var next = 0
-        var held: [Int: UnsafeConnection] = [:]
+        var held: [Int: Held] = [:]
         var stopped = false
+        var sweeping = false
     }
+
+    /// How often held sockets are checked for a client that hung up.
+    static let sweepMilliseconds = 200
 
     private let state = Mutex(State())
 
     /// Suspends the connection (from its access handler) and resumes it after `milliseconds`.
     /// Returns false once stopping, when the caller must answer at once instead.
     func suspend(_ connection: OpaquePointer, milliseconds: Int) -> Bool {
-        let id: Int? = state.withLock { state in
-            guard !state.stopped else { return nil }
+        let (id, startSweep): (Int?, Bool) = state.withLock { state in
+            guard !state.stopped else { return (nil, false) }
             MHD_suspend_connection(connection)
             state.next += 1
-            state.held[state.next] = UnsafeConnection(pointer: connection)
-            return state.next
+            state.held[state.next] = Held(connection: UnsafeConnection(pointer: connection), socket: mhd_shim_connection_socket(connection))
+            let startSweep = !state.sweeping
+            state.sweeping = true
+            return (state.next, startSweep)
         }
         guard let id else { return false }
         DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(milliseconds)) { [self] in
-            resume(id)
+            resume { $0 == id }
         }
+        if startSweep { scheduleSweep() }
         return true
     }
 
     /// Resumes every held connection and refuses new ones; call before stopping the daemon.
     func stop() {
-        let held = state.withLock { state -> [UnsafeConnection] in
+        state.withLock { state in
             state.stopped = true
-            defer { state.held.removeAll() }
-            return Array(state.held.values)
+            for held in state.held.values { MHD_resume_connection(held.connection.pointer) }
+            state.held.removeAll()
         }
-        for connection in held { MHD_resume_connection(connection.pointer) }
     }
 
-    private func resume(_ id: Int) {
-        // Whoever takes the entry out resumes it: the timer or stop, never both.
-        guard let connection = state.withLock({ $0.held.removeValue(forKey: id) }) else { return }
-        MHD_resume_connection(connection.pointer)
+    /// Resumes the held connections whose id passes `test`.
+    private func resume(where test: (Int) -> Bool) {
+        state.withLock { state in
+            for (id, held) in state.held where test(id) {
+                MHD_resume_connection(held.connection.pointer)
+                state.held.removeValue(forKey: id)
+            }
+        }
+    }
+
+    private func scheduleSweep() {
+        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Self.sweepMilliseconds)) { [self] in
+            sweep()
+        }
+    }
+
+    /// Resumes connections whose client has closed its end (a read would see end of file or an
+    /// error), so that a stalled or delayed connection is let go when the client gives up.
+    private func sweep() {
+        let again: Bool = state.withLock { state in
+            for (id, held) in state.held where Self.peerHungUp(held.socket) {
+                MHD_resume_connection(held.connection.pointer)
+                state.held.removeValue(forKey: id)
+            }
+            state.sweeping = !state.held.isEmpty && !state.stopped
+            return state.sweeping
+        }
+        if again { scheduleSweep() }
+    }
+
+    private static func peerHungUp(_ socket: Int32) -> Bool {
+        guard socket >= 0 else { return false }
+        var byte: UInt8 = 0
+        let count = recv(socket, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
+        return count == 0 || (count < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
     }
 }
 
