@@ -9,12 +9,35 @@ import Glibc
 import Musl
 #endif
 
-/// `mock-bedrock`: serves the Amazon Bedrock batch inference API from fixture files.
+/// `mock-bedrock`: `serve` (the default) or `health`.
 @main
-struct MockBedrockCommand: ParsableCommand {
+struct MockBedrockMain: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mock-bedrock",
         abstract: "A local mock of the Amazon Bedrock batch inference (model invocation job) API.",
+        discussion: "`mock-bedrock [options]` is `mock-bedrock serve [options]`; see `mock-bedrock serve --help`.",
+        subcommands: [MockBedrockCommand.self, HealthCommand.self],
+        defaultSubcommand: MockBedrockCommand.self
+    )
+
+    static func main() {
+        let arguments = MockBedrockCommand.arguments(commandLine: Array(CommandLine.arguments.dropFirst())) { name in
+            getenv(name).map { String(cString: $0) }
+        }
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
+
+/// `mock-bedrock serve`: serves the Amazon Bedrock batch inference API from fixture files.
+struct MockBedrockCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the batch inference API (the default command).",
         discussion: """
             Every option can also be set with an environment variable (shown in its help); \
             an option on the command line wins over the variable.
@@ -77,29 +100,21 @@ struct MockBedrockCommand: ParsableCommand {
         ("MOCK_BEDROCK_MAX_ACTIVE_JOBS", "--max-active-jobs"),
     ]
 
-    /// The arguments to parse: options from set environment variables first, so that the same
-    /// option on the command line (parsed later, and the last one wins) overrides them.
+    /// The arguments to parse: the subcommand, then options from set environment variables, so that
+    /// the same option on the command line (parsed later, and the last one wins) overrides them.
     static func arguments(commandLine: [String], environment: (String) -> String?) -> [String] {
-        var arguments: [String] = []
+        if commandLine.first == HealthCommand.configuration.commandName {
+            return HealthCommand.arguments(commandLine: commandLine, environment: environment)
+        }
+        let rest = commandLine.first == configuration.commandName ? Array(commandLine.dropFirst()) : commandLine
+        var arguments = [configuration.commandName!]
         for (variable, option) in environmentOptions {
             if let value = environment(variable), !value.isEmpty { arguments += [option, value] }
         }
         if let limits = environment("MOCK_BEDROCK_RATE_LIMITS") {
             for limit in limits.split(separator: ",") where !limit.isEmpty { arguments += ["--rate-limit", String(limit)] }
         }
-        return arguments + commandLine
-    }
-
-    static func main() {
-        let arguments = arguments(commandLine: Array(CommandLine.arguments.dropFirst())) { name in
-            getenv(name).map { String(cString: $0) }
-        }
-        do {
-            var command = try parseAsRoot(arguments)
-            try command.run()
-        } catch {
-            exit(withError: error)
-        }
+        return arguments + rest
     }
 
     func validate() throws {

@@ -18,12 +18,20 @@ import Testing
         let environment = ["MOCK_BEDROCK_PORT": "7000", "MOCK_BEDROCK_FIXTURES": "/data", "MOCK_BEDROCK_LOG_LEVEL": "warning", "MOCK_BEDROCK_HOST": ""]
         // when
         let arguments = MockBedrockCommand.arguments(commandLine: ["--port", "0"]) { environment[$0] }
-        let command = try MockBedrockCommand.parse(arguments)
+        #expect(arguments.first == "serve")
+        let command = try MockBedrockCommand.parse(Array(arguments.dropFirst()))
         // then
         #expect(command.port == 0)
         #expect(command.fixtures == "/data")
         #expect(command.logLevel == .warning)
         #expect(command.host == "127.0.0.1")
+    }
+
+    @Test func healthTakesHostAndPortFromTheEnvironment() throws {
+        let arguments = MockBedrockCommand.arguments(commandLine: ["health", "--timeout", "5"]) { ["MOCK_BEDROCK_PORT": "7000", "MOCK_BEDROCK_HOST": "0.0.0.0"][$0] }
+        #expect(arguments == ["health", "--host", "0.0.0.0", "--port", "7000", "--timeout", "5"])
+        let health = try HealthCommand.parse(Array(arguments.dropFirst()))
+        #expect(health.port == 7000 && health.timeout == 5)
     }
 
     @Test func rejectsInvalidValues() {

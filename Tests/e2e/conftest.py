@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 import boto3
+import botocore.session
 import pytest
 from botocore.config import Config
 
@@ -42,13 +43,15 @@ STOP_TIMEOUT = 10.0
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
 ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/service-role/AmazonBedrockBatchInferenceRole"
+ACCESS_KEY = "AKIAMOCKBEDROCKTEST"
+SECRET_KEY = "mock-bedrock-secret-access-key"
 
 # The environment the suite runs under: the host's AWS configuration must not leak into the clients.
 AWS_TEST_ENV = {
     "AWS_CONFIG_FILE": "/dev/null",
     "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
-    "AWS_ACCESS_KEY_ID": "AKIAMOCKBEDROCKTEST",
-    "AWS_SECRET_ACCESS_KEY": "mock-bedrock-secret-access-key",
+    "AWS_ACCESS_KEY_ID": ACCESS_KEY,
+    "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
     "AWS_EC2_METADATA_DISABLED": "true",
     "NO_PROXY": "127.0.0.1,localhost",
     "no_proxy": "127.0.0.1,localhost",
@@ -287,16 +290,51 @@ def server_factory():
 # --------------------------------------------------------------------------- clients
 
 
-def make_client(url: str, **config: Any):
-    """A boto3 bedrock client the way a user points one at a local endpoint (default retry config)."""
+def make_client(url: str, *, region: str = REGION, access_key: str = ACCESS_KEY, **config: Any):
+    """A boto3 bedrock client the way a user points one at a local endpoint (default retry config).
+
+    The mock scopes a caller by the SigV4 region (`region`) and, when the access key id is 12 digits,
+    takes it as the account (LocalStack's convention); any other key is the server's --account-id."""
     return boto3.client(
         "bedrock",
         endpoint_url=url,
-        region_name=REGION,
-        aws_access_key_id="AKIAMOCKBEDROCKTEST",
-        aws_secret_access_key="mock-bedrock-secret-access-key",
+        region_name=region,
+        aws_access_key_id=access_key,
+        aws_secret_access_key=SECRET_KEY,
         config=Config(**{"connect_timeout": 5, "read_timeout": 10, **config}),
     )
+
+
+def arn_scope(arn: str) -> tuple[str, str]:
+    """(region, account) of a job ARN."""
+    parts = arn.split(":")
+    return parts[3], parts[4]
+
+
+def access_key_for(account: str) -> str:
+    """The access key a caller of `account` uses: the default account's callers keep a non-numeric key
+    (so the server's --account-id default applies), any other account is given as a 12-digit key."""
+    return ACCESS_KEY if account == ACCOUNT else account
+
+
+def client_for(url: str, arn: str, **config: Any):
+    """A client in the account and region of the job `arn` (the only callers that can see it)."""
+    region, account = arn_scope(arn)
+    return make_client(url, region=region, access_key=access_key_for(account), **config)
+
+
+def sigv4_authorization(region: str = REGION, account: str | None = None, date: str = "20260301") -> str:
+    """An Authorization header that puts a raw HTTP request in `region` and `account` (the mock reads the
+    credential scope and never checks the signature)."""
+    key = account if account is not None else ACCESS_KEY
+    return (f"AWS4-HMAC-SHA256 Credential={key}/{date}/{region}/bedrock/aws4_request, "
+            "SignedHeaders=host;x-amz-date, Signature=0123456789abcdef")
+
+
+def scope_headers(arn: str) -> dict[str, str]:
+    """Raw HTTP headers for a caller in the job `arn`'s account and region."""
+    region, account = arn_scope(arn)
+    return {"Authorization": sigv4_authorization(region, access_key_for(account))}
 
 
 class RequestLog:
@@ -487,3 +525,149 @@ def validation_message(identifier: str, pattern: str) -> str:
                  f"Member must satisfy regular expression pattern: {pattern}")
     noun = "error" if len(items) == 1 else "errors"
     return f"{len(items)} validation {noun} detected: " + "; ".join(items)
+
+
+# --------------------------------------------------------------------------- admin API, journal, backoff
+
+
+def admin(server_or_url: Any, path: str, body: Any = None, method: str | None = None) -> Any:
+    """Calls the admin API (`/_mock/...`) and returns its JSON; anything but 200 fails the test."""
+    url = server_or_url if isinstance(server_or_url, str) else server_or_url.url
+    data = None if body is None else json.dumps(body).encode()
+    result = http(url, path, method=method or ("GET" if body is None else "POST"), body=data)
+    assert result.status == 200, (path, result.status, result.body)
+    return result.json()
+
+
+def reset(server_or_url: Any) -> dict:
+    return admin(server_or_url, "/_mock/reset", {})
+
+
+def advance(server_or_url: Any, duration: str) -> dict:
+    """Moves the virtual clock on, e.g. advance(server, "1m")."""
+    return admin(server_or_url, "/_mock/clock", {"advance": duration})
+
+
+def clock_now(server_or_url: Any) -> str:
+    return admin(server_or_url, "/_mock/clock")["now"]
+
+
+def journal(server_or_url: Any) -> list[dict]:
+    return admin(server_or_url, "/_mock/requests")["requests"]
+
+
+def add_fault(server_or_url: Any, rule: dict) -> dict:
+    return admin(server_or_url, "/_mock/faults", rule)
+
+
+def parse_time(text: str):
+    """An ISO 8601 instant as served (`...Z`) to an aware datetime."""
+    from datetime import datetime
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+class RecordedSleep:
+    """Stands in for the time module botocore's retry loop sleeps with: backoffs are recorded, not slept."""
+
+    def __init__(self) -> None:
+        self.sleeps: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+
+    def __getattr__(self, name):
+        return getattr(time, name)
+
+
+@pytest.fixture
+def backoff(monkeypatch) -> RecordedSleep:
+    """boto3's retry backoffs are recorded instead of slept."""
+    import botocore.endpoint
+    recorded = RecordedSleep()
+    monkeypatch.setattr(botocore.endpoint, "time", recorded)
+    return recorded
+
+
+# --------------------------------------------------------------------------- Create requests and the AWS CLI
+
+MODEL_ID = "anthropic.claude-3-haiku-20240307-v1:0"
+JOB_ARN_RE = re.compile(r"arn:(aws|aws-cn|aws-us-gov):bedrock:([a-z0-9-]{1,20}):([0-9]{12}):model-invocation-job/([a-z0-9]{12})")
+JOB_STATUSES = ["Submitted", "Validating", "Scheduled", "InProgress", "Stopping",
+                "Completed", "PartiallyCompleted", "Failed", "Stopped", "Expired"]
+ACTIVE_STATUSES = ["Submitted", "Validating", "Scheduled", "InProgress"]
+TERMINAL_STATUSES = ["Completed", "PartiallyCompleted", "Failed", "Stopped", "Expired"]
+
+
+def create_params(job_name: str = "nightly-summaries", **overrides: Any) -> dict[str, Any]:
+    """A valid CreateModelInvocationJob request (the required members), with `overrides` (wire names)."""
+    params: dict[str, Any] = {
+        "jobName": job_name,
+        "roleArn": ROLE_ARN,
+        "modelId": MODEL_ID,
+        "inputDataConfig": {"s3InputDataConfig": {"s3Uri": "s3://in-bucket/input/records.jsonl"}},
+        "outputDataConfig": {"s3OutputDataConfig": {"s3Uri": "s3://out-bucket/output/"}},
+    }
+    params.update(copy.deepcopy(overrides))
+    return params
+
+
+def run_aws(url: str | None, *args: str, region: str | None = REGION, access_key: str = ACCESS_KEY,
+            env: Mapping[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
+    """Runs the AWS CLI v1 (`aws ...`) against `url` with a clean configuration (AWS_CONFIG_FILE=/dev/null)."""
+    assert AWS_CLI.is_file(), f"AWS CLI not installed at {AWS_CLI}"
+    command = [sys.executable, str(AWS_CLI), *args]
+    if url is not None:
+        command += ["--endpoint-url", url]
+    if region is not None:
+        command += ["--region", region]
+    extra = {"AWS_ACCESS_KEY_ID": access_key, "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
+             "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null", **(env or {})}
+    return subprocess.run(command, capture_output=True, text=True, env=child_env(extra), timeout=timeout,
+                          stdin=subprocess.DEVNULL)
+
+
+def model_pattern(shape: str) -> str:
+    """A shape's pattern as botocore's model has it (the text AWS quotes in validation messages)."""
+    return _MODEL.shape_for(shape).metadata["pattern"]
+
+
+def one_violation(value: str, path: str, rule: str) -> str:
+    return f"1 validation error detected: {violation(value, path, rule)}"
+
+
+def violation(value: str | None, path: str, rule: str) -> str:
+    shown = "null" if value is None else f"'{value}'"
+    return f"Value {shown} at '{path}' failed to satisfy constraint: {rule}"
+
+
+def violations(*items: str) -> str:
+    noun = "error" if len(items) == 1 else "errors"
+    return f"{len(items)} validation {noun} detected: " + "; ".join(items)
+
+
+_MODEL = botocore.session.Session().get_service_model("bedrock")
+
+
+def expect_error(call, code: str, status: int, message: str | None = None, **kwargs: Any):
+    """Calls `call(**kwargs)` expecting the AWS error `code` with HTTP `status` (and `message`), answered
+    after one attempt; returns the ClientError."""
+    from botocore.exceptions import ClientError
+    with pytest.raises(ClientError) as raised:
+        call(**kwargs)
+    error = raised.value
+    assert error.response["Error"]["Code"] == code, error.response["Error"]
+    assert error.response["ResponseMetadata"]["HTTPStatusCode"] == status
+    assert error.response["ResponseMetadata"]["RetryAttempts"] == 0
+    if message is not None:
+        assert error.response["Error"]["Message"] == message
+    return error
+
+
+def resource_not_found_message(arn: str) -> str:
+    return f"The resource '{arn}' was not found."
+
+
+def list_all(client, **params: Any) -> list[dict]:
+    """Every summary ListModelInvocationJobs gives, through botocore's paginator."""
+    paginator = client.get_paginator("list_model_invocation_jobs")
+    return [summary for page in paginator.paginate(**params) for summary in page["invocationJobSummaries"]]

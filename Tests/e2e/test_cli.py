@@ -9,8 +9,8 @@ import sys
 import pytest
 
 from conftest import (
-    AWS_CLI, EU_ID, FULL_ID, PRECISION_ID, SERVED_TIMESTAMPS, UNKNOWN_ID, child_env, not_found_message,
-    validation_message, wire_job,
+    AWS_CLI, EU_ACCOUNT, EU_ID, FULL_ID, PRECISION_ID, SERVED_TIMESTAMPS, UNKNOWN_ID, access_key_for, arn_scope,
+    child_env, not_found_message, run_aws, validation_message, wire_job,
 )
 
 CLI_ENV = {
@@ -21,16 +21,10 @@ CLI_ENV = {
 }
 
 
-def aws(url: str, *args: str) -> subprocess.CompletedProcess:
-    assert AWS_CLI.is_file(), f"AWS CLI not installed at {AWS_CLI}"
-    return subprocess.run(
-        [sys.executable, str(AWS_CLI), *args, "--endpoint-url", url, "--region", "us-east-1"],
-        capture_output=True, text=True, env=child_env(CLI_ENV), timeout=60, stdin=subprocess.DEVNULL,
-    )
-
-
-def get_job(url: str, identifier: str) -> subprocess.CompletedProcess:
-    return aws(url, "bedrock", "get-model-invocation-job", "--job-identifier", identifier)
+def get_job(url: str, identifier: str, *, region: str = "us-east-1",
+            access_key: str = "AKIAMOCKBEDROCKTEST") -> subprocess.CompletedProcess:
+    return run_aws(url, "bedrock", "get-model-invocation-job", "--job-identifier", identifier,
+                   region=region, access_key=access_key)
 
 
 def test_cli_is_v1():
@@ -57,10 +51,17 @@ def test_cli_prints_job_json_with_timestamps_as_served(shared_server, shared_job
 
 
 def test_cli_by_arn(shared_server, shared_jobs):
+    """The eu-west-1 job of account 210987654321, by ARN, from a CLI in that region and account."""
     arn = shared_jobs[EU_ID]["jobArn"]
-    result = get_job(shared_server.url, arn)
+    region, account = arn_scope(arn)
+    assert (region, account) == ("eu-west-1", EU_ACCOUNT)
+    result = get_job(shared_server.url, arn, region=region, access_key=access_key_for(account))
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == wire_job(shared_jobs[EU_ID])
+    # the same command from the default account and region finds nothing
+    result = get_job(shared_server.url, arn)
+    assert result.returncode == 255
+    assert result.stderr.strip().endswith(not_found_message(arn))
 
 
 def test_cli_missing_job_exits_255_with_aws_error_line(shared_server):

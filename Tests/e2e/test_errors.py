@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 
 from conftest import (
     ACCOUNT, CN_ID, EU_ACCOUNT, EU_ID, FULL_ID, UNKNOWN_ID, UUID4,
-    RequestLog, http, job_arn, make_client, not_found_message, quote_segment, validation_message,
+    RequestLog, client_for, http, job_arn, make_client, not_found_message, quote_segment, validation_message,
 )
 
 OPERATION = "GetModelInvocationJob"
@@ -88,9 +88,14 @@ def test_arn_of_existing_job_with_other_region_account_or_partition_is_not_found
     job_arn(EU_ID, region="eu-west-1", account=ACCOUNT),
     job_arn(CN_ID, region="cn-north-1", partition="aws"),
 ], ids=["eu-job-in-us-east-1", "eu-job-in-default-account", "cn-job-in-aws-partition"])
-def test_non_default_jobs_only_match_their_own_arn(client, shared_jobs, arn):
+def test_non_default_jobs_only_match_their_own_arn(shared_server, shared_jobs, arn):
+    """Asked by a caller in the job's own account and region: the id and the job's ARN find it, an ARN
+    differing in region, account or partition does not."""
     job_id = arn.rsplit("/", 1)[1]
+    client = client_for(shared_server.url, shared_jobs[job_id]["jobArn"])
     assert client.get_model_invocation_job(jobIdentifier=job_id)["jobArn"] == shared_jobs[job_id]["jobArn"]
+    assert client.get_model_invocation_job(jobIdentifier=shared_jobs[job_id]["jobArn"])["jobArn"] == \
+        shared_jobs[job_id]["jobArn"]
     assert arn != shared_jobs[job_id]["jobArn"]
     with pytest.raises(client.exceptions.ResourceNotFoundException) as info:
         client.get_model_invocation_job(jobIdentifier=arn)

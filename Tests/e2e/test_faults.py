@@ -16,26 +16,6 @@ JOB = "aaaaaaaaaaa1"
 OTHER = "aaaaaaaaaaa2"
 
 
-class RecordedSleep:
-    """Stands in for the time module botocore's retry loop sleeps with: backoffs are recorded, not slept."""
-
-    def __init__(self) -> None:
-        self.sleeps: list[float] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-
-    def __getattr__(self, name):
-        return getattr(time, name)
-
-
-@pytest.fixture
-def backoff(monkeypatch) -> RecordedSleep:
-    recorded = RecordedSleep()
-    monkeypatch.setattr(botocore.endpoint, "time", recorded)
-    return recorded
-
-
 @pytest.fixture(scope="module")
 def fault_server(tmp_path_factory):
     from conftest import start_server

@@ -8,8 +8,9 @@ from datetime import datetime, timezone
 import pytest
 
 from conftest import (
-    CN_ID, EU_ACCOUNT, EU_ID, FULL_ID, MINIMAL_ID, PRECISION_ID, UUID4,
-    SERVED_TIMESTAMPS, http, make_client, quote_segment, wire_job,
+    ACCOUNT, CN_ID, EU_ACCOUNT, EU_ID, FULL_ID, MINIMAL_ID, PRECISION_ID, REGION, UUID4,
+    SERVED_TIMESTAMPS, RequestLog, arn_scope, client_for, http, make_client, not_found_message, quote_segment,
+    scope_headers, wire_job,
 )
 
 TIMESTAMPS = {"submitTime", "lastModifiedTime", "endTime", "jobExpirationTime"}
@@ -67,15 +68,34 @@ def assert_matches_fixture(response: dict, job: dict, job_id: str) -> None:
     assert response["ResponseMetadata"]["RetryAttempts"] == 0
 
 
+@pytest.fixture
+def job_client(shared_server, shared_jobs, client):
+    """job id -> (a client in that job's account and region, a log of the Gets it sends in this test)."""
+    logs: list[tuple[object, RequestLog]] = []
+
+    def for_job(job_id: str):
+        arn = shared_jobs[job_id]["jobArn"]
+        scoped = client if arn_scope(arn) == (REGION, ACCOUNT) else client_for(shared_server.url, arn)
+        log = RequestLog(scoped)
+        logs.append((scoped, log))
+        return scoped, log
+
+    yield for_job
+    for scoped, log in logs:
+        scoped.meta.events.unregister("before-send.bedrock.GetModelInvocationJob", log._record)
+
+
 @pytest.mark.parametrize("job_id", [FULL_ID, MINIMAL_ID, PRECISION_ID, EU_ID])
-def test_get_by_id_returns_every_member_with_python_types(client, shared_jobs, request_log, job_id):
+def test_get_by_id_returns_every_member_with_python_types(job_client, shared_jobs, job_id):
+    client, request_log = job_client(job_id)
     response = client.get_model_invocation_job(jobIdentifier=job_id)
     assert_matches_fixture(response, shared_jobs[job_id], job_id)
     assert request_log.requests == [("GET", f"{client.meta.endpoint_url}/model-invocation-job/{job_id}")]
 
 
 @pytest.mark.parametrize("job_id", [FULL_ID, MINIMAL_ID, PRECISION_ID, EU_ID])
-def test_get_by_full_arn_sends_one_encoded_segment_and_returns_same_job(client, shared_jobs, request_log, job_id):
+def test_get_by_full_arn_sends_one_encoded_segment_and_returns_same_job(job_client, shared_jobs, job_id):
+    client, request_log = job_client(job_id)
     arn = shared_jobs[job_id]["jobArn"]
     response = client.get_model_invocation_job(jobIdentifier=arn)
     assert_matches_fixture(response, shared_jobs[job_id], job_id)
@@ -101,9 +121,11 @@ def test_full_job_has_every_member_of_the_output_shape(client, shared_jobs):
     assert set(client.get_model_invocation_job(jobIdentifier=FULL_ID)) - {"ResponseMetadata"} == members
 
 
-def test_job_in_another_partition_is_served_by_its_arn(client, shared_jobs):
+def test_job_in_another_partition_is_served_by_its_arn(shared_server, shared_jobs):
+    """A cn-north-1 client (the default account: its access key is not 12 digits) gets the aws-cn job."""
     arn = shared_jobs[CN_ID]["jobArn"]
-    assert arn.startswith("arn:aws-cn:bedrock:cn-north-1:")
+    assert arn.startswith(f"arn:aws-cn:bedrock:cn-north-1:{ACCOUNT}:")
+    client = make_client(shared_server.url, region="cn-north-1")
     response = client.get_model_invocation_job(jobIdentifier=arn)
     assert response["jobArn"] == arn
     assert response["timeoutDurationInHours"] == 168
@@ -128,7 +150,9 @@ def test_request_id_is_the_header_and_fresh_per_call(client):
 
 @pytest.mark.parametrize("job_id", [FULL_ID, PRECISION_ID, EU_ID])
 def test_raw_http_serves_timestamps_with_fixture_precision(shared_server, shared_jobs, job_id):
-    result = http(shared_server.url, f"/model-invocation-job/{job_id}")
+    # unsigned requests are in us-east-1 / 123456789012; the eu-west-1 job needs its credential scope
+    headers = scope_headers(shared_jobs[job_id]["jobArn"]) if job_id == EU_ID else None
+    result = http(shared_server.url, f"/model-invocation-job/{job_id}", headers=headers)
     assert result.status == 200
     assert result.headers.get("Content-Type") == "application/json"
     assert UUID4.fullmatch(result.headers.get("x-amzn-RequestId") or "")
@@ -142,9 +166,16 @@ def test_raw_http_serves_timestamps_with_fixture_precision(shared_server, shared
 def test_raw_http_by_encoded_arn(shared_server, shared_jobs):
     arn = shared_jobs[EU_ID]["jobArn"]
     assert f":{EU_ACCOUNT}:" in arn and ":eu-west-1:" in arn
-    result = http(shared_server.url, f"/model-invocation-job/{quote_segment(arn)}")
+    authorization = "AWS4-HMAC-SHA256 Credential=210987654321/20260301/eu-west-1/bedrock/aws4_request, " \
+                    "SignedHeaders=host, Signature=x"
+    result = http(shared_server.url, f"/model-invocation-job/{quote_segment(arn)}",
+                  headers={"Authorization": authorization})
     assert result.status == 200
     assert result.json() == wire_job(shared_jobs[EU_ID]) | SERVED_TIMESTAMPS[EU_ID]
+    # without the header the request is in us-east-1 / 123456789012, where the job does not exist
+    unsigned = http(shared_server.url, f"/model-invocation-job/{quote_segment(arn)}")
+    assert unsigned.status == 404
+    assert unsigned.json() == {"message": not_found_message(arn)}
 
 
 def test_raw_http_minimal_job_has_no_extra_or_null_members(shared_server, shared_jobs):
@@ -154,12 +185,14 @@ def test_raw_http_minimal_job_has_no_extra_or_null_members(shared_server, shared
 
 
 def test_concurrent_gets_all_succeed(shared_server, shared_jobs):
-    clients = [make_client(shared_server.url) for _ in range(4)]
     ids = [FULL_ID, MINIMAL_ID, PRECISION_ID, EU_ID] * 10
+    # two clients per scope (the EU job is seen only from eu-west-1 / 210987654321)
+    clients = {job_id: [client_for(shared_server.url, shared_jobs[job_id]["jobArn"]) for _ in range(2)]
+               for job_id in set(ids)}
 
     def get(i_and_id):
         i, job_id = i_and_id
-        return job_id, clients[i % len(clients)].get_model_invocation_job(jobIdentifier=job_id)
+        return job_id, clients[job_id][i % 2].get_model_invocation_job(jobIdentifier=job_id)
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(get, enumerate(ids)))

@@ -9,8 +9,8 @@ import socket
 import pytest
 
 from conftest import (
-    BUNDLED_FIXTURES, READY_LINE, fixture_jobs, http, make_client, make_job, quote_segment,
-    run_server_to_exit, write_fixtures,
+    BUNDLED_FIXTURES, READY_LINE, arn_scope, client_for, fixture_jobs, http, make_client, make_job, quote_segment,
+    run_server_to_exit, scope_headers, write_fixtures,
 )
 
 
@@ -267,20 +267,26 @@ def test_bundled_fixtures_load_and_every_job_is_served_as_written(server_factory
     assert jobs, f"no jobs in {BUNDLED_FIXTURES}"
     server = server_factory(BUNDLED_FIXTURES, "--clock-start", "2026-06-01T00:00:00Z", "--clock-rate", "0")
     assert http(server.url, "/_mock/health").json() == {"status": "ok", "jobs": len(jobs)}
-    client = make_client(server.url)
     static = [job for job in jobs if "status" in job]
     on_clock = [job for job in jobs if "status" not in job]
     assert len(static) >= 13 and len(on_clock) >= 6
+    assert any(arn_scope(job["jobArn"]) != ("us-east-1", "123456789012") for job in static)
+    clients = {}  # one client per account and region
     for job in static:
         arn = job["jobArn"]
-        result = http(server.url, f"/model-invocation-job/{quote_segment(arn)}")
+        # each job is seen by a caller in its own account and region (raw HTTP: the SigV4 credential scope)
+        result = http(server.url, f"/model-invocation-job/{quote_segment(arn)}", headers=scope_headers(arn))
         assert result.status == 200, arn
         assert result.json() == {k: v for k, v in job.items() if k != "ResponseMetadata"}, arn
+        if arn_scope(arn) not in clients:
+            clients[arn_scope(arn)] = client_for(server.url, arn)
+        client = clients[arn_scope(arn)]
         response = client.get_model_invocation_job(jobIdentifier=arn.rsplit("/", 1)[1])
         assert response["jobArn"] == arn
         assert set(response) - {"ResponseMetadata"} == set(job) - {"ResponseMetadata"}
     for job in on_clock:
-        served = http(server.url, f"/model-invocation-job/{quote_segment(job['jobArn'])}").json()
+        served = http(server.url, f"/model-invocation-job/{quote_segment(job['jobArn'])}",
+                      headers=scope_headers(job["jobArn"])).json()
         # the record counts, totalRecordCount too, appear from InProgress on
         written = {k: v for k, v in job.items() if k not in ("lifecycle", "outcome", "totalRecordCount")}
         assert {k: served[k] for k in written if k != "submitTime"} == {k: v for k, v in written.items() if k != "submitTime"}

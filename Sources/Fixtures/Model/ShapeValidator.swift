@@ -73,7 +73,11 @@ public struct ShapeValidator: Sendable {
         var present: [String] = []
         for member in members where !ignored.contains(member.key) {
             guard let definition = shape.member(member.key) else {
-                if rejectsUnknownMembers { found.append(Violation(path.appending(member.key), .unknownMember)) }
+                if rejectsUnknownMembers {
+                    found.append(Violation(path.appending(member.key), .unknownMember))
+                } else if shape.isUnion, member.value != .null {
+                    present.append(member.key)  // a member of a union AWS does not know is still a member set
+                }
                 continue
             }
             if case .null = member.value {

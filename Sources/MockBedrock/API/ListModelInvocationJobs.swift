@@ -2,8 +2,8 @@ import Fixtures
 
 /// What ListModelInvocationJobs is asked for.
 struct JobListQuery: Sendable {
-    var submittedAfter: Int64?
-    var submittedBefore: Int64?
+    var submittedAfter: Timestamp?
+    var submittedBefore: Timestamp?
     var status: JobStatus?
     /// Matched case-insensitively.
     var nameContains: String?
@@ -16,7 +16,7 @@ struct JobListQuery: Sendable {
 
     /// Everything but the page size and the position: what a nextToken is bound to.
     var filterFingerprint: String {
-        "\(submittedAfter.map(String.init) ?? "-")|\(submittedBefore.map(String.init) ?? "-")|\(status?.rawValue ?? "-")|"
+        "\(submittedAfter.map { "\($0.seconds).\($0.nanoseconds)" } ?? "-")|\(submittedBefore.map { "\($0.seconds).\($0.nanoseconds)" } ?? "-")|\(status?.rawValue ?? "-")|"
             + "\(nameContains?.lowercased() ?? "-")|\(descending ? "D" : "A")"
     }
 }
@@ -39,7 +39,7 @@ extension MockBedrockService {
                 violations.append(Violation(ValuePath([.member(name)]), .constraint(value: "'\(text)'", rule: "Member must be a timestamp in ISO 8601 format")))
                 continue
             }
-            if name == "submitTimeAfter" { query.submittedAfter = instant.milliseconds } else { query.submittedBefore = instant.milliseconds }
+            if name == "submitTimeAfter" { query.submittedAfter = instant } else { query.submittedBefore = instant }
         }
         query.status = check("statusEquals", "ModelInvocationJobStatus").flatMap(JobStatus.init(rawValue:))
         query.nameContains = check("nameContains", "ModelInvocationJobName")

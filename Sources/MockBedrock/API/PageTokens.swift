@@ -1,6 +1,10 @@
+import Fixtures
+
 /// Opaque List page tokens: the position after which the next page starts, bound to the
 /// listing's filters and signed with a secret of this server process, so that a forged token, a
 /// token of another listing or one from an earlier run is refused.
+import Fixtures
+
 struct PageTokens: Sendable {
     private let secret: UInt64
 
@@ -9,17 +13,19 @@ struct PageTokens: Sendable {
     }
 
     func token(after key: JobTable.OrderKey, fingerprint: String) -> String {
-        let payload = "1|\(key.submit)|\(key.id)"
+        let payload = "1|\(key.submit.seconds).\(key.submit.nanoseconds)|\(key.id)"
         return Self.hex(Array((payload + "|" + signature(payload, fingerprint)).utf8))
     }
 
     func position(from token: String, fingerprint: String) -> JobTable.OrderKey? {
         guard let bytes = Self.unhex(token), let text = String(validating: bytes, as: UTF8.self) else { return nil }
         let parts = text.split(separator: "|", omittingEmptySubsequences: false)
-        guard parts.count == 4, parts[0] == "1", let submit = Int64(parts[1]) else { return nil }
+        guard parts.count == 4, parts[0] == "1" else { return nil }
+        let instant = parts[1].split(separator: ".")
+        guard instant.count == 2, let seconds = Int64(instant[0]), let nanoseconds = Int32(instant[1]) else { return nil }
         let payload = parts[0...2].joined(separator: "|")
         guard parts[3] == signature(payload, fingerprint) else { return nil }
-        return JobTable.OrderKey(submit: submit, id: String(parts[2]))
+        return JobTable.OrderKey(submit: Timestamp(seconds: seconds, nanoseconds: nanoseconds), id: String(parts[2]))
     }
 
     /// FNV-1a over the secret, the payload and the fingerprint: enough to tell a token this

@@ -3,13 +3,17 @@ import Fixtures
 /// The jobs and their indexes: by id, in submission order (for List), by client request token
 /// and by name (for Create). A value, so that a reset is a copy.
 struct JobTable: Sendable {
-    /// A job's place in submission order: (submitTime, id), oldest first.
+    /// A job's place in submission order: (submitTime to the nanosecond, id), oldest first.
     struct OrderKey: Comparable, Sendable {
-        var submit: Int64
+        var submit: Timestamp
         var id: String
 
         static func < (lhs: OrderKey, rhs: OrderKey) -> Bool {
-            (lhs.submit, lhs.id) < (rhs.submit, rhs.id)
+            (lhs.submit.seconds, lhs.submit.nanoseconds, lhs.id) < (rhs.submit.seconds, rhs.submit.nanoseconds, rhs.id)
+        }
+
+        static func == (lhs: OrderKey, rhs: OrderKey) -> Bool {
+            lhs.submit == rhs.submit && lhs.id == rhs.id
         }
     }
 
@@ -38,7 +42,7 @@ struct JobTable: Sendable {
     init(_ jobs: [Job]) {
         for job in jobs where self.jobs[job.id] == nil {
             self.jobs[job.id] = job
-            order.append(OrderKey(submit: job.record.submitTime.milliseconds, id: job.id))
+            order.append(OrderKey(submit: job.record.submitTime, id: job.id))
             if let name = job.record.jobName { names[NameKey(scope: job.arn.scope, name: name), default: job.id] = job.id }
         }
         order.sort()
@@ -46,7 +50,7 @@ struct JobTable: Sendable {
 
     mutating func insert(_ job: Job) {
         jobs[job.id] = job
-        let key = OrderKey(submit: job.record.submitTime.milliseconds, id: job.id)
+        let key = OrderKey(submit: job.record.submitTime, id: job.id)
         order.insert(key, at: insertionIndex(of: key))
         if let name = job.record.jobName { names[NameKey(scope: job.arn.scope, name: name)] = job.id }
     }
