@@ -16,6 +16,8 @@ WORKDIR /build
 COPY Package.swift ./
 RUN swift package resolve
 COPY Sources ./Sources
+# Package.swift names the test targets: their folders must exist (the tests do not run here).
+COPY Tests ./Tests
 RUN swift build -c release --static-swift-stdlib --product mock-bedrock \
     && install -D -s "$(swift build -c release --show-bin-path)/mock-bedrock" /staging/usr/local/bin/mock-bedrock
 

@@ -11,7 +11,7 @@ import Testing
     private func context(_ operation: String = "GetModelInvocationJob", id: String? = "a1b2c3d4e5f6", status: JobStatus? = .inProgress) -> FaultContext {
         FaultContext(
             operation: operation, identifier: id, jobId: id,
-            jobArn: id.map { "arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/\($0)" }, status: { status })
+            jobArn: { id.map { "arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/\($0)" } }, status: { status })
     }
 
     @Test func firesPastAfterAndWithinTimes() throws {

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The scalar constraints of the model (length, range, enum, pattern), worded as AWS words them.
 /// Used by `ShapeValidator` for JSON documents and directly for URI and query members.
 public enum ShapeRules {
@@ -15,8 +17,39 @@ public enum ShapeRules {
         return compiled
     }()
 
-    /// True when `text` matches the whole of `pattern`, a pattern of the model.
+    /// True when `text` matches the whole of `pattern`, a pattern of the model. The patterns every
+    /// request or job checks have hand-written matchers; other answers are remembered (fixtures
+    /// repeat role ARNs, model ids and buckets), up to `rememberedLimit` of them.
     public static func matches(_ text: String, pattern: String) -> Bool {
+        if let fast = fastMatchers[pattern], let answer = fast(text) { return answer }
+        let key = RememberedKey(pattern: pattern, text: text)
+        if let answer = remembered.withLock({ $0[key] }) { return answer }
+        guard let regex = patterns[pattern] else { preconditionFailure("pattern is not in the model: \(pattern)") }
+        let answer = (try? regex.wholeMatch(in: text)) != nil
+        remembered.withLock { cache in
+            if cache.count >= rememberedLimit { cache.removeAll(keepingCapacity: true) }
+            cache[key] = answer
+        }
+        return answer
+    }
+
+    private struct RememberedKey: Hashable {
+        let pattern: String
+        let text: String
+    }
+
+    static let rememberedLimit = 65_536
+    private static let remembered = Mutex<[RememberedKey: Bool]>([:])
+
+    /// Hand-written matchers by pattern; nil from one means "ask the pattern".
+    private static let fastMatchers: [String: @Sendable (String) -> Bool?] = [
+        ServiceModel.shape("ModelInvocationJobIdentifier").pattern!: { FastPatterns.isJobIdentifier($0) },
+        ServiceModel.shape("ModelInvocationJobArn").pattern!: { FastPatterns.isJobArn($0) },
+        ServiceModel.shape("ModelInvocationJobName").pattern!: { FastPatterns.isJobName($0) },
+    ]
+
+    /// The model's pattern engine alone (tests compare the hand-written matchers with it).
+    public static func matchesByPattern(_ text: String, pattern: String) -> Bool {
         guard let regex = patterns[pattern] else { preconditionFailure("pattern is not in the model: \(pattern)") }
         return (try? regex.wholeMatch(in: text)) != nil
     }

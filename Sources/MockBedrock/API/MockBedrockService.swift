@@ -92,7 +92,7 @@ public final class MockBedrockService: Sendable {
         if decision?.error == nil, decision?.fault == nil {
             let context = FaultContext(
                 operation: operation, identifier: identifier, jobId: parsed?.jobId,
-                jobArn: parsed.flatMap { store.record($0, in: scope)?.jobArn },
+                jobArn: { [store] in parsed.flatMap { store.record($0, in: scope)?.jobArn } },
                 status: { [store] in parsed.flatMap { store.record($0, in: scope)?.status } })
             decision = faults.decide(context, after: decision)
         }

@@ -24,7 +24,7 @@ public struct FaultRule: Sendable {
         if let operation = spec.operation, operation != request.operation { return false }
         if let fixtureJobId, fixtureJobId != request.jobId { return false }
         if let pattern = spec.jobId {
-            let candidates = [request.identifier, request.jobId, request.jobArn].compactMap { $0 }
+            let candidates = [request.identifier, request.jobId, request.jobArn()].compactMap { $0 }
             guard candidates.contains(where: { Glob.matches(pattern, $0) }) else { return false }
         }
         if let status = spec.status, status != request.status() { return false }
@@ -58,7 +58,8 @@ struct FaultContext {
     /// The job identifier as the request gave it (id or ARN), if the operation has one.
     var identifier: String?
     var jobId: String?
-    var jobArn: String?
+    /// The job's ARN; asked only by rules that match on jobId.
+    var jobArn: () -> String?
     /// The job's status at the clock's time; asked only by rules that match on status.
     var status: () -> JobStatus?
 }

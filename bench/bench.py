@@ -1,0 +1,302 @@
+#!/usr/bin/env python3
+"""Measures mock-bedrock against the bare libmicrohttpd reference, side by side in one run, and
+writes bench/REPORT.md. Run through bench/run.sh, which builds both first.
+
+Each round starts one server pinned to core 0, loads it with wrk pinned to core 1, and stops it;
+rounds alternate (ours, reference, ours, reference, ...). Ratios are ours / reference of the
+medians over the rounds.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+JOB_ID = "bench0job001"
+JOB = {
+    "jobArn": f"arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/{JOB_ID}",
+    "jobName": "customer-support-ticket-summaries-nightly-batch-2026-03-01",
+    "modelId": "anthropic.claude-3-5-sonnet-20240620-v1:0",
+    "clientRequestToken": "9e2f7b4c-1a6d-4c83-b5e0-7d3a9f1c6e48",
+    "roleArn": "arn:aws:iam::123456789012:role/service-role/AmazonBedrockBatchInferenceRole-nightly",
+    "status": "InProgress",
+    "message": "Processing records from the input file; output is written as records complete.",
+    "submitTime": "2026-03-01T10:00:00.123Z",
+    "lastModifiedTime": "2026-03-01T10:45:00.456Z",
+    "inputDataConfig": {"s3InputDataConfig": {"s3InputFormat": "JSONL", "s3BucketOwner": "123456789012",
+                                              "s3Uri": "s3://acme-bedrock-batch-input/support-tickets/2026-03-01/records.jsonl"}},
+    "outputDataConfig": {"s3OutputDataConfig": {"s3Uri": "s3://acme-bedrock-batch-output/support-tickets/2026-03-01/",
+                                                "s3EncryptionKeyId": "arn:aws:kms:us-east-1:123456789012:key/1f2e3d4c-5b6a-4789-9abc-def012345678",
+                                                "s3BucketOwner": "123456789012"}},
+    "vpcConfig": {"subnetIds": ["subnet-0a1f2e3d4c5b6a798", "subnet-0b7c6d5e4f3a2b190"], "securityGroupIds": ["sg-0123abcd4567ef890"]},
+    "timeoutDurationInHours": 72,
+    "jobExpirationTime": "2026-03-04T10:00:00.123Z",
+    "modelInvocationType": "Converse",
+    "totalRecordCount": 50000, "processedRecordCount": 18764, "successRecordCount": 18751, "errorRecordCount": 13,
+}
+
+
+def scale_jobs(count: int) -> list[dict]:
+    jobs = []
+    for index in range(count):
+        job = json.loads(json.dumps(JOB))
+        job_id = f"s{index:011d}"
+        job["jobArn"] = f"arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/{job_id}"
+        job["jobName"] = f"scale-job-{index}"
+        seconds = index % 86400
+        job["submitTime"] = f"2026-02-{1 + index // 86400 % 28:02d}T{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}.123Z"
+        job.pop("lastModifiedTime")
+        job.pop("jobExpirationTime")
+        jobs.append(job)
+    return jobs
+
+
+def write_fixtures(directory: Path, jobs: list[dict]) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "jobs.json").write_text(json.dumps({"jobs": jobs}))
+    return directory
+
+
+class Server:
+    def __init__(self, command: list[str], label: str):
+        self.label = label
+        self.started = time.perf_counter()
+        self.process = subprocess.Popen(["taskset", "-c", "0", *command], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        line = self.process.stdout.readline()
+        match = re.search(r"(http://127\.0\.0\.1:\d+)", line)
+        if not match:
+            raise SystemExit(f"{label} did not start: {line!r}")
+        self.url = match.group(1)
+
+    def first_200_ms(self, path: str) -> float:
+        """Milliseconds from exec to the first 200 (polled as fast as Python can)."""
+        while True:
+            try:
+                with urllib.request.urlopen(self.url + path, timeout=5) as response:
+                    if response.status == 200:
+                        return (time.perf_counter() - self.started) * 1000
+            except OSError:
+                pass
+
+    def memory_kib(self, field: str) -> int:
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+        return 0
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=10)
+
+
+def wrk(url: str, connections: int, seconds: float) -> dict:
+    threads = 1 if connections == 1 else 2
+    output = subprocess.run(
+        ["taskset", "-c", "1", "wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        capture_output=True, text=True, check=True).stdout
+    def latency(label: str) -> float:
+        match = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
+        value, unit = float(match.group(1)), match.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+            "p50": latency("50"), "p99": latency("99"), "non2xx": int(errors.group(1)) if errors else 0}
+
+
+def median(values):
+    return statistics.median(values) if values else float("nan")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--ours", required=True)
+    parser.add_argument("--reference", required=True)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--connections", default="1,32,256")
+    parser.add_argument("--scale", default="10000,100000")
+    parser.add_argument("--report", default=str(ROOT / "bench" / "REPORT.md"))
+    parser.add_argument("--command", default="bench/run.sh")
+    args = parser.parse_args()
+    connections = [int(c) for c in args.connections.split(",")]
+    scales = [int(s) for s in args.scale.split(",") if s]
+    work = Path(tempfile.mkdtemp(prefix="mock-bedrock-bench-"))
+    ours_fixtures = write_fixtures(work / "one", [JOB])
+    get_path = f"/model-invocation-job/{JOB_ID}"
+    ours_command = lambda fixtures, *extra: [args.ours, "--port", "0", "--threads", "1", "--log-level", "warning",
+                                             "--fixtures", str(fixtures), "--clock-rate", "0", *extra]
+
+    # The reference serves exactly the body we serve for the job.
+    probe = Server(ours_command(ours_fixtures), "ours")
+    body = urllib.request.urlopen(probe.url + get_path).read()
+    probe.stop()
+    body_file = work / "body.json"
+    body_file.write_bytes(body)
+    reference_command = [args.reference, str(body_file), "0", "1"]
+
+    results = {"ours": {c: [] for c in connections}, "reference": {c: [] for c in connections}}
+    first, idle, peak = {"ours": [], "reference": []}, {"ours": [], "reference": []}, {"ours": [], "reference": []}
+    for round_index in range(args.rounds):
+        for label in ("ours", "reference"):
+            server = Server(ours_command(ours_fixtures) if label == "ours" else reference_command, label)
+            first[label].append(server.first_200_ms(get_path))
+            idle[label].append(server.memory_kib("VmRSS"))
+            for c in connections:
+                result = wrk(server.url + get_path, c, args.seconds)
+                if result["non2xx"]:
+                    raise SystemExit(f"{label}: {result['non2xx']} responses were not 2xx")
+                results[label][c].append(result)
+            peak[label].append(server.memory_kib("VmHWM"))
+            server.stop()
+            print(f"round {round_index + 1} {label}: " + ", ".join(
+                f"c{c} {results[label][c][-1]['rps']:.0f} rps" for c in connections), flush=True)
+
+    # Idle RSS with the bundled fixtures.
+    bundled = Server(ours_command(ROOT / "fixtures"), "ours")
+    bundled_first = bundled.first_200_ms("/_mock/health")
+    time.sleep(0.2)
+    bundled_idle = bundled.memory_kib("VmRSS")
+    bundled.stop()
+
+    # Scale: start time, memory, Get latency against the number of jobs, a List page of 100.
+    scale_rows = []
+    get_by_size = [(1, median([r["p50"] for r in results["ours"][connections[-1] if 32 not in connections else 32]]),
+                    median([r["rps"] for r in results["ours"][32 if 32 in connections else connections[-1]]]))]
+    list_row = None
+    scale_seconds = max(1.0, args.seconds / 2)
+    for count in scales:
+        fixtures = write_fixtures(work / f"scale{count}", scale_jobs(count))
+        server = Server(ours_command(fixtures), "ours")
+        ready_ms = (time.perf_counter() - server.started) * 1000
+        first_ms = server.first_200_ms("/model-invocation-job/s00000000000")
+        rss = server.memory_kib("VmRSS")
+        get = wrk(server.url + "/model-invocation-job/s00000000007", 32, scale_seconds)
+        get_by_size.append((count, get["p50"], get["rps"]))
+        if count == max(scales):
+            listing = wrk(server.url + "/model-invocation-jobs?maxResults=100", 32, scale_seconds)
+            list_row = (count, listing)
+        server.stop()
+        scale_rows.append((count, ready_ms, first_ms, rss / 1024))
+        print(f"scale {count}: ready {ready_ms:.0f} ms, rss {rss / 1024:.1f} MiB", flush=True)
+
+    # The cost of an active fault rule set and of the journal.
+    costs = []
+    for label, extra, rules in [("journal on (1000), no rules", [], 0), ("journal off", ["--journal-size", "0"], 0),
+                                ("20 fault rules that do not match", [], 20)]:
+        server = Server(ours_command(ours_fixtures, *extra), "ours")
+        for index in range(rules):
+            request = urllib.request.Request(server.url + "/_mock/faults", method="POST",
+                                             data=json.dumps({"error": "ThrottlingException", "jobId": f"nomatch{index}*"}).encode())
+            urllib.request.urlopen(request).read()
+        result = wrk(server.url + get_path, 32, scale_seconds)
+        server.stop()
+        costs.append((label, result))
+
+    write_report(args, connections, results, first, idle, peak, bundled_first, bundled_idle, scale_rows, get_by_size,
+                 list_row, costs, len(body))
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def ratio(ours: float, reference: float) -> str:
+    return f"{ours / reference:.2f}x" if reference else "n/a"
+
+
+def write_report(args, connections, results, first, idle, peak, bundled_first, bundled_idle, scale_rows, get_by_size,
+                 list_row, costs, body_length) -> None:
+    def tool_version(command):
+        try:
+            return subprocess.run(command, capture_output=True, text=True).stdout.strip().splitlines()[0]
+        except (OSError, IndexError):
+            return "unknown"
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    lines = [
+        "# Benchmark: mock-bedrock against a bare libmicrohttpd server",
+        "",
+        f"Produced by `{args.command}` on {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, in one run.",
+        "",
+        f"- Machine: {os.cpu_count()} cores ({cpu}), {round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30)} GiB, Linux {platform.release()}",
+        f"- Versions: {tool_version(['swift', '--version'])}; libmicrohttpd "
+        f"{tool_version(['pkg-config', '--modversion', 'libmicrohttpd'])}; {tool_version(['wrk', '--version'])}",
+        f"- Method: {args.rounds} rounds alternating ours and the reference (`bench/reference.c`: the same daemon flags, "
+        f"one fixed {body_length}-byte GetModelInvocationJob body). Each server runs with one thread pinned to core 0, "
+        f"wrk pinned to core 1, {args.seconds:g} s per load, keep-alive, `GET /model-invocation-job/{{id}}` of a "
+        f"{body_length}-byte static fixture job. Figures are medians over the rounds; ratios are ours / reference.",
+        f"- Command: `{args.command}` (which runs `bench/bench.py --rounds {args.rounds} --seconds {args.seconds:g} "
+        f"--connections {','.join(map(str, connections))} --scale {args.scale}`)",
+        "",
+        "## Side by side",
+        "",
+        "| connections | ours req/s | reference req/s | ratio | ours p50 ms | ref p50 ms | ours p99 ms | ref p99 ms | p99 ratio |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    targets = []
+    for c in connections:
+        o, r = results["ours"][c], results["reference"][c]
+        rps_o, rps_r = median([x["rps"] for x in o]), median([x["rps"] for x in r])
+        p50_o, p50_r = median([x["p50"] for x in o]), median([x["p50"] for x in r])
+        p99_o, p99_r = median([x["p99"] for x in o]), median([x["p99"] for x in r])
+        lines.append(f"| {c} | {rps_o:,.0f} | {rps_r:,.0f} | {ratio(rps_o, rps_r)} | {p50_o:.3f} | {p50_r:.3f} | "
+                     f"{p99_o:.3f} | {p99_r:.3f} | {ratio(p99_o, p99_r)} |")
+        if c in (32, 256):
+            targets.append((f"throughput at {c} connections >= 0.9x reference", rps_o / rps_r >= 0.9, ratio(rps_o, rps_r)))
+        targets.append((f"p99 at {c} connections <= 1.5x reference", p99_o <= 1.5 * p99_r, ratio(p99_o, p99_r)))
+    first_o, first_r = median(first["ours"]), median(first["reference"])
+    lines += [
+        "",
+        "| | ours | reference | ratio |",
+        "|---|---|---|---|",
+        f"| exec to first 200 (one job) | {first_o:.1f} ms | {first_r:.1f} ms | {ratio(first_o, first_r)} |",
+        f"| RSS after start (one job) | {median(idle['ours']) / 1024:.1f} MiB | {median(idle['reference']) / 1024:.1f} MiB | "
+        f"{ratio(median(idle['ours']), median(idle['reference']))} |",
+        f"| peak RSS under load | {median(peak['ours']) / 1024:.1f} MiB | {median(peak['reference']) / 1024:.1f} MiB | "
+        f"{ratio(median(peak['ours']), median(peak['reference']))} |",
+        f"| idle RSS with the bundled fixtures | {bundled_idle / 1024:.1f} MiB | | |",
+        f"| exec to first 200 with the bundled fixtures | {bundled_first:.1f} ms | | |",
+        "",
+        "## Scale",
+        "",
+        "| jobs | exec to ready line | exec to first 200 | RSS after start |",
+        "|---|---|---|---|",
+    ]
+    for count, ready_ms, first_ms, rss in scale_rows:
+        lines.append(f"| {count:,} | {ready_ms:.0f} ms | {first_ms:.0f} ms | {rss:.1f} MiB |")
+        if count == 10000:
+            targets.append(("first 200 with 10k jobs within 2x the reference's", first_ms <= 2 * first_r, ratio(first_ms, first_r)))
+        if count == 100000:
+            targets.append(("100k jobs load in under 1 s", ready_ms < 1000, f"{ready_ms:.0f} ms"))
+            targets.append(("100k jobs in under 200 MiB", rss < 200, f"{rss:.1f} MiB"))
+    targets.append(("idle RSS at most 16 MiB with the bundled fixtures", bundled_idle / 1024 <= 16, f"{bundled_idle / 1024:.1f} MiB"))
+    lines += ["", "Get against the number of jobs (32 connections):", "", "| jobs | p50 ms | req/s |", "|---|---|---|"]
+    for count, p50, rps in get_by_size:
+        lines.append(f"| {count:,} | {p50:.3f} | {rps:,.0f} |")
+    if list_row:
+        count, listing = list_row
+        lines += ["", f"A List page of 100 summaries over {count:,} jobs (32 connections): {listing['rps']:,.0f} req/s, "
+                      f"p50 {listing['p50']:.2f} ms, p99 {listing['p99']:.2f} ms."]
+    lines += ["", "The cost of the journal and of fault rules (Get, 32 connections):", "", "| setup | req/s | p99 ms |", "|---|---|---|"]
+    for label, result in costs:
+        lines.append(f"| {label} | {result['rps']:,.0f} | {result['p99']:.3f} |")
+    lines += ["", "## Targets", "", "| target | met | measured |", "|---|---|---|"]
+    for name, met, measured in targets:
+        lines.append(f"| {name} | {'yes' if met else '**no**'} | {measured} |")
+    Path(args.report).write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
