@@ -10,7 +10,7 @@
 FROM swift:6.3.1-bookworm AS build
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libmicrohttpd-dev pkg-config \
-    && rm -rf /var/lib/apt/lists/*
+    && apt-get clean && rm -rf /var/lib/apt/lists/*
 WORKDIR /build
 # Resolve the dependencies in a layer of their own, so that a source change does not fetch them again.
 COPY Package.swift ./
@@ -25,7 +25,7 @@ RUN swift build -c release --static-swift-stdlib --product mock-bedrock \
 FROM debian:bookworm-slim
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libmicrohttpd12 \
-    && rm -rf /var/lib/apt/lists/* \
+    && apt-get clean && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin \
     && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin mockbedrock
 COPY --from=build /staging/ /
 # The bundled jobs; mount a directory of your own over /fixtures.

@@ -105,7 +105,7 @@ class Server:
 def wrk(url: str, connections: int, seconds: float) -> dict:
     threads = 1 if connections == 1 else 2
     output = subprocess.run(
-        ["taskset", "-c", "1", "wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        ["taskset", "-c", "1", "wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s", "--latency", url],
         capture_output=True, text=True, check=True).stdout
     def latency(label: str) -> float:
         match = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)

@@ -69,6 +69,13 @@ path-exclude /usr/share/info/*
 path-exclude /usr/share/locale/*
 path-include /usr/share/locale/locale.alias
 CFG
+    # And what it sets for apt: no package cache kept after an install.
+    cat >"$root/etc/apt/apt.conf.d/docker-clean" <<'CFG'
+DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+APT::Update::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+Dir::Cache::pkgcache "";
+Dir::Cache::srcpkgcache "";
+CFG
     find "$root/usr/share/doc" -mindepth 1 -not -name copyright -not -type d -delete
     rm -rf "$root"/usr/share/man/* "$root"/usr/share/info/* "$root"/usr/share/locale/* "$root"/var/lib/apt/lists/* \
         "$root"/var/cache/apt/*.bin "$root"/var/cache/apt/archives/*.deb "$root"/var/log/*.log "$root"/var/cache/debconf/*-old
@@ -93,10 +100,13 @@ prepare_swift() {
 }
 
 # The tarball names carry a version: a change to prepare_* above makes new ones.
-make_base docker.io/library/debian:bookworm-slim "$cache/debian-bookworm-slim-v2.tar" prepare_slim
+make_base docker.io/library/debian:bookworm-slim "$cache/debian-bookworm-slim-v3.tar" prepare_slim
 make_base "docker.io/library/swift:$swift_tag" "$cache/swift-$swift_tag-v2.tar" prepare_swift
 [ "${1:-}" = "--bases-only" ] && exit 0
 
+if [ "${MOCK_BEDROCK_REUSE_IMAGE:-}" = 1 ] && "${buildah[@]}" inspect --type image "$image" >/dev/null 2>&1; then
+    step "reusing $image (MOCK_BEDROCK_REUSE_IMAGE=1)"
+else
 step "build $image"
 build_started=$(date +%s)
 "${buildah[@]}" rmi --force "$image" >/dev/null 2>&1 || true
@@ -104,13 +114,13 @@ build_started=$(date +%s)
 "${buildah[@]}" build --isolation chroot --pull=never --format docker --layers=false -t "$image" . >/tmp/mock-bedrock-container-build.log 2>&1 \
     || { tail -30 /tmp/mock-bedrock-container-build.log; exit 1; }
 echo "built in $(($(date +%s) - build_started)) s"
+fi
 
 size=$("${buildah[@]}" images --format '{{.Size}}' "$image")
 container=$("${buildah[@]}" from "$image")
 cleanup() { "${buildah[@]}" rm "$container" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
-# buildah run with chroot isolation does not switch to the image's USER by itself; docker does,
-# so pass it as docker would.
+# The image's USER, passed explicitly the way docker applies it.
 user=$("${buildah[@]}" inspect --type image --format '{{.Docker.Config.User}}' "$image")
 run() { "${buildah[@]}" run --isolation chroot --network host --user "$user" "$container" -- "$@"; }
 
@@ -137,8 +147,8 @@ step "run: start, first 200, boto3, health, SIGTERM"
 port=$("$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 output=$(mktemp)
 started=$("$python" -c 'import time; print(time.monotonic())')
-"${buildah[@]}" run --isolation chroot --network host --user "$user" --env MOCK_BEDROCK_PORT="$port" "$container" -- \
-    mock-bedrock serve --host 0.0.0.0 --log-level warning >"$output" 2>&1 &
+"${buildah[@]}" run --isolation chroot --network host --user "$user" "$container" -- \
+    mock-bedrock serve --host 0.0.0.0 --port "$port" --log-level warning >"$output" 2>&1 &
 runner=$!
 "$python" - "$port" "$started" <<'PY'
 import sys, time, urllib.request
@@ -164,7 +174,7 @@ job = client.get_model_invocation_job(jobIdentifier="b7q2k9x4m1z8")
 assert job["status"] == "Completed", job
 print("boto3 Get from the container:", job["jobName"], job["status"])
 PY
-server_pid=$(pgrep -f "mock-bedrock serve --host 0.0.0.0 --log-level warning" | head -1)
+server_pid=$(pgrep -f "^/usr/local/bin/mock-bedrock serve --host 0.0.0.0 --port $port" | head -1)  # not buildah's processes
 user=$(ps -o user= -p "$server_pid")
 echo "server runs as uid $(ps -o uid= -p "$server_pid" | tr -d ' ') ($user)"
 [ "$(ps -o uid= -p "$server_pid" | tr -d ' ')" = 10001 ] || { echo "FAIL: server not running as 10001"; exit 1; }

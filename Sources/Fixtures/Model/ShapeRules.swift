@@ -56,6 +56,11 @@ public enum ShapeRules {
 
     /// Violations of a string value: enum, then length, then pattern.
     public static func stringViolations(_ text: String, _ shape: Shape, _ path: ValuePath) -> [Violation] {
+        let valid = (shape.enumValues.isEmpty || shape.enumValues.contains(text))
+            && shape.min.map({ text.utf8.count >= $0 }) ?? true  // a scalar is at most 4 UTF-8 bytes, at least 1
+            && shape.max.map({ text.utf8.count <= $0 }) ?? true
+            && shape.pattern.map({ matches(text, pattern: $0) }) ?? true
+        if valid, text.utf8.count == text.unicodeScalars.count || shape.min == nil && shape.max == nil { return [] }
         let rendered = shape.isSensitive ? "'*** Sensitive Data Redacted ***'" : "'\(text)'"
         var found: [Violation] = []
         if !shape.enumValues.isEmpty, !shape.enumValues.contains(text) {

@@ -23,7 +23,8 @@ public struct HTTPRequest: Sendable {
 
     /// The first header field named `name` (case-insensitive).
     public func header(_ name: String) -> String? {
-        let lower = name.lowercased()
+        // Names here are almost always written in lower case already: skip the copy then.
+        let lower = name.utf8.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") } ? name.lowercased() : name
         return headers.first { $0.name == lower }?.value
     }
 

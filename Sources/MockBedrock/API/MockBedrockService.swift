@@ -6,6 +6,8 @@ public struct ServiceAnswer: Sendable {
     public var response: HTTPResponse
     public var delayMilliseconds: Int = 0
     public var connectionFault: FaultRuleSpec.ConnectionFault?
+    /// The AWS error code the response carries, nil for a success.
+    public var errorCode: String?
 }
 
 /// The service: routes a request, applies fault rules, runs the operation and encodes its answer
@@ -70,13 +72,13 @@ public final class MockBedrockService: Sendable {
         switch router.match(method: request.method, path: request.path) {
         case .success(let found): match = found
         case .failure(let error):
-            let answer = ServiceAnswer(response: error.response(requestId: requestId))
+            let answer = ServiceAnswer(response: error.response(requestId: requestId), errorCode: error.code)
             record(request, operation: nil, jobId: nil, answer, decision: nil)
             return answer
         }
         let scope = settings.scope(of: request)
         guard !match.route.name.hasPrefix("Mock") else {
-            return ServiceAnswer(response: run(match, request, scope: scope, requestId: requestId))
+            return ServiceAnswer(response: run(match, request, scope: scope, requestId: requestId).response)
         }
         let operation = match.route.name
         let identifier = match.labels["jobIdentifier"] ?? Self.resourceARN(of: request, operation: operation)
@@ -85,7 +87,7 @@ public final class MockBedrockService: Sendable {
         do throws(AWSError) {
             decision = try FaultFlags.decision(request, operation: operation)
         } catch {
-            let answer = ServiceAnswer(response: error.response(requestId: requestId))
+            let answer = ServiceAnswer(response: error.response(requestId: requestId), errorCode: error.code)
             record(request, operation: operation, jobId: parsed?.jobId, answer, decision: FaultDecision(ruleId: "request", error: error, delayMilliseconds: 0))
             return answer
         }
@@ -102,8 +104,9 @@ public final class MockBedrockService: Sendable {
         var answer = ServiceAnswer(response: HTTPResponse(), delayMilliseconds: decision?.delayMilliseconds ?? 0, connectionFault: decision?.fault)
         if let error = decision?.error {
             answer.response = error.response(requestId: requestId)
+            answer.errorCode = error.code
         } else if answer.connectionFault == nil || answer.connectionFault == .truncate {
-            answer.response = run(match, request, scope: scope, requestId: requestId)
+            (answer.response, answer.errorCode) = run(match, request, scope: scope, requestId: requestId)
         }
         if answer.connectionFault == .truncate, answer.response.body.isEmpty {
             answer.connectionFault = .close
@@ -113,14 +116,14 @@ public final class MockBedrockService: Sendable {
         return answer
     }
 
-    /// Runs the operation of a matched route; an AWS error becomes its response.
-    private func run(_ match: RouteMatch, _ request: HTTPRequest, scope: Scope, requestId: String) -> HTTPResponse {
+    /// Runs the operation of a matched route; an AWS error becomes its response (and its code).
+    private func run(_ match: RouteMatch, _ request: HTTPRequest, scope: Scope, requestId: String) -> (response: HTTPResponse, errorCode: String?) {
         do throws(AWSError) {
             var response = try handle(match, request, scope: scope)
             response.headers.append(("x-amzn-RequestId", requestId))
-            return response
+            return (response, nil)
         } catch {
-            return error.response(requestId: requestId)
+            return (error.response(requestId: requestId), error.code)
         }
     }
 
@@ -161,7 +164,7 @@ public final class MockBedrockService: Sendable {
         journal.record(JournalEntry(
             time: .wallClockNow(), clock: store.clock().now, method: request.method, path: request.path,
             operation: operation, jobId: jobId, status: broken ? nil : answer.response.status,
-            errorCode: broken ? nil : answer.response.header("x-amzn-ErrorType"), ruleId: decision?.ruleId,
+            errorCode: broken ? nil : answer.errorCode, ruleId: decision?.ruleId,
             fault: answer.connectionFault?.rawValue, delayMilliseconds: answer.delayMilliseconds,
             invocationId: request.header("amz-sdk-invocation-id"), attempt: attempts.attempt, maxAttempts: attempts.max))
     }

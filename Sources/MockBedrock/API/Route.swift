@@ -28,14 +28,14 @@ public struct Route: Sendable, Equatable {
 
     /// The percent-decoded labels if the raw path segments fit the template, else nil.
     /// A label matches exactly one raw segment, which may be empty; `%2F` inside it stays in the label.
-    func labels(matching rawSegments: [Substring]) -> [String: String]? {
+    func labels(matching rawSegments: [Substring.UTF8View]) -> [String: String]? {
         guard rawSegments.count == segments.count else { return nil }
+        for (segment, raw) in zip(segments, rawSegments) {
+            if case .literal(let literal) = segment, !raw.elementsEqual(literal.utf8) { return nil }
+        }
         var labels: [String: String] = [:]
         for (segment, raw) in zip(segments, rawSegments) {
-            switch segment {
-            case .literal(let literal): if raw != literal { return nil }
-            case .label(let name): labels[name] = PercentEncoding.decode(raw)
-            }
+            if case .label(let name) = segment { labels[name] = PercentEncoding.decode(Substring(raw)) }
         }
         return labels
     }
@@ -54,7 +54,8 @@ public struct Router: Sendable {
     public let routes: [Route]
 
     public func match(method: String, path: String) -> Result<RouteMatch, AWSError> {
-        let rawSegments = Array(path.split(separator: "/", omittingEmptySubsequences: false).dropFirst())
+        // Split on the bytes: the path is ASCII on the wire, and Character-wise splitting costs more than all the rest.
+        let rawSegments = Array(Substring(path).utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).dropFirst())
         var allowed: [String] = []
         for route in routes {
             guard let labels = route.labels(matching: rawSegments) else { continue }

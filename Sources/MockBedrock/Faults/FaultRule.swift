@@ -52,16 +52,30 @@ public struct FaultRule: Sendable {
     }
 }
 
-/// What fault rules look at in a request.
-struct FaultContext {
-    var operation: String
+/// What fault rules look at in a request. The job's ARN and status are looked up only when a
+/// rule asks, and once.
+final class FaultContext {
+    let operation: String
     /// The job identifier as the request gave it (id or ARN), if the operation has one.
-    var identifier: String?
-    var jobId: String?
+    let identifier: String?
+    let jobId: String?
+    private let lookUpArn: () -> String?
+    private let lookUpStatus: () -> JobStatus?
+    private lazy var arn: String? = lookUpArn()
+    private lazy var currentStatus: JobStatus? = lookUpStatus()
+
+    init(operation: String, identifier: String?, jobId: String?, jobArn: @escaping () -> String?, status: @escaping () -> JobStatus?) {
+        self.operation = operation
+        self.identifier = identifier
+        self.jobId = jobId
+        self.lookUpArn = jobArn
+        self.lookUpStatus = status
+    }
+
     /// The job's ARN; asked only by rules that match on jobId.
-    var jobArn: () -> String?
+    func jobArn() -> String? { arn }
     /// The job's status at the clock's time; asked only by rules that match on status.
-    var status: () -> JobStatus?
+    func status() -> JobStatus? { currentStatus }
 }
 
 /// `*` matches any run of characters, everything else itself.

@@ -90,6 +90,8 @@ public struct Job: Sendable {
     /// The Get response body (also the List summary) at clock time `now`, encoded once per state
     /// unless its counts are rising.
     mutating func body(at now: Int64, isPoll: Bool) -> [UInt8] {
+        // A job served as written never changes: skip building its record.
+        if lifecycle == nil, stop.map({ now < $0.at }) ?? true, let cachedBody, cachedBody.key == 0 { return cachedBody.body }
         let (served, key) = snapshot(at: now, isPoll: isPoll)
         if let key, let cachedBody, cachedBody.key == key { return cachedBody.body }
         var writer = JSONWriter(reservingCapacity: 1536)

@@ -14,15 +14,16 @@ public struct JobARN: Sendable, Hashable, CustomStringConvertible {
 
     /// Splits an ARN that matches the model's ModelInvocationJobArn pattern; nil for anything else.
     public init?(_ text: String) {
-        let parts = text.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-        guard parts.count == 6, parts[0] == "arn", parts[2] == "bedrock",
-            parts[5].hasPrefix("model-invocation-job/")
+        let parts = Substring(text).utf8.split(separator: UInt8(ascii: ":"), maxSplits: 5, omittingEmptySubsequences: false)
+        let resource = "model-invocation-job/".utf8
+        guard parts.count == 6, parts[0].elementsEqual("arn".utf8), parts[2].elementsEqual("bedrock".utf8),
+            parts[5].starts(with: resource)
         else { return nil }
         self.init(
-            partition: String(parts[1]),
-            region: String(parts[3]),
-            accountId: String(parts[4]),
-            jobId: String(parts[5].dropFirst("model-invocation-job/".count))
+            partition: String(Substring(parts[1])),
+            region: String(Substring(parts[3])),
+            accountId: String(Substring(parts[4])),
+            jobId: String(Substring(parts[5].dropFirst(resource.count)))
         )
     }
 

@@ -11,8 +11,11 @@ public enum JobIdentifier: Sendable, Hashable {
     /// Parses an identifier, or returns the violations AWS reports for it (length, then pattern),
     /// worded for the member `jobIdentifier`.
     public static func parse(_ text: String) -> Result<JobIdentifier, ValidationFailure> {
-        let violations = ShapeRules.stringViolations(text, shape, ValuePath([.member("jobIdentifier")]))
-        guard violations.isEmpty else { return .failure(ValidationFailure(violations: violations)) }
+        // The pattern implies the length limit: a match needs no other check.
+        if !FastPatterns.isJobIdentifier(text) {
+            let violations = ShapeRules.stringViolations(text, shape, ValuePath([.member("jobIdentifier")]))
+            guard violations.isEmpty else { return .failure(ValidationFailure(violations: violations)) }
+        }
         if let arn = JobARN(text) { return .success(.arn(arn)) }
         return .success(.id(text))
     }
