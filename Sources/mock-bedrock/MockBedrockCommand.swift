@@ -56,7 +56,7 @@ struct MockBedrockCommand: ParsableCommand {
     @Option(help: "A directory of fixture *.json files, or one file. (MOCK_BEDROCK_FIXTURES)")
     var fixtures = "fixtures"
 
-    @Option(help: "Threads serving requests (default: the number of cores). (MOCK_BEDROCK_THREADS)")
+    @Option(help: "Threads serving requests (default: the number of cores, at least 2). (MOCK_BEDROCK_THREADS)")
     var threads: Int?
 
     @Option(help: "The virtual clock's time at start, ISO 8601 (default: now). (MOCK_BEDROCK_CLOCK_START)")
@@ -131,7 +131,7 @@ struct MockBedrockCommand: ParsableCommand {
     }
 
     func run() throws {
-        let threads = threads ?? MockBedrockServer.coreCount
+        let threads = threads ?? MockBedrockServer.defaultThreads
         let level = logLevel
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -150,6 +150,9 @@ struct MockBedrockCommand: ParsableCommand {
             printError("\(count) \(count == 1 ? "problem" : "problems") in the fixtures; not starting.")
             throw ExitCode(1)
         }
+
+        // Parsing large fixtures leaves freed memory with malloc: give it back.
+        _ = malloc_trim(0)
 
         // Block the stop signals before libmicrohttpd starts its threads (they inherit the mask),
         // so that only sigwait below receives them.
@@ -209,3 +212,7 @@ struct ClockStart: ExpressibleByArgument {
         self.timestamp = timestamp
     }
 }
+
+/// glibc's `malloc_trim` (in `<malloc.h>`, which the Glibc module does not export).
+@_silgen_name("malloc_trim")
+private func malloc_trim(_ pad: Int) -> Int32

@@ -11,21 +11,26 @@ public struct FaultRule: Sendable {
     /// Requests that matched, including those let through by `after` or `probability`.
     public internal(set) var matched = 0
     private var random: SplitMix64
+    /// `spec.jobId` split at its stars, as bytes.
+    private let jobIdGlob: Glob?
 
     init(id: String, spec: FaultRuleSpec, fixtureJobId: String? = nil) {
         self.id = id
         self.spec = spec
         self.fixtureJobId = fixtureJobId
         self.random = spec.seed.map(SplitMix64.init(seed:)) ?? .unseeded()
+        self.jobIdGlob = spec.jobId.map(Glob.init)
     }
 
     /// True when the request is one the rule is aimed at.
     func matches(_ request: FaultContext) -> Bool {
         if let operation = spec.operation, operation != request.operation { return false }
         if let fixtureJobId, fixtureJobId != request.jobId { return false }
-        if let pattern = spec.jobId {
-            let candidates = [request.identifier, request.jobId, request.jobArn()].compactMap { $0 }
-            guard candidates.contains(where: { Glob.matches(pattern, $0) }) else { return false }
+        if let jobIdGlob {
+            // The id and the identifier first: the ARN costs a look-up in the store.
+            guard [request.identifier, request.jobId].contains(where: { $0.map(jobIdGlob.matches) ?? false })
+                || request.jobArn().map(jobIdGlob.matches) ?? false
+            else { return false }
         }
         if let status = spec.status, status != request.status() { return false }
         return true
@@ -78,18 +83,40 @@ final class FaultContext {
     func status() -> JobStatus? { currentStatus }
 }
 
-/// `*` matches any run of characters, everything else itself.
-enum Glob {
-    static func matches(_ pattern: String, _ text: String) -> Bool {
-        let parts = pattern.split(separator: "*", omittingEmptySubsequences: false)
-        guard parts.count > 1 else { return pattern == text }
-        var rest = Substring(text)
-        guard rest.hasPrefix(parts[0]) else { return false }
-        rest = rest.dropFirst(parts[0].count)
-        for part in parts.dropFirst().dropLast() where !part.isEmpty {
-            guard let range = rest.firstRange(of: part) else { return false }
-            rest = rest[range.upperBound...]
+/// `*` matches any run of characters, everything else itself. Matched on UTF-8 bytes.
+struct Glob: Sendable {
+    private let parts: [[UInt8]]
+
+    init(_ pattern: String) {
+        parts = pattern.utf8.split(separator: UInt8(ascii: "*"), omittingEmptySubsequences: false).map(Array.init)
+    }
+
+    func matches(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard parts.count > 1 else { return bytes == parts[0] }
+        let first = parts[0]
+        let last = parts[parts.count - 1]
+        guard bytes.count >= first.count + last.count, bytes.starts(with: first), bytes.suffix(last.count).elementsEqual(last) else {
+            return false
         }
-        return rest.hasSuffix(parts.last!)
+        var position = first.count
+        let end = bytes.count - last.count
+        for part in parts.dropFirst().dropLast() where !part.isEmpty {
+            guard let found = Self.find(part, in: bytes, from: position, to: end) else { return false }
+            position = found + part.count
+        }
+        return true
+    }
+
+    static func matches(_ pattern: String, _ text: String) -> Bool {
+        Glob(pattern).matches(text)
+    }
+
+    private static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int, to end: Int) -> Int? {
+        guard end - start >= needle.count else { return nil }
+        for index in start...(end - needle.count) where haystack[index] == needle[0] {
+            if haystack[index..<index + needle.count].elementsEqual(needle) { return index }
+        }
+        return nil
     }
 }

@@ -24,15 +24,19 @@ public final class MockBedrockServer: Sendable {
         /// Threads of libmicrohttpd's internal thread pool (each runs its own epoll loop).
         public var threads: Int
 
-        public init(host: String = "127.0.0.1", port: UInt16 = 0, threads: Int = MockBedrockServer.coreCount) {
+        public init(host: String = "127.0.0.1", port: UInt16 = 0, threads: Int = MockBedrockServer.defaultThreads) {
             self.host = host
             self.port = port
             self.threads = threads
         }
     }
 
-    /// The number of cores online (libmicrohttpd's default thread pool size here).
+    /// The number of cores online.
     public static var coreCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
+    /// The default pool size: the number of cores, and at least 2, because libmicrohttpd 0.9.75 with
+    /// a single epoll thread stalls past about 128 open connections (bench/REPORT.md).
+    public static var defaultThreads: Int { max(2, coreCount) }
 
     public let service: MockBedrockService
     public let configuration: Configuration
