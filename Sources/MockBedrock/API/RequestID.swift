@@ -7,9 +7,9 @@ enum RequestID {
     private static let counter = Atomic<UInt64>(SystemRandomNumberGenerator().nextValue())
 
     static func make() -> String {
-        let (base, _) = counter.wrappingAdd(2, ordering: .relaxed)
-        var high = mix(base)
-        var low = mix(base &+ 1)
+        var generator = SplitMix64(seed: counter.wrappingAdd(1, ordering: .relaxed).oldValue)
+        var high = generator.next()
+        var low = generator.next()
         high = (high & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000  // version 4
         low = (low & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000  // RFC 4122 variant
         return String(unsafeUninitializedCapacity: 36) { buffer in
@@ -27,12 +27,5 @@ enum RequestID {
             }
             return 36
         }
-    }
-
-    private static func mix(_ value: UInt64) -> UInt64 {
-        var z = value &* 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
