@@ -17,15 +17,21 @@ public enum ShapeRules {
         return compiled
     }()
 
-    /// True when `text` matches the whole of `pattern`, a pattern of the model. The patterns every
-    /// request or job checks have hand-written matchers; other answers are remembered (fixtures
-    /// repeat role ARNs, model ids and buckets), up to `rememberedLimit` of them.
+    /// True when `text` matches the whole of `pattern`, a pattern of the model.
     public static func matches(_ text: String, pattern: String) -> Bool {
-        if let fast = fastMatchers[pattern], let answer = fast(text) { return answer }
-        let key = RememberedKey(pattern: pattern, text: text)
+        guard let shape = shapeByPattern[pattern] else { preconditionFailure("pattern is not in the model: \(pattern)") }
+        return matches(text, shape: shape)
+    }
+
+    /// True when `text` matches the whole of the shape's pattern. The patterns every request or job
+    /// checks have hand-written matchers; other answers are remembered (fixtures repeat role ARNs,
+    /// model ids and buckets), up to `rememberedLimit` of them. Keyed by the shape's (short) name:
+    /// hashing a 600-character pattern per value would cost more than matching it.
+    static func matches(_ text: String, shape: Shape) -> Bool {
+        if let fast = fastMatchers[shape.name], let answer = fast(text) { return answer }
+        let key = RememberedKey(shape: shape.name, text: text)
         if let answer = remembered.withLock({ $0[key] }) { return answer }
-        guard let regex = patterns[pattern] else { preconditionFailure("pattern is not in the model: \(pattern)") }
-        let answer = (try? regex.wholeMatch(in: text)) != nil
+        let answer = matchesByPattern(text, pattern: shape.pattern!)
         remembered.withLock { cache in
             if cache.count >= rememberedLimit { cache.removeAll(keepingCapacity: true) }
             cache[key] = answer
@@ -34,18 +40,27 @@ public enum ShapeRules {
     }
 
     private struct RememberedKey: Hashable {
-        let pattern: String
+        let shape: String
         let text: String
     }
 
     static let rememberedLimit = 65_536
     private static let remembered = Mutex<[RememberedKey: Bool]>([:])
 
-    /// Hand-written matchers by pattern; nil from one means "ask the pattern".
+    /// One shape for each pattern of the model (shapes that share a pattern share its answers).
+    private static let shapeByPattern: [String: Shape] = {
+        var byPattern: [String: Shape] = [:]
+        for shape in ServiceModel.shapes.values.sorted(by: { $0.name < $1.name }) {
+            if let pattern = shape.pattern, byPattern[pattern] == nil { byPattern[pattern] = shape }
+        }
+        return byPattern
+    }()
+
+    /// Hand-written matchers by shape name; nil from one means "ask the pattern".
     private static let fastMatchers: [String: @Sendable (String) -> Bool?] = [
-        ServiceModel.shape("ModelInvocationJobIdentifier").pattern!: { FastPatterns.isJobIdentifier($0) },
-        ServiceModel.shape("ModelInvocationJobArn").pattern!: { FastPatterns.isJobArn($0) },
-        ServiceModel.shape("ModelInvocationJobName").pattern!: { FastPatterns.isJobName($0) },
+        "ModelInvocationJobIdentifier": { FastPatterns.isJobIdentifier($0) },
+        "ModelInvocationJobArn": { FastPatterns.isJobArn($0) },
+        "ModelInvocationJobName": { FastPatterns.isJobName($0) },
     ]
 
     /// The model's pattern engine alone (tests compare the hand-written matchers with it).
@@ -59,8 +74,8 @@ public enum ShapeRules {
         let valid = (shape.enumValues.isEmpty || shape.enumValues.contains(text))
             && shape.min.map({ text.utf8.count >= $0 }) ?? true  // a scalar is at most 4 UTF-8 bytes, at least 1
             && shape.max.map({ text.utf8.count <= $0 }) ?? true
-            && shape.pattern.map({ matches(text, pattern: $0) }) ?? true
-        if valid, text.utf8.count == text.unicodeScalars.count || shape.min == nil && shape.max == nil { return [] }
+            && (shape.pattern == nil || matches(text, shape: shape))
+        if valid, shape.min == nil && shape.max == nil || text.utf8.allSatisfy({ $0 < 0x80 }) { return [] }
         let rendered = shape.isSensitive ? "'*** Sensitive Data Redacted ***'" : "'\(text)'"
         var found: [Violation] = []
         if !shape.enumValues.isEmpty, !shape.enumValues.contains(text) {
@@ -68,7 +83,7 @@ public enum ShapeRules {
             found.append(Violation(path, .constraint(value: rendered, rule: "Member must satisfy enum value set: \(set)")))
         }
         found.append(contentsOf: lengthViolations(count: text.unicodeScalars.count, shape, render: rendered, path))
-        if let pattern = shape.pattern, !matches(text, pattern: pattern) {
+        if let pattern = shape.pattern, !matches(text, shape: shape) {
             found.append(Violation(path, .constraint(value: rendered, rule: "Member must satisfy regular expression pattern: \(pattern)")))
         }
         return found
