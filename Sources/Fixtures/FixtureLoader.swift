@@ -80,48 +80,54 @@ public enum FixtureLoader {
 
     /// Decodes one file's bytes. Returns the valid jobs and the problems; `file` names it in messages.
     public static func decode(_ bytes: [UInt8], file: String, defaultSubmitTime: Timestamp? = nil) -> ([FixtureJob], [FixtureError]) {
+        var jobs: [FixtureJob] = []
+        var jobErrors: [FixtureError] = []
         let document: JSONValue
         do {
-            document = try JSONParser.parse(bytes)
+            // Each element of "jobs" is checked and turned into a job as soon as it is read.
+            document = try JSONParser.parse(bytes, streaming: "jobs") { element, index in
+                decodeJob(element, at: ValuePath([.member("jobs"), .index(index)]), file: file, defaultSubmitTime: defaultSubmitTime,
+                          into: &jobs, errors: &jobErrors)
+            }
         } catch {
             return ([], [FixtureError(file: file, detail: "invalid JSON at \(error)")])
         }
-        var objects: [(JSONValue, ValuePath)] = []
         var errors: [FixtureError] = []
         if case .object(let members) = document, members.contains(where: { $0.key == "jobs" }) {
             for member in members where member.key != "jobs" {
                 errors.append(FixtureError(file: file, detail: "\(member.key): unknown member (a file holds one job object or {\"jobs\": [...]})"))
             }
-            guard case .array(let elements)? = document["jobs"] else {
-                return ([], errors + [FixtureError(file: file, detail: "jobs: expected an array of job objects, found \(document["jobs"]!.kindDescription)")])
+            if case .array? = document["jobs"] {
+                return (jobs, errors + jobErrors)
             }
-            for (index, element) in elements.enumerated() {
-                objects.append((element, ValuePath([.member("jobs"), .index(index)])))
-            }
-        } else {
-            objects.append((document, ValuePath()))
+            return ([], errors + [FixtureError(file: file, detail: "jobs: expected an array of job objects, found \(document["jobs"]!.kindDescription)")])
         }
-        var jobs: [FixtureJob] = []
-        for (written, path) in objects {
-            var object = written
-            let (behaviour, lifecycleViolations) = LifecycleDecoder.decode(object, at: path)
-            if behaviour != .static, object["submitTime"] == nil, let defaultSubmitTime, case .object(var members) = object {
-                // To the millisecond, like every time the clock computes for the job.
-                members.append(JSONMember("submitTime", .string(Timestamp(milliseconds: defaultSubmitTime.milliseconds).description)))
-                object = .object(members)
-            }
-            let (faults, faultViolations) = decodeFaults(object["faults"], at: path.appending("faults"))
-            let (tags, tagViolations) = decodeTags(object["tags"], at: path.appending("tags"))
-            let violations = validator.violations(of: object, against: JobRecord.shapeName, at: path) + lifecycleViolations
-                + faultViolations + tagViolations
-            guard violations.isEmpty, let record = JobRecord(validated: object) else {
-                errors.append(contentsOf: violations.map { FixtureError(file: file, detail: $0.description) })
-                continue
-            }
-            jobs.append(FixtureJob(
-                record: record, behaviour: behaviour, faults: faults, tags: tags, location: FixtureLocation(file: file, path: path)))
-        }
+        decodeJob(document, at: ValuePath(), file: file, defaultSubmitTime: defaultSubmitTime, into: &jobs, errors: &errors)
         return (jobs, errors)
+    }
+
+    /// Checks one job object and adds the job, or its problems.
+    private static func decodeJob(
+        _ written: JSONValue, at path: ValuePath, file: String, defaultSubmitTime: Timestamp?,
+        into jobs: inout [FixtureJob], errors: inout [FixtureError]
+    ) {
+        var object = written
+        let (behaviour, lifecycleViolations) = LifecycleDecoder.decode(object, at: path)
+        if behaviour != .static, object["submitTime"] == nil, let defaultSubmitTime, case .object(var members) = object {
+            // To the millisecond, like every time the clock computes for the job.
+            members.append(JSONMember("submitTime", .string(Timestamp(milliseconds: defaultSubmitTime.milliseconds).description)))
+            object = .object(members)
+        }
+        let (faults, faultViolations) = decodeFaults(object["faults"], at: path.appending("faults"))
+        let (tags, tagViolations) = decodeTags(object["tags"], at: path.appending("tags"))
+        let violations = validator.violations(of: object, against: JobRecord.shapeName, at: path) + lifecycleViolations
+            + faultViolations + tagViolations
+        guard violations.isEmpty, let record = JobRecord(validated: object) else {
+            errors.append(contentsOf: violations.map { FixtureError(file: file, detail: $0.description) })
+            return
+        }
+        jobs.append(FixtureJob(
+            record: record, behaviour: behaviour, faults: faults, tags: tags, location: FixtureLocation(file: file, path: path)))
     }
 
     /// A job's `faults`: rule objects without `jobId` (they apply to the job).

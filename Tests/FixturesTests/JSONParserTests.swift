@@ -37,6 +37,18 @@ import Testing
         }
     }
 
+    @Test func streamsTheElementsOfATopLevelArrayMember() throws {
+        // given
+        var seen: [(JSONValue, Int)] = []
+        // when
+        let document = try JSONParser.parse(Array(#"{"a": 1, "jobs": [{"jobs": [7]}, 2], "b": [3]}"#.utf8), streaming: "jobs") { seen.append(($0, $1)) }
+        // then: only the top-level member is streamed, in order, and left empty in the result
+        #expect(seen.map(\.1) == [0, 1])
+        #expect(seen.map(\.0) == [.object([JSONMember("jobs", .array([.number("7")]))]), .number("2")])
+        #expect(document == .object([JSONMember("a", .number("1")), JSONMember("jobs", .array([])), JSONMember("b", .array([.number("3")]))]))
+        #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(Array(#"{"jobs": [1,]}"#.utf8), streaming: "jobs") { _, _ in } }
+    }
+
     @Test func limitsNestingDepth() {
         let deep = String(repeating: "[", count: 65) + String(repeating: "]", count: 65)
         #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(deep) }

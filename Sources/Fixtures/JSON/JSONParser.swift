@@ -20,10 +20,30 @@ public struct JSONParser {
     private var index = 0
     private var depth = 0
     private let maxDepth: Int
+    /// A member of the top-level object whose array elements go to `streamElement` one at a time
+    /// instead of into the result (where the member's value is an empty array).
+    private var streamedMember: String?
+    private var streamElement: ((JSONValue, Int) -> Void)?
 
     /// Parses one JSON value that must fill the whole input (white space aside).
     public static func parse(_ bytes: [UInt8], maxDepth: Int = 64) throws(JSONSyntaxError) -> JSONValue {
         var parser = JSONParser(bytes: bytes, maxDepth: maxDepth)
+        parser.skipWhitespace()
+        let value = try parser.parseValue()
+        parser.skipWhitespace()
+        if parser.index < bytes.count { throw parser.error("unexpected text after the JSON value") }
+        return value
+    }
+
+    /// Parses like `parse`, but hands each element of the top-level object's array member `member`
+    /// to `element` as soon as it is read, and keeps an empty array in its place: a file of 100,000
+    /// jobs is never held as one tree.
+    public static func parse(
+        _ bytes: [UInt8], streaming member: String, maxDepth: Int = 64, element: @escaping (JSONValue, Int) -> Void
+    ) throws(JSONSyntaxError) -> JSONValue {
+        var parser = JSONParser(bytes: bytes, maxDepth: maxDepth)
+        parser.streamedMember = member
+        parser.streamElement = element
         parser.skipWhitespace()
         let value = try parser.parseValue()
         parser.skipWhitespace()
@@ -77,7 +97,12 @@ public struct JSONParser {
             guard peek(UInt8(ascii: ":")) else { throw error("expected ':' after a member name") }
             index += 1
             skipWhitespace()
-            members.append(JSONMember(key, try parseValue()))
+            if depth == 1, key == streamedMember, peek(UInt8(ascii: "[")), let streamElement {
+                try streamArray(to: streamElement)
+                members.append(JSONMember(key, .array([])))
+            } else {
+                members.append(JSONMember(key, try parseValue()))
+            }
             skipWhitespace()
             if peek(UInt8(ascii: ",")) {
                 index += 1
@@ -112,6 +137,33 @@ public struct JSONParser {
             index += 1
             depth -= 1
             return .array(elements)
+        }
+    }
+
+    /// Reads an array, handing each element over instead of keeping it.
+    private mutating func streamArray(to element: (JSONValue, Int) -> Void) throws(JSONSyntaxError) {
+        try enter()
+        index += 1
+        skipWhitespace()
+        if peek(UInt8(ascii: "]")) {
+            index += 1
+            depth -= 1
+            return
+        }
+        var position = 0
+        while true {
+            skipWhitespace()
+            element(try parseValue(), position)
+            position += 1
+            skipWhitespace()
+            if peek(UInt8(ascii: ",")) {
+                index += 1
+                continue
+            }
+            guard peek(UInt8(ascii: "]")) else { throw error("expected ',' or ']' in an array") }
+            index += 1
+            depth -= 1
+            return
         }
     }
 
