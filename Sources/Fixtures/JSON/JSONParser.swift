@@ -28,11 +28,7 @@ public struct JSONParser {
     /// Parses one JSON value that must fill the whole input (white space aside).
     public static func parse(_ bytes: [UInt8], maxDepth: Int = 64) throws(JSONSyntaxError) -> JSONValue {
         var parser = JSONParser(bytes: bytes, maxDepth: maxDepth)
-        parser.skipWhitespace()
-        let value = try parser.parseValue()
-        parser.skipWhitespace()
-        if parser.index < bytes.count { throw parser.error("unexpected text after the JSON value") }
-        return value
+        return try parser.parseDocument()
     }
 
     /// Parses like `parse`, but hands each element of the top-level object's array member `member`
@@ -44,11 +40,7 @@ public struct JSONParser {
         var parser = JSONParser(bytes: bytes, maxDepth: maxDepth)
         parser.streamedMember = member
         parser.streamElement = element
-        parser.skipWhitespace()
-        let value = try parser.parseValue()
-        parser.skipWhitespace()
-        if parser.index < bytes.count { throw parser.error("unexpected text after the JSON value") }
-        return value
+        return try parser.parseDocument()
     }
 
     public static func parse(_ text: String, maxDepth: Int = 64) throws(JSONSyntaxError) -> JSONValue {
@@ -58,6 +50,14 @@ public struct JSONParser {
     private init(bytes: [UInt8], maxDepth: Int) {
         self.bytes = bytes
         self.maxDepth = maxDepth
+    }
+
+    private mutating func parseDocument() throws(JSONSyntaxError) -> JSONValue {
+        skipWhitespace()
+        let value = try parseValue()
+        skipWhitespace()
+        if index < bytes.count { throw error("unexpected text after the JSON value") }
+        return value
     }
 
     private mutating func parseValue() throws(JSONSyntaxError) -> JSONValue {
@@ -98,7 +98,7 @@ public struct JSONParser {
             index += 1
             skipWhitespace()
             if depth == 1, key == streamedMember, peek(UInt8(ascii: "[")), let streamElement {
-                try streamArray(to: streamElement)
+                try readArray(streamElement)
                 members.append(JSONMember(key, .array([])))
             } else {
                 members.append(JSONMember(key, try parseValue()))
@@ -116,32 +116,13 @@ public struct JSONParser {
     }
 
     private mutating func parseArray() throws(JSONSyntaxError) -> JSONValue {
-        try enter()
-        index += 1
         var elements: [JSONValue] = []
-        skipWhitespace()
-        if peek(UInt8(ascii: "]")) {
-            index += 1
-            depth -= 1
-            return .array(elements)
-        }
-        while true {
-            skipWhitespace()
-            elements.append(try parseValue())
-            skipWhitespace()
-            if peek(UInt8(ascii: ",")) {
-                index += 1
-                continue
-            }
-            guard peek(UInt8(ascii: "]")) else { throw error("expected ',' or ']' in an array") }
-            index += 1
-            depth -= 1
-            return .array(elements)
-        }
+        try readArray { element, _ in elements.append(element) }
+        return .array(elements)
     }
 
-    /// Reads an array, handing each element over instead of keeping it.
-    private mutating func streamArray(to element: (JSONValue, Int) -> Void) throws(JSONSyntaxError) {
+    /// Reads an array, handing each element (and its position) to `element` as it is read.
+    private mutating func readArray(_ element: (JSONValue, Int) -> Void) throws(JSONSyntaxError) {
         try enter()
         index += 1
         skipWhitespace()
