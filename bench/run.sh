@@ -8,17 +8,20 @@ cd "$(dirname "$0")/.."
 
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 command -v taskset >/dev/null || { echo "bench: taskset (util-linux) is needed" >&2; exit 1; }
+# Ours as the container ships it (static Swift stdlib), and as `swift run` builds it (dynamic).
+swift build -c release --static-swift-stdlib --scratch-path .build-static --product mock-bedrock >/dev/null
+ours="$(swift build -c release --static-swift-stdlib --scratch-path .build-static --show-bin-path)/mock-bedrock"
 swift build -c release --product mock-bedrock >/dev/null
-ours="$(swift build -c release --show-bin-path)/mock-bedrock"
+dynamic="$(swift build -c release --show-bin-path)/mock-bedrock"
 reference=.build/bench-reference
 cc -O2 -Wall -o "$reference" bench/reference.c $(pkg-config --cflags --libs libmicrohttpd) -lpthread
 
 if [ "${1:-}" = "--smoke" ]; then
     report=$(mktemp)
-    python3 bench/bench.py --ours "$ours" --reference "$reference" --rounds 1 --seconds 1 --connections 1,32 \
+    python3 bench/bench.py --ours "$ours" --ours-dynamic "$dynamic" --reference "$reference" --rounds 1 --seconds 1 --connections 1,32 \
         --scale 1000 --report "$report" --command "bench/run.sh --smoke" >/dev/null
     grep -q "## Targets" "$report" && echo "bench smoke: report written ($(grep -c '^|' "$report") table rows)"
     rm -f "$report"
 else
-    python3 bench/bench.py --ours "$ours" --reference "$reference" "$@"
+    python3 bench/bench.py --ours "$ours" --ours-dynamic "$dynamic" --reference "$reference" "$@"
 fi

@@ -82,12 +82,13 @@ public enum FixtureLoader {
     public static func decode(_ bytes: [UInt8], file: String, defaultSubmitTime: Timestamp? = nil) -> ([FixtureJob], [FixtureError]) {
         var jobs: [FixtureJob] = []
         var jobErrors: [FixtureError] = []
+        var interner = StringInterner()
         let document: JSONValue
         do {
             // Each element of "jobs" is checked and turned into a job as soon as it is read.
             document = try JSONParser.parse(bytes, streaming: "jobs") { element, index in
                 decodeJob(element, at: ValuePath([.member("jobs"), .index(index)]), file: file, defaultSubmitTime: defaultSubmitTime,
-                          into: &jobs, errors: &jobErrors)
+                          into: &jobs, errors: &jobErrors, interner: &interner)
             }
         } catch {
             return ([], [FixtureError(file: file, detail: "invalid JSON at \(error)")])
@@ -102,14 +103,14 @@ public enum FixtureLoader {
             }
             return ([], errors + [FixtureError(file: file, detail: "jobs: expected an array of job objects, found \(document["jobs"]!.kindDescription)")])
         }
-        decodeJob(document, at: ValuePath(), file: file, defaultSubmitTime: defaultSubmitTime, into: &jobs, errors: &errors)
+        decodeJob(document, at: ValuePath(), file: file, defaultSubmitTime: defaultSubmitTime, into: &jobs, errors: &errors, interner: &interner)
         return (jobs, errors)
     }
 
     /// Checks one job object and adds the job, or its problems.
     private static func decodeJob(
         _ written: JSONValue, at path: ValuePath, file: String, defaultSubmitTime: Timestamp?,
-        into jobs: inout [FixtureJob], errors: inout [FixtureError]
+        into jobs: inout [FixtureJob], errors: inout [FixtureError], interner: inout StringInterner
     ) {
         var object = written
         let (behaviour, lifecycleViolations) = LifecycleDecoder.decode(object, at: path)
@@ -118,14 +119,15 @@ public enum FixtureLoader {
             members.append(JSONMember("submitTime", .string(Timestamp(milliseconds: defaultSubmitTime.milliseconds).description)))
             object = .object(members)
         }
-        let (faults, faultViolations) = decodeFaults(object["faults"], at: path.appending("faults"))
-        let (tags, tagViolations) = decodeTags(object["tags"], at: path.appending("tags"))
+        let (faults, faultViolations) = object["faults"].map { decodeFaults($0, at: path.appending("faults")) } ?? ([], [])
+        let (tags, tagViolations) = object["tags"].map { decodeTags($0, at: path.appending("tags")) } ?? ([], [])
         let violations = validator.violations(of: object, against: JobRecord.shapeName, at: path) + lifecycleViolations
             + faultViolations + tagViolations
-        guard violations.isEmpty, let record = JobRecord(validated: object) else {
+        guard violations.isEmpty, var record = JobRecord(validated: object) else {
             errors.append(contentsOf: violations.map { FixtureError(file: file, detail: $0.description) })
             return
         }
+        record.intern(&interner)
         jobs.append(FixtureJob(
             record: record, behaviour: behaviour, faults: faults, tags: tags, location: FixtureLocation(file: file, path: path)))
     }

@@ -211,3 +211,30 @@ final class TemporaryDirectory {
 struct POSIXFailure: Error {
     let code = errno
 }
+
+@Suite struct StringInternerTests {
+    @Test func keepsOneCopyOfRepeatedValuesWithoutChangingAnyRecord() throws {
+        // given: two jobs that share every value but their ids
+        let bytes = FixtureSamples.file(FixtureSamples.job(id: "a1b2c3d4e5f6"), FixtureSamples.job(id: "z9y8x7w6v5u4"))
+        // when
+        let (jobs, errors) = FixtureLoader.decode(bytes, file: "jobs.json")
+        let (alone, _) = FixtureLoader.decode(FixtureSamples.file(FixtureSamples.job), file: "one.json")
+        // then: the records are what they were without interning
+        #expect(errors.isEmpty)
+        #expect(jobs.count == 2)
+        #expect(jobs[0].record == alone[0].record)
+        #expect(jobs[1].record.roleArn == alone[0].record.roleArn)
+        #expect(jobs[1].record.inputDataConfig == alone[0].record.inputDataConfig)
+    }
+
+    @Test func returnsTheFirstCopyOfAnEqualString() {
+        var interner = StringInterner()
+        let first = interner(String(repeating: "r", count: 40))
+        let again = interner(String(repeating: "r", count: 40))
+        let firstAddress = first.utf8.withContiguousStorageIfAvailable { $0.baseAddress }
+        let againAddress = again.utf8.withContiguousStorageIfAvailable { $0.baseAddress }
+        #expect(firstAddress != nil && firstAddress == againAddress)
+        #expect(interner(["subnet-0a1f2e3d4c5b6a798", "x"]) == ["subnet-0a1f2e3d4c5b6a798", "x"])
+        #expect(interner("short") == "short")
+    }
+}

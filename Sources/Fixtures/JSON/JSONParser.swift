@@ -152,14 +152,23 @@ public struct JSONParser {
         index += 1  // opening quote
         // Most strings have no escapes: find the closing quote and decode the bytes in one go.
         let start = index
+        var high: UInt8 = 0  // the high bits of every byte so far: 0 while the string is ASCII
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                guard let text = String(validating: bytes[start..<index], as: UTF8.self) else { throw error("string is not valid UTF-8") }
+                let text: String
+                if high & 0x80 == 0 {
+                    // ASCII needs no validation (String(validating:) costs a generic metadata look-up a call).
+                    text = bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<index]), as: UTF8.self) }
+                } else {
+                    guard let valid = String(validating: bytes[start..<index], as: UTF8.self) else { throw error("string is not valid UTF-8") }
+                    text = valid
+                }
                 index += 1
                 return text
             }
             if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            high |= byte
             index += 1
         }
         var utf8 = Array(bytes[start..<index])

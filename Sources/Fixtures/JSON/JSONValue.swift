@@ -12,7 +12,8 @@ public enum JSONValue: Sendable, Equatable {
     /// The member named `key`, if this is an object that has one.
     public subscript(key: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
-        return members.first { $0.key == key }?.value
+        // Comparing lengths first skips the standard library's out-of-line string comparison for most members.
+        return members.first { $0.key.utf8.count == key.utf8.count && $0.key == key }?.value
     }
 
     /// What a message calls this kind of value: "a string", "an object", ...

@@ -1,6 +1,7 @@
 /// One shape of the Bedrock service model, as botocore's `service-2.json` describes it.
-/// The values come from the generated table in `ServiceModel+Generated.swift`.
-public struct Shape: Sendable {
+/// The values come from the generated table in `ServiceModel+Generated.swift`. A class: shapes
+/// are looked up for every member a validation visits, and a struct this size is costly to copy.
+public final class Shape: Sendable {
     public enum Kind: String, Sendable {
         case string, integer, long, boolean, timestamp, structure, list, map, blob, double, float
     }
@@ -46,6 +47,8 @@ public struct Shape: Sendable {
     /// The model's description of an error shape, as plain text (the mock's default error message).
     public let documentation: String?
     public let timestampFormat: String?
+    /// Each member's position in `members`, by name.
+    private let memberPositions: [String: Int]
 
     init(
         name: String, _ kind: Kind, min: Int64? = nil, max: Int64? = nil, pattern: String? = nil,
@@ -67,9 +70,10 @@ public struct Shape: Sendable {
         self.errorStatus = errorStatus
         self.documentation = documentation
         self.timestampFormat = timestampFormat
+        self.memberPositions = Dictionary(members.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    public func member(_ name: String) -> Member? { members.first { $0.name == name } }
+    public func member(_ name: String) -> Member? { memberPositions[name].map { members[$0] } }
 }
 
 /// One operation of the service model: its route, shapes and modelled errors.

@@ -69,13 +69,26 @@ public enum ShapeRules {
         return (try? regex.wholeMatch(in: text)) != nil
     }
 
-    /// Violations of a string value: enum, then length, then pattern.
-    public static func stringViolations(_ text: String, _ shape: Shape, _ path: ValuePath) -> [Violation] {
+    /// Whether a string value satisfies the shape (a quick check: `stringViolations` is empty exactly then).
+    public static func isValidString(_ text: String, _ shape: Shape) -> Bool {
         let valid = (shape.enumValues.isEmpty || shape.enumValues.contains(text))
             && shape.min.map({ text.utf8.count >= $0 }) ?? true  // a scalar is at most 4 UTF-8 bytes, at least 1
             && shape.max.map({ text.utf8.count <= $0 }) ?? true
             && (shape.pattern == nil || matches(text, shape: shape))
-        if valid, shape.min == nil && shape.max == nil || text.utf8.allSatisfy({ $0 < 0x80 }) { return [] }
+        return valid && (shape.min == nil && shape.max == nil || isASCII(text))
+    }
+
+    private static func isASCII(_ text: String) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { bytes in
+            var high: UInt8 = 0
+            for byte in bytes { high |= byte }
+            return high & 0x80 == 0
+        } ?? text.utf8.allSatisfy { $0 < 0x80 }
+    }
+
+    /// Violations of a string value: enum, then length, then pattern.
+    public static func stringViolations(_ text: String, _ shape: Shape, _ path: ValuePath) -> [Violation] {
+        if isValidString(text, shape) { return [] }
         let rendered = shape.isSensitive ? "'*** Sensitive Data Redacted ***'" : "'\(text)'"
         var found: [Violation] = []
         if !shape.enumValues.isEmpty, !shape.enumValues.contains(text) {

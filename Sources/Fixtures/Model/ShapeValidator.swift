@@ -17,64 +17,83 @@ public struct ShapeValidator: Sendable {
     /// Every violation of `value` against the shape named `shapeName`, in document order.
     public func violations(of value: JSONValue, against shapeName: String, at path: ValuePath = ValuePath()) -> [Violation] {
         var found: [Violation] = []
-        check(value, ServiceModel.shape(shapeName), path, &found)
+        var components = path.components
+        check(value, ServiceModel.shape(shapeName), &components, &found)
         return found
     }
 
-    private func check(_ value: JSONValue, _ shape: Shape, _ path: ValuePath, _ found: inout [Violation]) {
+    // The path is a stack of components, pushed and popped on the way down: a ValuePath is only
+    // made for a violation.
+
+    private func check(_ value: JSONValue, _ shape: Shape, _ path: inout [ValuePath.Component], _ found: inout [Violation]) {
         switch shape.kind {
         case .structure:
             guard case .object(let members) = value else {
-                return found.append(Violation(path, .wrongType(expected: "an object", found: value.kindDescription)))
+                return found.append(Violation(ValuePath(path), .wrongType(expected: "an object", found: value.kindDescription)))
             }
-            checkStructure(members, shape, path, &found)
+            checkStructure(members, shape, &path, &found)
         case .list:
             guard case .array(let elements) = value else {
-                return found.append(Violation(path, .wrongType(expected: "an array", found: value.kindDescription)))
+                return found.append(Violation(ValuePath(path), .wrongType(expected: "an array", found: value.kindDescription)))
             }
-            found.append(contentsOf: ShapeRules.lengthViolations(count: elements.count, shape, render: ShapeRules.render(list: elements, shape), path))
+            if let min = shape.min, elements.count < min {
+                found.append(contentsOf: ShapeRules.lengthViolations(count: elements.count, shape, render: ShapeRules.render(list: elements, shape), ValuePath(path)))
+            } else if let max = shape.max, elements.count > max {
+                found.append(contentsOf: ShapeRules.lengthViolations(count: elements.count, shape, render: ShapeRules.render(list: elements, shape), ValuePath(path)))
+            }
             if let memberShape = shape.listMember.map(ServiceModel.shape) {
                 for (index, element) in elements.enumerated() {
-                    check(element, memberShape, path.appending(index: index), &found)
+                    path.append(.index(index))
+                    check(element, memberShape, &path, &found)
+                    path.removeLast()
                 }
             }
         case .string:
             guard case .string(let text) = value else {
-                return found.append(Violation(path, .wrongType(expected: "a string", found: value.kindDescription)))
+                return found.append(Violation(ValuePath(path), .wrongType(expected: "a string", found: value.kindDescription)))
             }
-            found.append(contentsOf: ShapeRules.stringViolations(text, shape, path))
+            if !ShapeRules.isValidString(text, shape) {
+                found.append(contentsOf: ShapeRules.stringViolations(text, shape, ValuePath(path)))
+            }
         case .integer, .long:
             guard case .number = value, let number = value.int64Value else {
-                return found.append(Violation(path, .wrongType(expected: "a whole number", found: value.kindDescription)))
+                return found.append(Violation(ValuePath(path), .wrongType(expected: "a whole number", found: value.kindDescription)))
             }
-            found.append(contentsOf: ShapeRules.rangeViolations(number, shape, path))
+            if shape.min.map({ number < $0 }) ?? false || shape.max.map({ number > $0 }) ?? false {
+                found.append(contentsOf: ShapeRules.rangeViolations(number, shape, ValuePath(path)))
+            }
         case .boolean:
             guard case .bool = value else {
-                return found.append(Violation(path, .wrongType(expected: "a boolean", found: value.kindDescription)))
+                return found.append(Violation(ValuePath(path), .wrongType(expected: "a boolean", found: value.kindDescription)))
             }
         case .timestamp:
             guard case .string(let text) = value else {
-                return found.append(Violation(path, .wrongType(expected: "an ISO 8601 timestamp string", found: value.kindDescription)))
+                return found.append(Violation(ValuePath(path), .wrongType(expected: "an ISO 8601 timestamp string", found: value.kindDescription)))
             }
             if Timestamp(iso8601: text) == nil {
-                found.append(Violation(path, .other("'\(text)' is not an ISO 8601 timestamp with a UTC offset (e.g. 2026-03-01T10:00:00.123Z)")))
+                found.append(Violation(ValuePath(path), .other("'\(text)' is not an ISO 8601 timestamp with a UTC offset (e.g. 2026-03-01T10:00:00.123Z)")))
             }
         case .double, .float:
             guard case .number = value else {
-                return found.append(Violation(path, .wrongType(expected: "a number", found: value.kindDescription)))
+                return found.append(Violation(ValuePath(path), .wrongType(expected: "a number", found: value.kindDescription)))
             }
         case .map, .blob:
             break  // no covered shape uses them
         }
     }
 
-    private func checkStructure(_ members: [JSONMember], _ shape: Shape, _ path: ValuePath, _ found: inout [Violation]) {
-        let ignored = ignoredMembers[shape.name] ?? []
+    private func member(_ name: String, of path: [ValuePath.Component]) -> ValuePath {
+        ValuePath(path + [.member(name)])
+    }
+
+    private func checkStructure(_ members: [JSONMember], _ shape: Shape, _ path: inout [ValuePath.Component], _ found: inout [Violation]) {
+        let ignored = ignoredMembers.isEmpty ? nil : ignoredMembers[shape.name]
         var present: [String] = []
-        for member in members where !ignored.contains(member.key) {
+        present.reserveCapacity(members.count)
+        for member in members where ignored?.contains(member.key) != true {
             guard let definition = shape.member(member.key) else {
                 if rejectsUnknownMembers {
-                    found.append(Violation(path.appending(member.key), .unknownMember))
+                    found.append(Violation(self.member(member.key, of: path), .unknownMember))
                 } else if shape.isUnion, member.value != .null {
                     present.append(member.key)  // a member of a union AWS does not know is still a member set
                 }
@@ -84,14 +103,17 @@ public struct ShapeValidator: Sendable {
                 continue  // treated as absent, the way botocore treats null members
             }
             present.append(member.key)
-            check(member.value, ServiceModel.shape(definition.shape), path.appending(member.key), &found)
+            path.append(.member(member.key))
+            check(member.value, ServiceModel.shape(definition.shape), &path, &found)
+            path.removeLast()
         }
-        let required = shape.required + shape.members.map(\.name).filter { extraRequired[shape.name]?.contains($0) == true }
+        let extra = extraRequired.isEmpty ? nil : extraRequired[shape.name]
+        let required = extra.map { extra in shape.required + shape.members.map(\.name).filter { extra.contains($0) } } ?? shape.required
         for name in required where !present.contains(name) {
-            found.append(Violation(path.appending(name), .missingMember))
+            found.append(Violation(self.member(name, of: path), .missingMember))
         }
         if shape.isUnion, present.count != 1 {
-            found.append(Violation(path, .union(setMembers: present, allowed: shape.members.map(\.name))))
+            found.append(Violation(ValuePath(path), .union(setMembers: present, allowed: shape.members.map(\.name))))
         }
     }
 }

@@ -34,7 +34,7 @@ extension JobStore {
                 guard earlier.parameters == parameters else {
                     throw AWSError("ConflictException", "The client request token '\(token)' was already used for a request with other parameters.")
                 }
-                return state.table.jobs[earlier.jobId]!.record.jobArn
+                return state.table.jobs[state.table.positions[earlier.jobId]!].record.jobArn
             }
             let name = request["jobName"]?.stringValue ?? ""
             if state.table.names[JobTable.NameKey(scope: scope, name: name)] != nil {
@@ -42,8 +42,8 @@ extension JobStore {
             }
             if let maxActiveJobs {
                 var active = 0
-                for id in state.table.jobs.keys where state.table.jobs[id]!.arn.scope == scope && state.table.jobs[id]!.exists(at: state.now) {
-                    let status = state.table.jobs[id]!.snapshot(at: state.now, isPoll: false).record.status ?? .submitted
+                for position in state.table.jobs.indices where state.table.isVisible(position, in: scope, at: state.now) {
+                    let status = state.table.jobs[position].snapshot(at: state.now, isPoll: false).record.status ?? .submitted
                     if !status.isTerminal { active += 1 }
                 }
                 if active >= maxActiveJobs {
@@ -51,7 +51,7 @@ extension JobStore {
                 }
             }
             var id = Self.newJobId()
-            while state.table.jobs[id] != nil { id = Self.newJobId() }
+            while state.table.positions[id] != nil { id = Self.newJobId() }
             let arn = JobARN(partition: scope.partition, region: scope.region, accountId: scope.accountId, jobId: id)
             var record = JobRecord(validated: request.addingMember("jobArn", .string(arn.description))
                 .addingMember("submitTime", .string(Timestamp(milliseconds: state.now).description)))!

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// A request as the service sees it: the raw (still percent-encoded) path, decoded query
 /// items, headers with lower-case names, and the body.
 public struct HTTPRequest: Sendable {
@@ -21,11 +27,32 @@ public struct HTTPRequest: Sendable {
         self.body = body
     }
 
+    /// The header fields the service reads: the HTTP server hands over only these (building
+    /// strings for every other field costs more than the rest of a Get). Lower case; an entry
+    /// ending in `-` is a prefix.
+    public static let readHeaders = ["authorization", "amz-sdk-request", "amz-sdk-invocation-id", "x-mock-"]
+
+    /// Whether the service reads a header field of this (lower-case) name.
+    static func isRead(_ lowercasedName: UnsafeBufferPointer<UInt8>) -> Bool {
+        // Most fields are not read: the first byte settles them without comparing names.
+        guard let first = lowercasedName.first, first == UInt8(ascii: "a") || first == UInt8(ascii: "x") else { return false }
+        return readHeaderBytes.contains { name, isPrefix in
+            isPrefix ? lowercasedName.starts(with: name) : lowercasedName.elementsEqual(name)
+        }
+    }
+
+    private static let readHeaderBytes = readHeaders.map { (Array($0.utf8), $0.hasSuffix("-")) }
+
     /// The first header field named `name` (case-insensitive).
     public func header(_ name: String) -> String? {
-        // Names here are almost always written in lower case already: skip the copy then.
-        let lower = name.utf8.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") } ? name.lowercased() : name
-        return headers.first { $0.name == lower }?.value
+        assert(Self.readHeaders.contains { ASCII.equalsIgnoringCase(lowercased: $0, name) || ($0.hasSuffix("-") && name.lowercased().hasPrefix($0)) },
+               "add \(name) to HTTPRequest.readHeaders, or the HTTP server drops it")
+        return headers.first { ASCII.equalsIgnoringCase(lowercased: $0.name, name) }?.value
+    }
+
+    /// Whether any header field name starts with `prefix` (lower case).
+    func hasHeader(prefix: String) -> Bool {
+        headers.contains { $0.name.utf8.starts(with: prefix.utf8) }
     }
 
     /// The first query item named `name`.
@@ -54,5 +81,33 @@ public struct HTTPResponse: Sendable {
     public func header(_ name: String) -> String? {
         let lower = name.lowercased()
         return headers.first { $0.name.lowercased() == lower }?.value
+    }
+}
+
+/// ASCII case folding without building strings.
+enum ASCII {
+    /// Whether `lowercased` (already lower case) equals `other` ignoring ASCII case.
+    static func equalsIgnoringCase(lowercased: String, _ other: String) -> Bool {
+        guard lowercased.utf8.count == other.utf8.count else { return false }
+        return zip(lowercased.utf8, other.utf8).allSatisfy { $0 == lower($1) }
+    }
+
+    @inline(__always)
+    static func lower(_ byte: UInt8) -> UInt8 {
+        byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+    }
+
+    /// A copy of a C string with ASCII letters in lower case, if `keep` accepts it (it sees the
+    /// lower-case bytes; names are short, longer ones are refused unseen).
+    static func lowercasedString(cString: UnsafePointer<CChar>, keep: (UnsafeBufferPointer<UInt8>) -> Bool) -> String? {
+        let count = strlen(cString)
+        guard count <= 64 else { return nil }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(count, 1)) { buffer -> String? in
+            cString.withMemoryRebound(to: UInt8.self, capacity: count) { bytes in
+                for index in 0..<count { buffer[index] = lower(bytes[index]) }
+            }
+            let name = UnsafeBufferPointer(rebasing: buffer[..<count])
+            return keep(name) ? String(decoding: name, as: UTF8.self) : nil
+        }
     }
 }

@@ -98,9 +98,10 @@ extension JobStore {
             while index >= 0, index < order.count {
                 let key = order[index]
                 index += query.descending ? -1 : 1
-                guard state.table.matches(key, query, scope, at: state.now) else { continue }
+                let position = state.table.positions[key.id]!
+                guard state.table.matches(position, key, query, scope, at: state.now) else { continue }
                 if bodies.count == query.maxResults { return (bodies, last) }  // one more matches: there is a next page
-                bodies.append(state.table.jobs[key.id]!.body(at: state.now, isPoll: false))
+                bodies.append(state.table.jobs[position].body(at: state.now, isPoll: false))
                 last = key
             }
             return (bodies, nil)
@@ -109,13 +110,13 @@ extension JobStore {
 }
 
 extension JobTable {
-    /// True when the job at `key` is the caller's, exists now and passes the query's filters.
-    mutating func matches(_ key: OrderKey, _ query: JobListQuery, _ scope: Scope, at now: Int64) -> Bool {
-        guard let job = jobs[key.id], job.arn.scope == scope, job.exists(at: now) else { return false }
+    /// True when the job at `position` (ordered by `key`) is the caller's, exists now and passes the query's filters.
+    mutating func matches(_ position: Int, _ key: OrderKey, _ query: JobListQuery, _ scope: Scope, at now: Int64) -> Bool {
+        guard isVisible(position, in: scope, at: now) else { return false }
         if let after = query.submittedAfter, key.submit <= after { return false }
         if let before = query.submittedBefore, key.submit >= before { return false }
-        if let part = query.nameContains, !(job.record.jobName ?? "").lowercased().contains(part.lowercased()) { return false }
-        if let status = query.status, jobs[key.id]!.snapshot(at: now, isPoll: false).record.status != status { return false }
+        if let part = query.nameContains, !(jobs[position].record.jobName ?? "").lowercased().contains(part.lowercased()) { return false }
+        if let status = query.status, jobs[position].snapshot(at: now, isPoll: false).record.status != status { return false }
         return true
     }
 }

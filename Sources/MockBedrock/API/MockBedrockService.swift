@@ -81,8 +81,9 @@ public final class MockBedrockService: Sendable {
             return ServiceAnswer(response: run(match, request, scope: scope, requestId: requestId).response)
         }
         let operation = match.route.name
-        let identifier = match.labels["jobIdentifier"] ?? Self.resourceARN(of: request, operation: operation)
-        let parsed = identifier.flatMap { try? JobIdentifier.parse($0).get() }
+        let identifier = match.label ?? Self.resourceARN(of: request, operation: operation)
+        let parsedIdentifier = match.label.map(JobIdentifier.parse)
+        let parsed = parsedIdentifier.map { try? $0.get() } ?? identifier.flatMap { try? JobIdentifier.parse($0).get() }
         var decision: FaultDecision?
         do throws(AWSError) {
             decision = try FaultFlags.decision(request, operation: operation)
@@ -106,7 +107,7 @@ public final class MockBedrockService: Sendable {
             answer.response = error.response(requestId: requestId)
             answer.errorCode = error.code
         } else if answer.connectionFault == nil || answer.connectionFault == .truncate {
-            (answer.response, answer.errorCode) = run(match, request, scope: scope, requestId: requestId)
+            (answer.response, answer.errorCode) = run(match, request, scope: scope, requestId: requestId, identifier: parsedIdentifier)
         }
         if answer.connectionFault == .truncate, answer.response.body.isEmpty {
             answer.connectionFault = .close
@@ -117,9 +118,12 @@ public final class MockBedrockService: Sendable {
     }
 
     /// Runs the operation of a matched route; an AWS error becomes its response (and its code).
-    private func run(_ match: RouteMatch, _ request: HTTPRequest, scope: Scope, requestId: String) -> (response: HTTPResponse, errorCode: String?) {
+    /// `identifier` is the route label already parsed as a job identifier, if the caller has it.
+    private func run(
+        _ match: RouteMatch, _ request: HTTPRequest, scope: Scope, requestId: String, identifier: Result<JobIdentifier, ValidationFailure>? = nil
+    ) -> (response: HTTPResponse, errorCode: String?) {
         do throws(AWSError) {
-            var response = try handle(match, request, scope: scope)
+            var response = try handle(match, request, scope: scope, identifier: identifier)
             response.headers.append(("x-amzn-RequestId", requestId))
             return (response, nil)
         } catch {
@@ -127,13 +131,15 @@ public final class MockBedrockService: Sendable {
         }
     }
 
-    private func handle(_ match: RouteMatch, _ request: HTTPRequest, scope: Scope) throws(AWSError) -> HTTPResponse {
+    private func handle(
+        _ match: RouteMatch, _ request: HTTPRequest, scope: Scope, identifier: Result<JobIdentifier, ValidationFailure>?
+    ) throws(AWSError) -> HTTPResponse {
         switch match.route.name {
         case "CreateModelInvocationJob": try createModelInvocationJob(request, scope: scope)
         case "GetModelInvocationJob":
-            try getModelInvocationJob(jobIdentifier: match.labels["jobIdentifier"] ?? "", scope: scope, isPoll: request.method == "GET")
+            try getModelInvocationJob(jobIdentifier: match.label ?? "", parsed: identifier, scope: scope, isPoll: request.method == "GET")
         case "ListModelInvocationJobs": try listModelInvocationJobs(request, scope: scope)
-        case "StopModelInvocationJob": try stopModelInvocationJob(jobIdentifier: match.labels["jobIdentifier"] ?? "", scope: scope)
+        case "StopModelInvocationJob": try stopModelInvocationJob(jobIdentifier: match.label ?? "", parsed: identifier, scope: scope)
         case "TagResource": try tagResource(request, scope: scope)
         case "UntagResource": try untagResource(request, scope: scope)
         case "ListTagsForResource": try listTagsForResource(request, scope: scope)
@@ -144,7 +150,7 @@ public final class MockBedrockService: Sendable {
         case "MockListFaults": listFaults()
         case "MockAddFault": try addFault(request)
         case "MockDeleteFaults": try deleteFaults(request)
-        case "MockDeleteFault": try deleteFault(id: match.labels["id"] ?? "")
+        case "MockDeleteFault": try deleteFault(id: match.label ?? "")
         case "MockListRequests": listRequests()
         case "MockClearRequests": try clearRequests(request)
         default: preconditionFailure("route \(match.route.name) has no handler")

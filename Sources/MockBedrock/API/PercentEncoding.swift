@@ -3,9 +3,14 @@ enum PercentEncoding {
     /// Decodes `%XX` escapes; a `%` not followed by two hex digits is kept as it is, and bytes that
     /// are not UTF-8 become U+FFFD, so a bad identifier fails the model's pattern instead of routing.
     static func decode<S: StringProtocol>(_ text: S, plusIsSpace: Bool = false) -> String {
-        let utf8 = Array(text.utf8)
+        var text = String(text)
+        return text.withUTF8 { decode($0, plusIsSpace: plusIsSpace) }
+    }
+
+    /// `decode(_:plusIsSpace:)` over UTF-8 bytes.
+    static func decode(_ utf8: UnsafeBufferPointer<UInt8>, plusIsSpace: Bool = false) -> String {
         guard utf8.contains(UInt8(ascii: "%")) || (plusIsSpace && utf8.contains(UInt8(ascii: "+"))) else {
-            return String(text)
+            return String(decoding: utf8, as: UTF8.self)
         }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(utf8.count)

@@ -15,15 +15,14 @@ enum RequestID {
         return String(unsafeUninitializedCapacity: 36) { buffer in
             let digits: StaticString = "0123456789abcdef"
             var index = 0
-            for (word, shifts) in [(high, 0..<16), (low, 0..<16)] {
-                for nibble in shifts {
-                    if index == 8 || index == 13 || index == 18 || index == 23 {
-                        buffer[index] = UInt8(ascii: "-")
-                        index += 1
-                    }
-                    buffer[index] = digits.utf8Start[Int((word >> UInt64(60 - nibble * 4)) & 0xF)]
+            for nibble in 0..<32 {
+                if index == 8 || index == 13 || index == 18 || index == 23 {
+                    buffer[index] = UInt8(ascii: "-")
                     index += 1
                 }
+                let word = nibble < 16 ? high : low
+                buffer[index] = digits.utf8Start[Int((word >> UInt64(60 - (nibble % 16) * 4)) & 0xF)]
+                index += 1
             }
             return 36
         }

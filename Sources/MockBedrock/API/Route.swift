@@ -1,9 +1,10 @@
 import Fixtures
 
 /// One entry of the route table: a method and a URI template such as `/model-invocation-job/{jobIdentifier}`.
+/// A template has at most one label (every route of the service and of the admin API fits that).
 public struct Route: Sendable, Equatable {
     enum Segment: Sendable, Equatable {
-        case literal(String)
+        case literal([UInt8])
         case label(String)
     }
 
@@ -11,13 +12,18 @@ public struct Route: Sendable, Equatable {
     public let name: String
     public let method: String
     let segments: [Segment]
+    /// The name of the template's label, if it has one.
+    let labelName: String?
 
     init(_ name: String, _ method: String, _ template: String) {
         self.name = name
         self.method = method
         self.segments = template.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map { part in
-            part.hasPrefix("{") && part.hasSuffix("}") ? .label(String(part.dropFirst().dropLast())) : .literal(String(part))
+            part.hasPrefix("{") && part.hasSuffix("}") ? .label(String(part.dropFirst().dropLast())) : .literal(Array(part.utf8))
         }
+        let labels = segments.compactMap { if case .label(let name) = $0 { name } else { nil } }
+        precondition(labels.count <= 1, "route \(name) has more than one label")
+        self.labelName = labels.first
     }
 
     /// The route of an operation of the service model, from the model's `requestUri`.
@@ -26,25 +32,39 @@ public struct Route: Sendable, Equatable {
         self.init(name, operation.method, operation.requestURI)
     }
 
-    /// The percent-decoded labels if the raw path segments fit the template, else nil.
-    /// A label matches exactly one raw segment, which may be empty; `%2F` inside it stays in the label.
-    func labels(matching rawSegments: [Substring.UTF8View]) -> [String: String]? {
-        guard rawSegments.count == segments.count else { return nil }
-        for (segment, raw) in zip(segments, rawSegments) {
-            if case .literal(let literal) = segment, !raw.elementsEqual(literal.utf8) { return nil }
+    /// Whether the raw path (its bytes, starting with `/`) fits the template; `label` receives the
+    /// raw bytes of the label's segment (which may be empty; `%2F` inside it stays in the label).
+    func matches(_ path: UnsafeBufferPointer<UInt8>, label: inout Range<Int>?) -> Bool {
+        var start = 1  // after the leading "/"
+        for (index, segment) in segments.enumerated() {
+            var end = start
+            while end < path.count, path[end] != UInt8(ascii: "/") { end += 1 }
+            let isLast = index == segments.count - 1
+            guard isLast ? end == path.count : end < path.count else { return false }
+            switch segment {
+            case .literal(let literal):
+                guard end - start == literal.count else { return false }
+                for offset in 0..<literal.count where path[start + offset] != literal[offset] { return false }
+            case .label:
+                label = start..<end
+            }
+            start = end + 1
         }
-        var labels: [String: String] = [:]
-        for (segment, raw) in zip(segments, rawSegments) {
-            if case .label(let name) = segment { labels[name] = PercentEncoding.decode(Substring(raw)) }
-        }
-        return labels
+        return true
     }
 }
 
 /// A request matched to its route.
 public struct RouteMatch: Sendable {
     public let route: Route
-    public let labels: [String: String]
+    /// The percent-decoded value of the route's label (`jobIdentifier`, `id`), if the route has one.
+    public let label: String?
+
+    /// The label by name, as `[name: value]`.
+    public var labels: [String: String] {
+        guard let name = route.labelName, let label else { return [:] }
+        return [name: label]
+    }
 }
 
 /// Finds the route of a request from its method and raw path. Anything unmatched is a typed,
@@ -54,17 +74,33 @@ public struct Router: Sendable {
     public let routes: [Route]
 
     public func match(method: String, path: String) -> Result<RouteMatch, AWSError> {
-        // Split on the bytes: the path is ASCII on the wire, and Character-wise splitting costs more than all the rest.
-        let rawSegments = Array(Substring(path).utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).dropFirst())
-        var allowed: [String] = []
-        for route in routes {
-            guard let labels = route.labels(matching: rawSegments) else { continue }
-            if route.method == method || (method == "HEAD" && route.method == "GET") {
-                return .success(RouteMatch(route: route, labels: labels))
+        // Matched on the bytes: the path is ASCII on the wire, and Character-wise work costs more than all the rest.
+        var path = path
+        let found: (route: Route, label: String?)?? = path.withUTF8 { bytes -> (route: Route, label: String?)?? in
+            guard bytes.first == UInt8(ascii: "/") else { return nil }
+            var pathFits = false
+            for route in routes {
+                var label: Range<Int>?
+                guard route.matches(bytes, label: &label) else { continue }
+                pathFits = true
+                guard route.method == method || (method == "HEAD" && route.method == "GET") else { continue }
+                return .some((route, label.map { PercentEncoding.decode(UnsafeBufferPointer(rebasing: bytes[$0])) }))
             }
-            if !allowed.contains(route.method) { allowed.append(route.method) }
+            return pathFits ? .some(nil) : nil
         }
-        if allowed.isEmpty { return .failure(.unknownOperation(method: method, path: path)) }
-        return .failure(.methodNotAllowed(method: method, path: path, allowed: allowed))
+        switch found {
+        case .some(.some(let match)): return .success(RouteMatch(route: match.route, label: match.label))
+        case .some(.none):
+            var allowed: [String] = []
+            path.withUTF8 { bytes in
+                for route in routes {
+                    var label: Range<Int>?
+                    if route.matches(bytes, label: &label), !allowed.contains(route.method) { allowed.append(route.method) }
+                }
+            }
+            return .failure(.methodNotAllowed(method: method, path: path, allowed: allowed))
+        case .none:
+            return .failure(.unknownOperation(method: method, path: path))
+        }
     }
 }

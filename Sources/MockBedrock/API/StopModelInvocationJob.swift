@@ -4,15 +4,16 @@ extension MockBedrockService {
     /// `POST /model-invocation-job/{jobIdentifier}/stop`: an unfinished job goes Stopping, then
     /// Stopped on the clock; a Stopping job answers `{}` again and stays as it is; a finished job
     /// answers ConflictException.
-    func stopModelInvocationJob(jobIdentifier: String, scope: Scope) throws(AWSError) -> HTTPResponse {
+    func stopModelInvocationJob(
+        jobIdentifier: String, parsed: Result<JobIdentifier, ValidationFailure>? = nil, scope: Scope) throws(AWSError) -> HTTPResponse {
         let identifier: JobIdentifier
-        switch JobIdentifier.parse(jobIdentifier) {
+        switch parsed ?? JobIdentifier.parse(jobIdentifier) {
         case .success(let parsed): identifier = parsed
         case .failure(let failure): throw .validation(failure)
         }
         let outcome = try store.withState { state throws(AWSError) -> Job.StopOutcome in
-            guard let id = state.table.find(identifier, in: scope, at: state.now) else { throw .jobNotFound(jobIdentifier) }
-            return state.table.jobs[id]!.requestStop(at: state.now)
+            guard let position = state.table.find(identifier, in: scope, at: state.now) else { throw .jobNotFound(jobIdentifier) }
+            return state.table.jobs[position].requestStop(at: state.now)
         }
         if case .finished(let status) = outcome {
             throw AWSError("ConflictException", "The job is \(status.rawValue) and can no longer be stopped.")

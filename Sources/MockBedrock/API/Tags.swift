@@ -8,11 +8,11 @@ extension MockBedrockService {
         let arn = body["resourceARN"]?.stringValue ?? ""
         let tags = try body.tags("tags")
         try store.withState { state throws(AWSError) in
-            let id = try Self.taggedJob(arn, scope, state)
-            guard state.table.jobs[id]!.setTags(tags, limit: ResourceTag.limit) else {
+            let position = try Self.taggedJob(arn, scope, state)
+            guard state.table.jobs[position].setTags(tags, limit: ResourceTag.limit) else {
                 throw AWSError(
                     "TooManyTagsException",
-                    "The resource would have more than \(ResourceTag.limit) tags; it has \(state.table.jobs[id]!.tags.count).",
+                    "The resource would have more than \(ResourceTag.limit) tags; it has \(state.table.jobs[position].tags.count).",
                     members: [JSONMember("resourceName", .string(arn))])
             }
         }
@@ -26,8 +26,8 @@ extension MockBedrockService {
         guard case .array(let keys)? = body["tagKeys"] else { return .json(Array("{}".utf8)) }
         let removed = Set(keys.compactMap(\.stringValue))
         try store.withState { state throws(AWSError) in
-            let id = try Self.taggedJob(arn, scope, state)
-            state.table.jobs[id]!.tags.removeAll { removed.contains($0.key) }
+            let position = try Self.taggedJob(arn, scope, state)
+            state.table.jobs[position].tags.removeAll { removed.contains($0.key) }
         }
         return .json(Array("{}".utf8))
     }
@@ -36,7 +36,7 @@ extension MockBedrockService {
     func listTagsForResource(_ request: HTTPRequest, scope: Scope) throws(AWSError) -> HTTPResponse {
         let body = try RequestBody(request, shape: "ListTagsForResourceRequest")
         let arn = body["resourceARN"]?.stringValue ?? ""
-        let tags = try store.withState { state throws(AWSError) in state.table.jobs[try Self.taggedJob(arn, scope, state)]!.tags }
+        let tags = try store.withState { state throws(AWSError) in state.table.jobs[try Self.taggedJob(arn, scope, state)].tags }
         var writer = JSONWriter(reservingCapacity: 32 + tags.count * 48)
         writer.beginObject()
         writer.key("tags")
@@ -52,12 +52,12 @@ extension MockBedrockService {
         return .json(writer.bytes)
     }
 
-    /// The job a resource ARN names, for a caller in `scope`. The mock has only model invocation
+    /// The position of the job a resource ARN names, for a caller in `scope`. The mock has only model invocation
     /// jobs: any other resource, or a job of another account or region, is not found.
-    private static func taggedJob(_ arn: String, _ scope: Scope, _ state: JobStore.State) throws(AWSError) -> String {
+    private static func taggedJob(_ arn: String, _ scope: Scope, _ state: JobStore.State) throws(AWSError) -> Int {
         guard let jobArn = JobARN(arn), ShapeRules.matches(arn, pattern: ServiceModel.shape("ModelInvocationJobArn").pattern!),
-            let id = state.table.find(.arn(jobArn), in: scope, at: state.now)
+            let position = state.table.find(.arn(jobArn), in: scope, at: state.now)
         else { throw AWSError("ResourceNotFoundException", "The resource '\(arn)' was not found.") }
-        return id
+        return position
     }
 }

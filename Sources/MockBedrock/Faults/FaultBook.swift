@@ -65,9 +65,11 @@ public final class FaultBook: Sendable {
     /// What the rules and quotas do to a request: the first rule that fires with an `error` or a
     /// `fault` answers it, else a spent quota does; the delays of every rule that fired on the way
     /// (delay-only rules, and `start`, a delay asked for by the request's flags) add up.
-    func decide(_ request: FaultContext, after start: FaultDecision? = nil) -> FaultDecision? {
-        let now = realTime()
-        return state.withLock { state -> FaultDecision? in
+    /// The context is only made when there is a rule or a quota to ask it.
+    func decide(_ makeContext: @autoclosure () -> FaultContext, after start: FaultDecision? = nil) -> FaultDecision? {
+        state.withLock { state -> FaultDecision? in
+            if state.rules.isEmpty, state.buckets.isEmpty { return start }
+            let request = makeContext()
             var decision = start ?? FaultDecision(ruleId: "", error: nil, fault: nil, delayMilliseconds: 0)
             var fired = start.map { [$0.ruleId] } ?? []
             for index in state.rules.indices where state.rules[index].matches(request) {
@@ -84,7 +86,7 @@ public final class FaultBook: Sendable {
                     return decision
                 }
             }
-            if state.buckets[request.operation]?.take(now: now) == false {
+            if !state.buckets.isEmpty, state.buckets[request.operation]?.take(now: realTime()) == false {
                 fired.append("rate-limit")
                 decision.error = AWSError("ThrottlingException", AWSError.defaultMessage("ThrottlingException", operation: request.operation))
             }

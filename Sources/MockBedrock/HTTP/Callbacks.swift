@@ -44,11 +44,12 @@ let requestCompleted: MHD_RequestCompletedCallback = { _, _, requestContext, _ i
     requestContext.pointee = nil
 }
 
-/// Collects header fields or query arguments into the `[(name, value)]` the iterator context points to.
+/// Collects the header fields the service reads (`HTTPRequest.readHeaders`), or the query
+/// arguments, into the `[(name, value)]` the iterator context points to.
 private let collectLowercasedName: MHD_KeyValueIterator = { context, _, key, value in
-    guard let context, let key else { return MHD_Result.YES }
+    guard let context, let key, let name = ASCII.lowercasedString(cString: key, keep: HTTPRequest.isRead) else { return MHD_Result.YES }
     let fields = context.assumingMemoryBound(to: [(name: String, value: String)].self)
-    fields.pointee.append((String(cString: key).lowercased(), value.map { String(cString: $0) } ?? ""))
+    fields.pointee.append((name, value.map { String(cString: $0) } ?? ""))
     return MHD_Result.YES
 }
 
@@ -136,7 +137,8 @@ extension MockBedrockServer {
     private func send(_ created: OpaquePointer, _ response: HTTPResponse, on connection: OpaquePointer) -> MHD_Result {
         defer { MHD_destroy_response(created) }
         for (name, value) in response.headers {
-            _ = MHD_add_response_header(created, name, value)
+            // withCString: passing a String as a C string argument copies small strings to the heap.
+            _ = name.withCString { name in value.withCString { MHD_add_response_header(created, name, $0) } }
         }
         return MHD_queue_response(connection, UInt32(response.status), created)
     }

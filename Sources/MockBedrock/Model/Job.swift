@@ -7,34 +7,55 @@ public struct Job: Sendable {
     public typealias Tag = ResourceTag
 
     /// A stop asked for at `at`: the job is Stopping for `Job.stoppingMillis`, then Stopped,
-    /// with the members (record counts too) it had when it was stopped.
-    struct Stop: Sendable {
-        var at: Int64
-        var record: JobRecord
+    /// with the members (record counts too) it had when it was stopped. A class: most jobs are
+    /// never stopped, and a record held inline would double every job's size.
+    final class Stop: Sendable {
+        let at: Int64
+        let record: JobRecord
+
+        init(at: Int64, record: JobRecord) {
+            self.at = at
+            self.record = record
+        }
     }
 
     /// How long a stopped job stays Stopping: one minute on the clock.
     public static let stoppingMillis: Int64 = 60_000
 
+    /// What never changes after a job is made, held by reference: the store keeps the jobs as
+    /// loaded for a reset, and the first change to the live table copies the table; with this
+    /// out of line, that copy costs a reference a job instead of the whole record.
+    final class Definition: Sendable {
+        let record: JobRecord
+        let arn: JobARN
+        let lifecycle: Lifecycle?
+        let source: FixtureLocation?
+
+        init(record: JobRecord, arn: JobARN, lifecycle: Lifecycle?, source: FixtureLocation?) {
+            self.record = record
+            self.arn = arn
+            self.lifecycle = lifecycle
+            self.source = source
+        }
+    }
+
+    let definition: Definition
     /// The members the fixture or Create gave; a job with a lifecycle gets the rest from the clock.
-    public var record: JobRecord
-    public var arn: JobARN
-    public var lifecycle: Lifecycle?
-    public var tags: [Tag]
+    public var record: JobRecord { definition.record }
+    public var arn: JobARN { definition.arn }
+    public var lifecycle: Lifecycle? { definition.lifecycle }
     /// The fixture that defined the job, nil for a created one.
-    public var source: FixtureLocation?
+    public var source: FixtureLocation? { definition.source }
+    public var tags: [Tag]
     var progress: LifecycleProgress
     var stop: Stop?
     /// The last body served and the state it belongs to; a body whose counts rise is never kept.
     var cachedBody: (key: Int, body: [UInt8])?
 
     public init(record: JobRecord, lifecycle: Lifecycle? = nil, tags: [Tag] = [], source: FixtureLocation? = nil) {
-        self.record = record
         // The fixture loader and Create validated jobArn against the model's ARN pattern.
-        self.arn = JobARN(record.jobArn)!
-        self.lifecycle = lifecycle
+        self.definition = Definition(record: record, arn: JobARN(record.jobArn)!, lifecycle: lifecycle, source: source)
         self.tags = tags
-        self.source = source
         self.progress = LifecycleProgress(phaseCount: lifecycle?.phases.count ?? 0)
     }
 

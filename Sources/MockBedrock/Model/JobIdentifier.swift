@@ -16,7 +16,7 @@ public enum JobIdentifier: Sendable, Hashable {
             let violations = ShapeRules.stringViolations(text, shape, ValuePath([.member("jobIdentifier")]))
             guard violations.isEmpty else { return .failure(ValidationFailure(violations: violations)) }
         }
-        if let arn = JobARN(text) { return .success(.arn(arn)) }
+        if text.utf8.starts(with: "arn:".utf8), let arn = JobARN(text) { return .success(.arn(arn)) }
         return .success(.id(text))
     }
 

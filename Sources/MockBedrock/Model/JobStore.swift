@@ -47,16 +47,16 @@ public final class JobStore: Sendable {
     /// time. A Get counts as a poll (`isPoll`; a HEAD does not).
     public func getBody(_ identifier: JobIdentifier, in scope: Scope, isPoll: Bool = true) -> [UInt8]? {
         try? withState { state in
-            guard let id = state.table.find(identifier, in: scope, at: state.now) else { return nil }
-            return state.table.jobs[id]!.body(at: state.now, isPoll: isPoll)
+            guard let position = state.table.find(identifier, in: scope, at: state.now) else { return nil }
+            return state.table.jobs[position].body(at: state.now, isPoll: isPoll)
         }
     }
 
     /// The job's record as it stands at the clock's time, without counting a poll.
     public func record(_ identifier: JobIdentifier, in scope: Scope) -> JobRecord? {
         try? withState { state in
-            guard let id = state.table.find(identifier, in: scope, at: state.now) else { return nil }
-            return state.table.jobs[id]!.snapshot(at: state.now, isPoll: false).record
+            guard let position = state.table.find(identifier, in: scope, at: state.now) else { return nil }
+            return state.table.jobs[position].snapshot(at: state.now, isPoll: false).record
         }
     }
 

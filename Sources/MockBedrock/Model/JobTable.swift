@@ -34,22 +34,34 @@ struct JobTable: Sendable {
         var token: String
     }
 
-    var jobs: [String: Job] = [:]
+    /// The jobs in the order they were added; a job keeps its position. An array, not a
+    /// dictionary of jobs: an element is read in place, where a dictionary's value is copied out.
+    var jobs: [Job] = []
+    /// Each job's position in `jobs`, by id.
+    private(set) var positions: [String: Int] = [:]
     private(set) var order: [OrderKey] = []
     var tokens: [TokenKey: TokenUse] = [:]
     var names: [NameKey: String] = [:]
 
     init(_ jobs: [Job]) {
-        for job in jobs where self.jobs[job.id] == nil {
-            self.jobs[job.id] = job
+        self.jobs.reserveCapacity(jobs.count)
+        positions.reserveCapacity(jobs.count)
+        order.reserveCapacity(jobs.count)
+        names.reserveCapacity(jobs.count)
+        for job in jobs where positions[job.id] == nil {
+            positions[job.id] = self.jobs.count
+            self.jobs.append(job)
             order.append(OrderKey(submit: job.record.submitTime, id: job.id))
             if let name = job.record.jobName { names[NameKey(scope: job.arn.scope, name: name), default: job.id] = job.id }
         }
         order.sort()
     }
 
+    /// Adds a job whose id is new.
     mutating func insert(_ job: Job) {
-        jobs[job.id] = job
+        precondition(positions[job.id] == nil, "job \(job.id) is already in the table")
+        positions[job.id] = jobs.count
+        jobs.append(job)
         let key = OrderKey(submit: job.record.submitTime, id: job.id)
         order.insert(key, at: insertionIndex(of: key))
         if let name = job.record.jobName { names[NameKey(scope: job.arn.scope, name: name)] = job.id }
@@ -66,12 +78,17 @@ struct JobTable: Sendable {
         return low
     }
 
-    /// The id of the job an identifier names, if a caller in `scope` can see it at clock time
+    /// The position in `jobs` of the job an identifier names, if a caller in `scope` can see it at clock time
     /// `now`: the job must be in the caller's account and region, an ARN must match the job's
     /// whole, and a job on the clock appears at its submitTime.
-    func find(_ identifier: JobIdentifier, in scope: Scope, at now: Int64) -> String? {
-        guard let job = jobs[identifier.jobId], job.arn.scope == scope, job.exists(at: now) else { return nil }
-        if case .arn(let arn) = identifier, arn != job.arn { return nil }
-        return job.id
+    func find(_ identifier: JobIdentifier, in scope: Scope, at now: Int64) -> Int? {
+        guard let position = positions[identifier.jobId], isVisible(position, in: scope, at: now) else { return nil }
+        if case .arn(let arn) = identifier, arn != jobs[position].arn { return nil }
+        return position
+    }
+
+    /// Whether the job at `position` is in the caller's account and region and exists at `now`.
+    func isVisible(_ position: Int, in scope: Scope, at now: Int64) -> Bool {
+        jobs[position].arn.accountId == scope.accountId && jobs[position].arn.region == scope.region && jobs[position].exists(at: now)
     }
 }
