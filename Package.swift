@@ -34,8 +34,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The fuzz inputs (a library, so that the tests replay the seeds) and the libFuzzer binary (scripts/fuzz).
+        .target(name: "MockBedrockFuzzing", dependencies: ["MockBedrock", "Fixtures"]),
+        .executableTarget(name: "mock-bedrock-fuzz", dependencies: ["MockBedrockFuzzing"]),
         .testTarget(name: "FixturesTests", dependencies: ["Fixtures"]),
-        .testTarget(name: "MockBedrockTests", dependencies: ["MockBedrock", "Fixtures"]),
+        .testTarget(name: "MockBedrockTests", dependencies: ["MockBedrock", "Fixtures", "MockBedrockFuzzing"]),
         .testTarget(name: "MockBedrockCommandTests", dependencies: ["mock-bedrock"]),
     ]
 )

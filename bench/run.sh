@@ -19,7 +19,7 @@ cc -O2 -Wall -o "$reference" bench/reference.c $(pkg-config --cflags --libs libm
 if [ "${1:-}" = "--smoke" ]; then
     report=$(mktemp)
     python3 bench/bench.py --ours "$ours" --ours-dynamic "$dynamic" --reference "$reference" --rounds 1 --seconds 1 --connections 1,32 \
-        --scale 1000 --report "$report" --command "bench/run.sh --smoke" >/dev/null
+        --scale 1000 --soak 3 --report "$report" --command "bench/run.sh --smoke" >/dev/null
     grep -q "## Targets" "$report" && echo "bench smoke: report written ($(grep -c '^|' "$report") table rows)"
     rm -f "$report"
 else

@@ -47,6 +47,9 @@ struct MockBedrockCommand: ParsableCommand {
     /// The default port, also the one the container image exposes.
     static let defaultPort: UInt16 = 4599
 
+    /// How long requests in flight (a delayed one too) may take to be answered after SIGTERM or SIGINT.
+    static let stopGraceSeconds = 1.5
+
     @Option(help: "Address to listen on; 0.0.0.0 in a container. (MOCK_BEDROCK_HOST)")
     var host = "127.0.0.1"
 
@@ -85,6 +88,34 @@ struct MockBedrockCommand: ParsableCommand {
     @Option(help: "Least severe log level written to stderr; info writes an access line per request. (MOCK_BEDROCK_LOG_LEVEL)")
     var logLevel: Logger.Level = .info
 
+    @Option(help: "Open connections at most; past it new connections are closed at once. (MOCK_BEDROCK_MAX_CONNECTIONS)")
+    var maxConnections = MockBedrockServer.Configuration.defaultMaxConnections
+
+    @Option(help: "Seconds a connection may stay silent before it is closed; 0 never. (MOCK_BEDROCK_IDLE_TIMEOUT)")
+    var idleTimeout = MockBedrockServer.Configuration.defaultIdleTimeoutSeconds
+
+    @Option(help: "The largest request body read; larger ones answer 413 RequestEntityTooLargeException. (MOCK_BEDROCK_MAX_BODY_BYTES)")
+    var maxBodyBytes = MockBedrockServer.Configuration.defaultMaxBodyBytes
+
+    @Flag(help: "Switch the admin API (/_mock/...) off; /_mock/health stays. (MOCK_BEDROCK_NO_ADMIN=1)")
+    var noAdmin = false
+
+    @Option(help: "Require this token in the x-mock-admin-token header of admin requests; AWS operations never need it. (MOCK_BEDROCK_ADMIN_TOKEN)")
+    var adminToken: String?
+
+    @Flag(help: "Require AWS operations to be SigV4-signed with a key given in --credentials. (MOCK_BEDROCK_VERIFY_SIGV4=1)")
+    var verifySigv4 = false
+
+    @Option(name: .customLong("credentials"), help: ArgumentHelp(
+        "ACCESS_KEY_ID:SECRET_ACCESS_KEY that --verify-sigv4 accepts; repeatable. (MOCK_BEDROCK_CREDENTIALS, comma-separated: keeps secrets out of ps)",
+        valueName: "key:secret"))
+    var credentials: [CredentialArgument] = []
+
+    @Option(name: .customLong("deny-access-key"), help: ArgumentHelp(
+        "An access key id of --credentials whose signed requests get AccessDeniedException; repeatable. (MOCK_BEDROCK_DENY_ACCESS_KEYS, comma-separated)",
+        valueName: "key"))
+    var deniedAccessKeys: [String] = []
+
     /// Environment variables that stand for options, in the order they are applied.
     static let environmentOptions: [(variable: String, option: String)] = [
         ("MOCK_BEDROCK_HOST", "--host"),
@@ -98,6 +129,23 @@ struct MockBedrockCommand: ParsableCommand {
         ("MOCK_BEDROCK_REGION", "--region"),
         ("MOCK_BEDROCK_ACCOUNT_ID", "--account-id"),
         ("MOCK_BEDROCK_MAX_ACTIVE_JOBS", "--max-active-jobs"),
+        ("MOCK_BEDROCK_MAX_CONNECTIONS", "--max-connections"),
+        ("MOCK_BEDROCK_IDLE_TIMEOUT", "--idle-timeout"),
+        ("MOCK_BEDROCK_MAX_BODY_BYTES", "--max-body-bytes"),
+        ("MOCK_BEDROCK_ADMIN_TOKEN", "--admin-token"),
+    ]
+
+    /// Environment variables that stand for flags: set to 1 or true, they add the flag.
+    static let environmentFlags: [(variable: String, flag: String)] = [
+        ("MOCK_BEDROCK_NO_ADMIN", "--no-admin"),
+        ("MOCK_BEDROCK_VERIFY_SIGV4", "--verify-sigv4"),
+    ]
+
+    /// Environment variables that stand for a repeatable option, as comma-separated lists.
+    static let environmentLists: [(variable: String, option: String)] = [
+        ("MOCK_BEDROCK_RATE_LIMITS", "--rate-limit"),
+        ("MOCK_BEDROCK_CREDENTIALS", "--credentials"),
+        ("MOCK_BEDROCK_DENY_ACCESS_KEYS", "--deny-access-key"),
     ]
 
     /// The arguments to parse: the subcommand, then options from set environment variables, so that
@@ -111,8 +159,11 @@ struct MockBedrockCommand: ParsableCommand {
         for (variable, option) in environmentOptions {
             if let value = environment(variable), !value.isEmpty { arguments += [option, value] }
         }
-        if let limits = environment("MOCK_BEDROCK_RATE_LIMITS") {
-            for limit in limits.split(separator: ",") where !limit.isEmpty { arguments += ["--rate-limit", String(limit)] }
+        for (variable, flag) in environmentFlags {
+            if let value = environment(variable), ["1", "true", "yes"].contains(value.lowercased()) { arguments.append(flag) }
+        }
+        for (variable, option) in environmentLists {
+            for item in (environment(variable) ?? "").split(separator: ",") where !item.isEmpty { arguments += [option, String(item)] }
         }
         return arguments + rest
     }
@@ -128,6 +179,36 @@ struct MockBedrockCommand: ParsableCommand {
             throw ValidationError("--region must be 1 to 20 characters of a-z, 0-9 and -, like us-east-1")
         }
         guard maxActiveJobs ?? 1 >= 1 else { throw ValidationError("--max-active-jobs must be at least 1") }
+        guard maxConnections >= (threads ?? MockBedrockServer.defaultThreads), maxConnections <= 1_000_000 else {
+            throw ValidationError("--max-connections must be from the number of threads to 1000000")
+        }
+        guard idleTimeout >= 0, idleTimeout <= 31_536_000 else { throw ValidationError("--idle-timeout must be from 0 to 31536000 seconds") }
+        guard maxBodyBytes >= 1024, maxBodyBytes <= 1 << 30 else { throw ValidationError("--max-body-bytes must be from 1024 to 1073741824") }
+        if noAdmin, adminToken != nil { throw ValidationError("--no-admin and --admin-token exclude each other") }
+        if let adminToken, adminToken.isEmpty { throw ValidationError("--admin-token must not be empty") }
+        if verifySigv4, credentials.isEmpty { throw ValidationError("--verify-sigv4 needs at least one --credentials KEY:SECRET") }
+        if !verifySigv4, !credentials.isEmpty || !deniedAccessKeys.isEmpty {
+            throw ValidationError("--credentials and --deny-access-key only count with --verify-sigv4")
+        }
+        for key in deniedAccessKeys where !credentials.contains(where: { $0.accessKeyId == key }) {
+            throw ValidationError("--deny-access-key \(key) is not among the --credentials")
+        }
+    }
+
+    /// Who may use the admin API, from --no-admin and --admin-token.
+    var adminAccess: AdminAccess { noAdmin ? .off : adminToken.map(AdminAccess.token) ?? .open }
+
+    /// Whether `host` only listens on the local machine.
+    static func isLoopback(_ host: String) -> Bool {
+        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        return bare == "localhost" || bare == "::1" || bare.hasPrefix("127.")
+    }
+
+    /// The warning for an admin API anyone on the network can use, nil when there is none to give.
+    static func exposureWarning(host: String, admin: AdminAccess) -> String? {
+        guard admin == .open, !isLoopback(host) else { return nil }
+        return "listening on \(host) with the admin API open: anyone who can reach the port can move the clock, inject faults "
+            + "and reset the jobs. Pass --admin-token (or MOCK_BEDROCK_ADMIN_TOKEN) to require a token, or --no-admin to switch it off."
     }
 
     func run() throws {
@@ -168,8 +249,16 @@ struct MockBedrockCommand: ParsableCommand {
             server = try MockBedrockServer(
                 service: MockBedrockService(
                     fixtures: jobs, clockStart: start, clockRate: clockRate, rateLimits: rateLimits.map(\.limit), journalSize: journalSize,
-                    settings: ServiceSettings(region: region, accountId: accountId, maxActiveJobs: maxActiveJobs)),
-                configuration: .init(host: host, port: port, threads: threads),
+                    settings: ServiceSettings(
+                        region: region, accountId: accountId, maxActiveJobs: maxActiveJobs, admin: adminAccess,
+                        sigV4: verifySigv4
+                            ? SigV4Verification(
+                                secrets: Dictionary(credentials.map { ($0.accessKeyId, $0.secret) }, uniquingKeysWith: { _, last in last }),
+                                denied: Set(deniedAccessKeys))
+                            : nil)),
+                configuration: .init(
+                    host: host, port: port, threads: threads, maxConnections: maxConnections, idleTimeoutSeconds: idleTimeout,
+                    maxBodyBytes: maxBodyBytes),
                 logger: logger)
         } catch {
             printError("\(error)")
@@ -178,11 +267,13 @@ struct MockBedrockCommand: ParsableCommand {
         print("mock-bedrock listening on \(server.endpoint)")
         fflush(nil)  // stdout is block-buffered on a pipe; a script waits for this line
         logger.notice("serving \(jobs.count) jobs from \(fixtures) with \(threads) threads; clock starts at \(start), rate \(clockRate)")
+        if let warning = Self.exposureWarning(host: host, admin: adminAccess) { logger.warning("\(warning)") }
 
         var received: Int32 = 0
         sigwait(&stopSignals, &received)
         logger.notice("stopping on signal \(received)")
-        server.stop()
+        // New connections are refused at once; requests in flight get a moment to be answered.
+        server.stop(grace: Self.stopGraceSeconds)
     }
 
     private func printError(_ line: String) {
@@ -200,6 +291,19 @@ struct RateLimitArgument: ExpressibleByArgument {
     init?(argument: String) {
         guard let limit = RateLimit(argument) else { return nil }
         self.limit = limit
+    }
+}
+
+/// `--credentials`: `ACCESS_KEY_ID:SECRET_ACCESS_KEY` (secrets have no colon; the first one splits).
+struct CredentialArgument: ExpressibleByArgument {
+    let accessKeyId: String
+    let secret: String
+
+    init?(argument: String) {
+        guard let colon = argument.firstIndex(of: ":") else { return nil }
+        accessKeyId = String(argument[..<colon])
+        secret = String(argument[argument.index(after: colon)...])
+        guard !accessKeyId.isEmpty, !secret.isEmpty else { return nil }
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Fixtures
 import MockBedrock
 import Testing
@@ -44,6 +45,27 @@ import Testing
         #expect(job["clientRequestToken"] == .string("token-1"))
         #expect(job["timeoutDurationInHours"] == .number("168"))
         #expect(service.respond(to: .make("GET", "/model-invocation-job/\(id)")).status == 404)  // another scope
+    }
+
+    @Test func createTakesOnlyItsOwnMembersAndRefusesAnInputItDoesNotServe() throws {
+        // given: members a Get response has but a Create request does not (found by the fuzz replay)
+        let service = service()
+        let extra = Self.createBody.replacingOccurrences(of: #""jobName": "nightly","#, with: #""jobName": "nightly", "message": "set by the caller", "status": "Completed", "jobArn": "x","#)
+        let future = Self.createBody.replacingOccurrences(of: #""s3InputDataConfig": {"s3Uri": "s3://in-bucket/x.jsonl"}"#, with: #""futureInputConfig": {"uri": "x"}"#)
+        // when
+        let created = create(service, extra)
+        let refused = create(service, future.replacingOccurrences(of: "token-1", with: "token-2").replacingOccurrences(of: "nightly", with: "other"))
+        // then
+        let arn = try #require(created.json?["jobArn"]?.stringValue)
+        let job = try #require(service.respond(to: .make("GET", "/model-invocation-job/\(arn.suffix(12))")).json)
+        #expect(job["status"] == .string("Submitted"))
+        #expect(job["message"] == nil)
+        #expect(refused.status == 400)
+        #expect(refused.header("x-amzn-ErrorType") == "ValidationException")
+        // a retry that adds a member AWS does not know is still the same request
+        let retry = create(service, Self.createBody.replacingOccurrences(of: #""jobName": "nightly","#, with: #""jobName": "nightly", "futureMember": 1,"#))
+        #expect(retry.status == 200)
+        #expect(retry.json?["jobArn"]?.stringValue == arn)
     }
 
     @Test func aRepeatedTokenReturnsTheSameJobAndOtherParametersConflict() throws {

@@ -1,4 +1,3 @@
-import Synchronization
 
 /// The scalar constraints of the model (length, range, enum, pattern), worded as AWS words them.
 /// Used by `ShapeValidator` for JSON documents and directly for URI and query members.
@@ -45,7 +44,7 @@ public enum ShapeRules {
     }
 
     static let rememberedLimit = 65_536
-    private static let remembered = Mutex<[RememberedKey: Bool]>([:])
+    private static let remembered = Locked<[RememberedKey: Bool]>([:])
 
     /// One shape for each pattern of the model (shapes that share a pattern share its answers).
     private static let shapeByPattern: [String: Shape] = {

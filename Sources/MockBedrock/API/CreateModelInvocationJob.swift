@@ -26,7 +26,11 @@ extension JobStore {
     /// Creates a job from a validated Create request, or returns the job an earlier request with
     /// the same client request token created. Same token, other parameters, or a name in use:
     /// ConflictException. Past `maxActiveJobs` unfinished jobs: ServiceQuotaExceededException.
-    func create(_ request: JSONValue, tags: [ResourceTag], in scope: Scope, maxActiveJobs: Int?) throws(AWSError) -> String {
+    func create(_ body: JSONValue, tags: [ResourceTag], in scope: Scope, maxActiveJobs: Int?) throws(AWSError) -> String {
+        // Only the request's own members count (AWS ignores others, and so does the mock): for the
+        // job, and for telling a retry from a reuse of its token.
+        let known = Set(ServiceModel.shape("CreateModelInvocationJobRequest").members.map(\.name))
+        let request = body.keepingMembers { known.contains($0) }
         let token = request["clientRequestToken"]?.stringValue
         let parameters = Self.canonical(request.removingMember("clientRequestToken"))
         return try withState { state throws(AWSError) -> String in
@@ -53,8 +57,12 @@ extension JobStore {
             var id = Self.newJobId()
             while state.table.positions[id] != nil { id = Self.newJobId() }
             let arn = JobARN(partition: scope.partition, region: scope.region, accountId: scope.accountId, jobId: id)
-            var record = JobRecord(validated: request.addingMember("jobArn", .string(arn.description))
-                .addingMember("submitTime", .string(Timestamp(milliseconds: state.now).description)))!
+            guard var record = JobRecord(validated: request.addingMember("jobArn", .string(arn.description))
+                .addingMember("submitTime", .string(Timestamp(milliseconds: state.now).description)))
+            else {
+                // A union member newer than the model (the mock serves S3 input and output only).
+                throw AWSError("ValidationException", "The mock supports inputDataConfig.s3InputDataConfig and outputDataConfig.s3OutputDataConfig only.")
+            }
             record.status = nil
             let outcome = tags.first { $0.key == Self.outcomeTag }.flatMap { LifecycleOutcome(rawValue: $0.value) } ?? .completed
             let job = Job(record: record, lifecycle: Lifecycle(.defaultLifecycle(outcome), record: record), tags: tags)
@@ -92,6 +100,11 @@ extension JSONValue {
     func removingMember(_ key: String) -> JSONValue {
         guard case .object(let members) = self else { return self }
         return .object(members.filter { $0.key != key })
+    }
+
+    func keepingMembers(where keep: (String) -> Bool) -> JSONValue {
+        guard case .object(let members) = self else { return self }
+        return .object(members.filter { keep($0.key) })
     }
 
     func addingMember(_ key: String, _ value: JSONValue) -> JSONValue {

@@ -26,7 +26,7 @@ public final class MockBedrockService: Sendable {
         self.faults = faults
         self.journal = journal
         self.settings = settings
-        self.router = Router(routes: [
+        let routes = [
             Route(operation: "CreateModelInvocationJob"),
             Route(operation: "GetModelInvocationJob"),
             Route(operation: "ListModelInvocationJobs"),
@@ -44,7 +44,9 @@ public final class MockBedrockService: Sendable {
             Route("MockDeleteFault", "DELETE", "/_mock/faults/{id}"),
             Route("MockListRequests", "GET", "/_mock/requests"),
             Route("MockClearRequests", "DELETE", "/_mock/requests"),
-        ])
+        ]
+        // Switched off, the admin routes are not there at all (404 on any method), except the health check.
+        self.router = Router(routes: settings.admin == .off ? routes.filter { !$0.name.hasPrefix("Mock") || $0.name == "MockHealth" } : routes)
     }
 
     /// A service over fixture jobs: their lifecycles on a clock from `clockStart` at `clockRate`,
@@ -78,9 +80,17 @@ public final class MockBedrockService: Sendable {
         }
         let scope = settings.scope(of: request)
         guard !match.route.name.hasPrefix("Mock") else {
+            if let refusal = settings.admin.refusal(of: request, route: match.route) {
+                return ServiceAnswer(response: refusal.response(requestId: requestId), errorCode: refusal.code)
+            }
             return ServiceAnswer(response: run(match, request, scope: scope, requestId: requestId).response)
         }
         let operation = match.route.name
+        if let sigV4 = settings.sigV4, let refusal = sigV4.refusal(of: request, operation: operation, accountId: scope.accountId, now: .wallClockNow()) {
+            let answer = ServiceAnswer(response: refusal.response(requestId: requestId), errorCode: refusal.code)
+            record(request, operation: operation, jobId: nil, answer, decision: nil)
+            return answer
+        }
         let identifier = match.label ?? Self.resourceARN(of: request, operation: operation)
         let parsedIdentifier = match.label.map(JobIdentifier.parse)
         let parsed = parsedIdentifier.map { try? $0.get() } ?? identifier.flatMap { try? JobIdentifier.parse($0).get() }

@@ -1,5 +1,4 @@
 import Fixtures
-import Synchronization
 
 /// What the mock does to one request instead of (or before) answering it normally.
 public struct FaultDecision: Sendable, Equatable {
@@ -18,7 +17,7 @@ public final class FaultBook: Sendable {
         var buckets: [String: TokenBucket] = [:]
     }
 
-    private let state: Mutex<State>
+    private let state: Locked<State>
     private let fixtureRules: [(jobId: String, spec: FaultRuleSpec)]
     private let rateLimits: [RateLimit]
     private let realTime: @Sendable () -> UInt64
@@ -27,7 +26,7 @@ public final class FaultBook: Sendable {
         self.fixtureRules = fixtureRules
         self.rateLimits = rateLimits
         self.realTime = realTime
-        self.state = Mutex(State())
+        self.state = Locked(State())
         reset()
     }
 

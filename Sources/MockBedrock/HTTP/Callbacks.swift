@@ -11,6 +11,8 @@ import Musl
 final class RequestContext {
     let startNanoseconds = monotonicNanoseconds()
     var body: [UInt8] = []
+    /// Bytes of body past `Configuration.maxBodyBytes`, read and dropped; nonzero answers 413.
+    var discarded = 0
     /// The answer waiting while the connection is suspended for a delay or a stall.
     var pending: ServiceAnswer?
 }
@@ -21,27 +23,37 @@ final class RequestContext {
 /// chunks are gathered; the last call answers.
 let accessHandler: MHD_AccessHandlerCallback = { context, connection, url, method, _, uploadData, uploadDataSize, requestContext in
     guard let context, let connection, let url, let method, let uploadDataSize, let requestContext else { return MHD_Result.NO }
+    let server = Unmanaged<MockBedrockServer>.fromOpaque(context).takeUnretainedValue()
     guard let pointer = requestContext.pointee else {
         requestContext.pointee = Unmanaged.passRetained(RequestContext()).toOpaque()
+        server.requestsInFlight.add(1, ordering: .relaxed)
         return MHD_Result.YES
     }
     let request = Unmanaged<RequestContext>.fromOpaque(pointer).takeUnretainedValue()
     if uploadDataSize.pointee > 0 {
-        if let uploadData {
-            request.body.append(contentsOf: UnsafeRawBufferPointer(start: uploadData, count: uploadDataSize.pointee))
-        }
+        let count = uploadDataSize.pointee
         uploadDataSize.pointee = 0
+        let limit = server.configuration.maxBodyBytes
+        if request.discarded > 0 || request.body.count + count > limit {
+            request.discarded += count + request.body.count
+            request.body = []
+            // A client that keeps sending long past the limit is cut off rather than read forever.
+            return request.discarded > 16 * max(limit, 1 << 16) ? MHD_Result.NO : MHD_Result.YES
+        }
+        if let uploadData {
+            request.body.append(contentsOf: UnsafeRawBufferPointer(start: uploadData, count: count))
+        }
         return MHD_Result.YES
     }
-    let server = Unmanaged<MockBedrockServer>.fromOpaque(context).takeUnretainedValue()
     return server.answer(connection, method: String(cString: method), path: String(cString: url), request)
 }
 
 /// Releases the request context when libmicrohttpd is done with a request, answered or not.
-let requestCompleted: MHD_RequestCompletedCallback = { _, _, requestContext, _ in
+let requestCompleted: MHD_RequestCompletedCallback = { context, _, requestContext, _ in
     guard let requestContext, let pointer = requestContext.pointee else { return }
     Unmanaged<RequestContext>.fromOpaque(pointer).release()
     requestContext.pointee = nil
+    if let context { Unmanaged<MockBedrockServer>.fromOpaque(context).takeUnretainedValue().requestsInFlight.subtract(1, ordering: .releasing) }
 }
 
 /// Collects the header fields the service reads (`HTTPRequest.readHeaders`), or the query
@@ -61,6 +73,14 @@ private let collectDecoded: MHD_KeyValueIterator = { context, _, key, value in
     return MHD_Result.YES
 }
 
+/// Collects every header field (SigV4 checking needs the ones the client signed).
+private let collectEveryLowercasedName: MHD_KeyValueIterator = { context, _, key, value in
+    guard let context, let key, let name = ASCII.lowercasedString(cString: key, keep: { _ in true }) else { return MHD_Result.YES }
+    let fields = context.assumingMemoryBound(to: [(name: String, value: String)].self)
+    fields.pointee.append((name, value.map { String(cString: $0) } ?? ""))
+    return MHD_Result.YES
+}
+
 extension MockBedrockServer {
     /// How long a stalled connection is held when its rule gives no delay: ten minutes, longer
     /// than any client waits; then it is closed without an answer.
@@ -74,9 +94,17 @@ extension MockBedrockServer {
             context.pending = nil
             return deliver(pending, on: connection, method: method, path: path, context)
         }
+        if context.discarded > 0 {
+            let error = AWSError(
+                code: "RequestEntityTooLargeException", status: 413,
+                message: "The request body is \(context.discarded) bytes; the mock reads at most \(configuration.maxBodyBytes).")
+            let answer = ServiceAnswer(response: error.response(requestId: RequestID.make()), errorCode: error.code)
+            return deliver(answer, on: connection, method: method, path: path, context)
+        }
         var headers: [(name: String, value: String)] = []
         var query: [(name: String, value: String)] = []
-        withUnsafeMutablePointer(to: &headers) { _ = MHD_get_connection_values(connection, .HEADER_KIND, collectLowercasedName, $0) }
+        let collect = service.settings.sigV4 == nil ? collectLowercasedName : collectEveryLowercasedName
+        withUnsafeMutablePointer(to: &headers) { _ = MHD_get_connection_values(connection, .HEADER_KIND, collect, $0) }
         withUnsafeMutablePointer(to: &query) { _ = MHD_get_connection_values(connection, .GET_ARGUMENT_KIND, collectDecoded, $0) }
         let request = HTTPRequest(method: method, path: path, query: query, headers: headers, body: context.body)
         let answer = service.answer(request)
@@ -139,6 +167,10 @@ extension MockBedrockServer {
         for (name, value) in response.headers {
             // withCString: passing a String as a C string argument copies small strings to the heap.
             _ = name.withCString { name in value.withCString { MHD_add_response_header(created, name, $0) } }
+        }
+        if isStopping.load(ordering: .relaxed) {
+            // Stopping: the client gets this answer, then its connection closes instead of waiting for another.
+            _ = MHD_add_response_header(created, "Connection", "close")
         }
         return MHD_queue_response(connection, UInt32(response.status), created)
     }

@@ -1,6 +1,6 @@
+import Fixtures
 import CMicroHTTPD
 import Dispatch
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -29,7 +29,7 @@ final class SuspendedConnections: Sendable {
     /// How often held sockets are checked for a client that hung up.
     static let sweepMilliseconds = 200
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// Suspends the connection (from its access handler) and resumes it after `milliseconds`.
     /// Returns false once stopping, when the caller must answer at once instead.

@@ -1,5 +1,4 @@
 import Fixtures
-import Synchronization
 
 /// Every job the mock knows and the clock that moves them; one lock guards both, so a request
 /// never sees a job at one instant and the clock at another. Safe to use from libmicrohttpd's threads.
@@ -10,7 +9,7 @@ public final class JobStore: Sendable {
         var now: Int64 = 0
     }
 
-    let state: Mutex<State>
+    let state: Locked<State>
     private let initialTable: JobTable
     private let clockStart: Timestamp
     private let clockRate: Double
@@ -26,7 +25,7 @@ public final class JobStore: Sendable {
         self.clockStart = clockStart
         self.clockRate = clockRate
         self.realTime = realTime
-        self.state = Mutex(State(clock: LifecycleClock(startMillis: clockStart.milliseconds, rate: clockRate, realNow: realTime()), table: table))
+        self.state = Locked(State(clock: LifecycleClock(startMillis: clockStart.milliseconds, rate: clockRate, realNow: realTime()), table: table))
     }
 
     public convenience init(fixtures: [FixtureJob], clockStart: Timestamp = .wallClockNow(), clockRate: Double = 1, realTime: @escaping @Sendable () -> UInt64 = monotonicNanoseconds) {

@@ -1,5 +1,4 @@
 import Fixtures
-import Synchronization
 
 /// One AWS request as the mock saw and answered it.
 public struct JournalEntry: Sendable, Equatable {
@@ -70,7 +69,7 @@ public final class RequestJournal: Sendable {
     }
 
     public let capacity: Int
-    private let ring = Mutex(Ring())
+    private let ring = Locked(Ring())
 
     public init(capacity: Int = 1000) {
         self.capacity = max(0, capacity)

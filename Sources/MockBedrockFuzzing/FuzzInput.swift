@@ -1,0 +1,147 @@
+import Fixtures
+import MockBedrock
+
+/// One fuzz input run through the part of mock-bedrock its first byte picks; the rest of the bytes
+/// are that part's input. Every part must return normally on any bytes and keep its invariants:
+/// a broken invariant stops the process (`preconditionFailure`), which libFuzzer reports with the
+/// input that caused it. The same function replays the seeds in `swift test`.
+public enum FuzzInput {
+    public enum Part: UInt8, CaseIterable, Sendable {
+        /// JSONParser (plain and streaming), and JSONWriter: what it writes parses back the same.
+        case json = 0
+        /// FixtureLoader: a fixture file's bytes (problems are fine, a crash is not).
+        case fixture = 1
+        /// A whole HTTP request (`METHOD TARGET`, header lines, an empty line, the body) answered by
+        /// the service, admin API included: every answer is a status with a request id, a JSON body
+        /// and, for an error, its type.
+        case request = 2
+        /// A string checked by the hand-written pattern matchers and the model's patterns: they must agree.
+        case patterns = 3
+        /// An Authorization header and a request checked by SigV4 verification.
+        case sigV4 = 4
+    }
+
+    /// Runs one input.
+    public static func run(_ data: [UInt8]) {
+        guard let first = data.first else { return }
+        let rest = Array(data.dropFirst())
+        switch Part(rawValue: first % UInt8(Part.allCases.count))! {
+        case .json: json(rest)
+        case .fixture: _ = FixtureLoader.decode(rest, file: "fuzz.json", defaultSubmitTime: FuzzService.start)
+        case .request: request(rest)
+        case .patterns: patterns(String(decoding: rest, as: UTF8.self))
+        case .sigV4: sigV4(rest)
+        }
+    }
+
+    static func json(_ bytes: [UInt8]) {
+        _ = try? JSONParser.parse(bytes, streaming: "jobs") { _, _ in }
+        guard let value = try? JSONParser.parse(bytes) else { return }
+        var writer = JSONWriter()
+        writer.write(value)
+        guard let again = try? JSONParser.parse(writer.bytes) else { preconditionFailure("JSONWriter wrote what JSONParser cannot read") }
+        precondition(again == value, "a JSON value changed on a write and read")
+    }
+
+    static func request(_ bytes: [UInt8]) {
+        let request = HTTPRequest(fuzzBytes: bytes)
+        let service = FuzzService.shared
+        let answer = service.answer(request)
+        defer { FuzzService.reset() }
+        // A broken connection (close, reset, stall) sends no response at all; a truncated one sends a whole response's head.
+        guard answer.connectionFault == nil || answer.connectionFault == .truncate else { return }
+        let response = answer.response
+        precondition((200...599).contains(response.status), "status \(response.status)")
+        precondition(response.header("x-amzn-RequestId") != nil, "no request id")
+        if response.status >= 400 { precondition(response.header("x-amzn-ErrorType") != nil, "an error without its type") }
+        if !response.body.isEmpty { precondition((try? JSONParser.parse(response.body)) != nil, "a body that is not JSON") }
+    }
+
+    static func patterns(_ text: String) {
+        let identifier = ServiceModel.shape("ModelInvocationJobIdentifier").pattern!
+        let arn = ServiceModel.shape("ModelInvocationJobArn").pattern!
+        let name = ServiceModel.shape("ModelInvocationJobName").pattern!
+        precondition(FastPatterns.isJobIdentifier(text) == ShapeRules.matchesByPattern(text, pattern: identifier), "identifier matchers disagree on \(text)")
+        precondition(FastPatterns.isJobArn(text) == ShapeRules.matchesByPattern(text, pattern: arn), "ARN matchers disagree on \(text)")
+        if let fast = FastPatterns.isJobName(text) {
+            precondition(fast == ShapeRules.matchesByPattern(text, pattern: name), "name matchers disagree on \(text)")
+        }
+        _ = JobIdentifier.parse(text)
+    }
+
+    static func sigV4(_ bytes: [UInt8]) {
+        var request = HTTPRequest(fuzzBytes: bytes)
+        request.headers = request.headers.map { (lowercased($0.name), $0.value) }
+        let verification = SigV4Verification(secrets: ["AKIDEXAMPLE": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"])
+        let refusal = verification.refusal(of: request, operation: "GetModelInvocationJob", accountId: "123456789012", now: FuzzService.start)
+        if let refusal { precondition(refusal.status == 403, "SigV4 refused with \(refusal.status)") }
+    }
+}
+
+extension HTTPRequest {
+    /// A request from fuzz bytes: `METHOD TARGET` on the first line, then `name: value` lines up to
+    /// an empty line, then the body. Anything missing is left empty.
+    public init(fuzzBytes bytes: [UInt8]) {
+        var lines = bytes.split(separator: UInt8(ascii: "\n"), maxSplits: 64, omittingEmptySubsequences: false)[...]
+        let requestLine = lines.popFirst().map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let parts = requestLine.split(separator: " ", maxSplits: 1)
+        let method = parts.first.map(String.init) ?? "GET"
+        let target = parts.count > 1 ? String(parts[1]) : "/"
+        let pathEnd = target.firstIndex(of: "?") ?? target.endIndex
+        var query: [(name: String, value: String)] = []
+        if pathEnd < target.endIndex {
+            for item in target[target.index(after: pathEnd)...].split(separator: "&") {
+                let pair = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                query.append((percentDecoded(pair[0]), pair.count > 1 ? percentDecoded(pair[1]) : ""))
+            }
+        }
+        var headers: [(name: String, value: String)] = []
+        while let line = lines.popFirst(), !line.isEmpty {
+            let text = String(decoding: line, as: UTF8.self)
+            guard let colon = text.firstIndex(of: ":") else { continue }
+            headers.append((lowercased(String(text[..<colon])), String(text[text.index(after: colon)...].drop { $0 == " " })))
+        }
+        let body = Array(lines.joined(separator: [UInt8(ascii: "\n")]))
+        self.init(method: method, path: String(target[..<pathEnd]), query: query, headers: headers, body: body)
+    }
+}
+
+/// The service the request part talks to: two jobs on a frozen clock, a small journal.
+enum FuzzService {
+    static let start = Timestamp(iso8601: "2026-03-01T10:00:00Z")!
+
+    static let shared: MockBedrockService = {
+        let (jobs, errors) = FixtureLoader.decode(Array(FuzzSeeds.fixture.utf8), file: "fuzz.json", defaultSubmitTime: start)
+        precondition(errors.isEmpty, "the fuzz fixture is invalid: \(errors)")
+        return MockBedrockService(fixtures: jobs, clockStart: start, clockRate: 0, journalSize: 16)
+    }()
+
+    /// Back to the jobs as loaded, no rules, an empty journal: each input starts from the same state.
+    static func reset() {
+        shared.store.reset()
+        shared.faults.reset()
+        shared.journal.clear()
+    }
+}
+
+/// ASCII letters in lower case, as the HTTP server hands header names to the service.
+func lowercased(_ text: String) -> String {
+    String(decoding: text.utf8.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }, as: UTF8.self)
+}
+
+/// `%XX` and `+` decoded, as the HTTP server decodes query items (a stray `%` stays).
+func percentDecoded(_ text: Substring) -> String {
+    let utf8 = Array(text.utf8)
+    var bytes: [UInt8] = []
+    var index = 0
+    while index < utf8.count {
+        if utf8[index] == UInt8(ascii: "%"), index + 2 < utf8.count, let value = UInt8(String(decoding: utf8[(index + 1)...(index + 2)], as: UTF8.self), radix: 16) {
+            bytes.append(value)
+            index += 3
+        } else {
+            bytes.append(utf8[index] == UInt8(ascii: "+") ? UInt8(ascii: " ") : utf8[index])
+            index += 1
+        }
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}

@@ -1,0 +1,59 @@
+/// Real inputs the fuzzer starts from (and `swift test` replays): each is a part byte and its input.
+public enum FuzzSeeds {
+    static let fixture = #"""
+        {"jobs": [
+          {"jobArn": "arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/a1b2c3d4e5f6", "jobName": "fuzz-static",
+           "modelId": "anthropic.claude-3-haiku-20240307-v1:0", "roleArn": "arn:aws:iam::123456789012:role/R", "status": "Completed",
+           "submitTime": "2026-03-01T09:00:00Z", "endTime": "2026-03-01T09:30:00Z",
+           "inputDataConfig": {"s3InputDataConfig": {"s3Uri": "s3://in-bucket/x.jsonl"}},
+           "outputDataConfig": {"s3OutputDataConfig": {"s3Uri": "s3://out-bucket/"}}},
+          {"jobArn": "arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/b1b2c3d4e5f6", "jobName": "fuzz-lifecycle",
+           "modelId": "anthropic.claude-3-haiku-20240307-v1:0", "roleArn": "arn:aws:iam::123456789012:role/R", "outcome": "PartiallyCompleted",
+           "submitTime": "2026-03-01T09:55:00Z", "tags": [{"key": "team", "value": "fuzz"}],
+           "faults": [{"operation": "StopModelInvocationJob", "error": "ThrottlingException", "times": 1}],
+           "inputDataConfig": {"s3InputDataConfig": {"s3Uri": "s3://in-bucket/x.jsonl"}},
+           "outputDataConfig": {"s3OutputDataConfig": {"s3Uri": "s3://out-bucket/"}}}
+        ]}
+        """#
+
+    static let create = #"{"jobName": "fuzz-new", "roleArn": "arn:aws:iam::123456789012:role/R", "modelId": "anthropic.claude-3-haiku-20240307-v1:0", "clientRequestToken": "tok-1", "inputDataConfig": {"s3InputDataConfig": {"s3Uri": "s3://in-bucket/x"}}, "outputDataConfig": {"s3OutputDataConfig": {"s3Uri": "s3://out-bucket/"}}, "timeoutDurationInHours": 24, "tags": [{"key": "mock-bedrock:outcome", "value": "Failed"}]}"#
+
+    static let requests = [
+        "GET /model-invocation-job/a1b2c3d4e5f6\namz-sdk-request: attempt=1; max=3\n\n",
+        "GET /model-invocation-job/arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Amodel-invocation-job%2Fb1b2c3d4e5f6\n\n",
+        "HEAD /model-invocation-job/b1b2c3d4e5f6\n\n",
+        "GET /model-invocation-jobs?maxResults=1&sortOrder=Ascending&nameContains=fuzz&statusEquals=Completed&submitTimeAfter=2026-01-01T00%3A00%3A00Z\n\n",
+        "POST /model-invocation-job\ncontent-type: application/json\n\n" + create,
+        "POST /model-invocation-job/b1b2c3d4e5f6/stop\n\n",
+        "POST /tagResource\n\n" + #"{"resourceARN": "arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/a1b2c3d4e5f6", "tags": [{"key": "k", "value": "v"}]}"#,
+        "POST /untagResource\n\n" + #"{"resourceARN": "arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/a1b2c3d4e5f6", "tagKeys": ["k"]}"#,
+        "POST /listTagsForResource\n\n" + #"{"resourceARN": "arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/b1b2c3d4e5f6"}"#,
+        "GET /model-invocation-job/a1b2c3d4e5f6?mockError=ThrottlingException&mockDelayMs=5\nx-mock-fault: truncate\n\n",
+        "GET /_mock/health\n\n",
+        "POST /_mock/clock\n\n" + #"{"advance": "90m", "rate": 60}"#,
+        "POST /_mock/faults\n\n" + #"{"operation": "Get*", "jobId": "a1b2*", "error": "InternalServerException", "probability": 0.5, "seed": 7, "times": 3}"#,
+        "DELETE /_mock/faults/fault-1\n\n",
+        "POST /_mock/reset\n\n{}",
+        "GET /_mock/requests\n\n",
+        "GET /model-invocation-job/a1b2c3d4e5f6\nauthorization: AWS4-HMAC-SHA256 Credential=210987654321/20260301/eu-west-1/bedrock/aws4_request, SignedHeaders=host;x-amz-date, Signature=00\nx-amz-date: 20260301T100000Z\nhost: localhost\n\n",
+    ]
+
+    static let patterns = [
+        "a1b2c3d4e5f6", "arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/a1b2c3d4e5f6",
+        "arn:aws-cn:bedrock:cn-north-1:123456789012:model-invocation-job/a1b2c3d4e5f6", "nightly-summaries.v2+x", "A", "-bad",
+    ]
+
+    /// Every seed, with its part byte first.
+    public static let all: [[UInt8]] = {
+        var seeds: [[UInt8]] = []
+        func add(_ part: FuzzInput.Part, _ text: String) { seeds.append([part.rawValue] + Array(text.utf8)) }
+        add(.json, #"{"a": [1, -2.5e3, true, null, "\u00e9\ud83d\ude00"], "b": {"c": "d"}}"#)
+        add(.json, create)
+        add(.fixture, fixture)
+        add(.fixture, #"{"jobArn": "arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/c1b2c3d4e5f6", "lifecycle": [{"status": "Submitted", "for": "1m"}, {"status": "InProgress", "polls": 2, "processedRecordCount": 5}, {"status": "Completed"}]}"#)
+        for request in requests { add(.request, request) }
+        for text in patterns { add(.patterns, text) }
+        add(.sigV4, requests.last!)
+        return seeds
+    }()
+}
