@@ -70,8 +70,7 @@ public enum FuzzInput {
     }
 
     static func sigV4(_ bytes: [UInt8]) {
-        var request = HTTPRequest(fuzzBytes: bytes)
-        request.headers = request.headers.map { (lowercased($0.name), $0.value) }
+        let request = HTTPRequest(fuzzBytes: bytes)  // header names already in lower case
         let verification = SigV4Verification(secrets: ["AKIDEXAMPLE": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"])
         let refusal = verification.refusal(of: request, operation: "GetModelInvocationJob", accountId: "123456789012", now: FuzzService.start)
         if let refusal { precondition(refusal.status == 403, "SigV4 refused with \(refusal.status)") }
@@ -92,14 +91,14 @@ extension HTTPRequest {
         if pathEnd < target.endIndex {
             for item in target[target.index(after: pathEnd)...].split(separator: "&") {
                 let pair = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                query.append((percentDecoded(pair[0]), pair.count > 1 ? percentDecoded(pair[1]) : ""))
+                query.append((PercentEncoding.decode(pair[0], plusIsSpace: true), pair.count > 1 ? PercentEncoding.decode(pair[1], plusIsSpace: true) : ""))
             }
         }
         var headers: [(name: String, value: String)] = []
         while let line = lines.popFirst(), !line.isEmpty {
             let text = String(decoding: line, as: UTF8.self)
             guard let colon = text.firstIndex(of: ":") else { continue }
-            headers.append((lowercased(String(text[..<colon])), String(text[text.index(after: colon)...].drop { $0 == " " })))
+            headers.append((ASCII.lowercased(String(text[..<colon])), String(text[text.index(after: colon)...].drop { $0 == " " })))
         }
         let body = Array(lines.joined(separator: [UInt8(ascii: "\n")]))
         self.init(method: method, path: String(target[..<pathEnd]), query: query, headers: headers, body: body)
@@ -124,24 +123,3 @@ enum FuzzService {
     }
 }
 
-/// ASCII letters in lower case, as the HTTP server hands header names to the service.
-func lowercased(_ text: String) -> String {
-    String(decoding: text.utf8.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }, as: UTF8.self)
-}
-
-/// `%XX` and `+` decoded, as the HTTP server decodes query items (a stray `%` stays).
-func percentDecoded(_ text: Substring) -> String {
-    let utf8 = Array(text.utf8)
-    var bytes: [UInt8] = []
-    var index = 0
-    while index < utf8.count {
-        if utf8[index] == UInt8(ascii: "%"), index + 2 < utf8.count, let value = UInt8(String(decoding: utf8[(index + 1)...(index + 2)], as: UTF8.self), radix: 16) {
-            bytes.append(value)
-            index += 3
-        } else {
-            bytes.append(utf8[index] == UInt8(ascii: "+") ? UInt8(ascii: " ") : utf8[index])
-            index += 1
-        }
-    }
-    return String(decoding: bytes, as: UTF8.self)
-}

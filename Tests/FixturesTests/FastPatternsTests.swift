@@ -34,7 +34,7 @@ import Testing
         // Pieces of valid values, recombined and mutated: most results are near the boundary.
         let pieces = ["arn", ":", "aws", "-", "cn", "bedrock", "us-east-1", "123456789012", "12345", "model-invocation-job", "/",
                       "abcdefghijkl", "abc", "X", ".", "+", "_", " ", "9"]
-        var generator = SplitMixForTests(seed: 20261123)
+        var generator = SplitMix64(seed: 20261123)
         for _ in 0..<4000 {
             var text = ""
             for _ in 0..<Int(generator.next() % 12) { text += pieces[Int(generator.next() % UInt64(pieces.count))] }
@@ -44,17 +44,5 @@ import Testing
                 #expect(fast == ShapeRules.matchesByPattern(text, pattern: Self.name), "\(text)")
             }
         }
-    }
-}
-
-struct SplitMixForTests: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

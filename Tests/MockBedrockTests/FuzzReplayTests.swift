@@ -1,3 +1,4 @@
+import Fixtures
 import MockBedrockFuzzing
 import Testing
 
@@ -10,7 +11,7 @@ import Testing
     }
 
     @Test func fixedMutationsOfTheSeedsRunCleanly() {
-        var random = Xorshift(state: 0x9E37_79B9_7F4A_7C15)
+        var random = SplitMix64(seed: 0x9E37_79B9_7F4A_7C15)
         let seeds = FuzzSeeds.all
         for _ in 0..<20_000 {
             var input = seeds[Int(random.next() % UInt64(seeds.count))]
@@ -29,15 +30,5 @@ import Testing
             }
             FuzzInput.run(input)
         }
-    }
-}
-
-struct Xorshift {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state ^= state << 13
-        state ^= state >> 7
-        state ^= state << 17
-        return state
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import Fixtures
-import MockBedrock
+@testable import MockBedrock
 import Synchronization
 import Testing
 
@@ -90,7 +90,7 @@ import Testing
         var listed: [String] = []
         var token: String?
         repeat {
-            let query = token.map { "&nextToken=\(PercentEncodingForTests.encode($0))" } ?? ""
+            let query = token.map { "&nextToken=\(SigV4Verification.encode($0))" } ?? ""
             let page = try #require(try client.send(.make("GET", "/model-invocation-jobs?maxResults=100\(query)")).json)
             guard case .array(let summaries)? = page["invocationJobSummaries"] else { Issue.record("no summaries"); break }
             listed += summaries.compactMap { $0["jobArn"]?.stringValue }
@@ -129,22 +129,4 @@ import Testing
         }
         return found
     }
-}
-
-enum PercentEncodingForTests {
-    static func encode(_ text: String) -> String {
-        var result = ""
-        for byte in text.utf8 {
-            if (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x2D || byte == 0x5F || byte == 0x2E {
-                result.append(Character(Unicode.Scalar(byte)))
-            } else {
-                result += "%" + String(byte, radix: 16, uppercase: true).leftPadded(2)
-            }
-        }
-        return result
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

@@ -86,8 +86,10 @@ public enum ShapeRules {
     }
 
     /// Violations of a string value: enum, then length, then pattern.
-    public static func stringViolations(_ text: String, _ shape: Shape, _ path: ValuePath) -> [Violation] {
+    /// The path (and any rendering) is only made when there is a violation.
+    public static func stringViolations(_ text: String, _ shape: Shape, _ path: @autoclosure () -> ValuePath) -> [Violation] {
         if isValidString(text, shape) { return [] }
+        let path = path()
         let rendered = shape.isSensitive ? "'*** Sensitive Data Redacted ***'" : "'\(text)'"
         var found: [Violation] = []
         if !shape.enumValues.isEmpty, !shape.enumValues.contains(text) {
@@ -102,23 +104,23 @@ public enum ShapeRules {
     }
 
     /// Violations of the length of a string or list.
-    public static func lengthViolations(count: Int, _ shape: Shape, render: String, _ path: ValuePath) -> [Violation] {
+    public static func lengthViolations(count: Int, _ shape: Shape, render: @autoclosure () -> String, _ path: @autoclosure () -> ValuePath) -> [Violation] {
         if let min = shape.min, count < min {
-            return [Violation(path, .constraint(value: render, rule: "Member must have length greater than or equal to \(min)"))]
+            return [Violation(path(), .constraint(value: render(), rule: "Member must have length greater than or equal to \(min)"))]
         }
         if let max = shape.max, count > max {
-            return [Violation(path, .constraint(value: render, rule: "Member must have length less than or equal to \(max)"))]
+            return [Violation(path(), .constraint(value: render(), rule: "Member must have length less than or equal to \(max)"))]
         }
         return []
     }
 
     /// Violations of the value of an integer or long.
-    public static func rangeViolations(_ number: Int64, _ shape: Shape, _ path: ValuePath) -> [Violation] {
+    public static func rangeViolations(_ number: Int64, _ shape: Shape, _ path: @autoclosure () -> ValuePath) -> [Violation] {
         if let min = shape.min, number < min {
-            return [Violation(path, .constraint(value: "'\(number)'", rule: "Member must have value greater than or equal to \(min)"))]
+            return [Violation(path(), .constraint(value: "'\(number)'", rule: "Member must have value greater than or equal to \(min)"))]
         }
         if let max = shape.max, number > max {
-            return [Violation(path, .constraint(value: "'\(number)'", rule: "Member must have value less than or equal to \(max)"))]
+            return [Violation(path(), .constraint(value: "'\(number)'", rule: "Member must have value less than or equal to \(max)"))]
         }
         return []
     }

@@ -34,19 +34,19 @@ public struct HTTPRequest: Sendable {
 
     /// Whether the service reads a header field of this (lower-case) name.
     static func isRead(_ lowercasedName: UnsafeBufferPointer<UInt8>) -> Bool {
-        // Most fields are not read: the first byte settles them without comparing names.
-        guard let first = lowercasedName.first, first == UInt8(ascii: "a") || first == UInt8(ascii: "x") else { return false }
+        // Most fields are not read: their first byte settles it without comparing names.
+        guard let first = lowercasedName.first, readFirstBytes.contains(first) else { return false }
         return readHeaderBytes.contains { name, isPrefix in
             isPrefix ? lowercasedName.starts(with: name) : lowercasedName.elementsEqual(name)
         }
     }
 
     private static let readHeaderBytes = readHeaders.map { (Array($0.utf8), $0.hasSuffix("-")) }
+    private static let readFirstBytes = Set(readHeaders.compactMap(\.utf8.first))
 
     /// The first header field named `name` (case-insensitive).
     public func header(_ name: String) -> String? {
-        assert(Self.readHeaders.contains { ASCII.equalsIgnoringCase(lowercased: $0, name) || ($0.hasSuffix("-") && name.lowercased().hasPrefix($0)) },
-               "add \(name) to HTTPRequest.readHeaders, or the HTTP server drops it")
+        assert({ var lower = ASCII.lowercased(name); return lower.withUTF8(Self.isRead) }(), "add \(name) to HTTPRequest.readHeaders, or the HTTP server drops it")
         return headers.first { ASCII.equalsIgnoringCase(lowercased: $0.name, name) }?.value
     }
 
@@ -84,8 +84,13 @@ public struct HTTPResponse: Sendable {
     }
 }
 
-/// ASCII case folding without building strings.
-enum ASCII {
+/// ASCII case folding, as the HTTP server applies it to header field names.
+public enum ASCII {
+    /// `text` with ASCII letters in lower case (other characters as they are).
+    public static func lowercased(_ text: String) -> String {
+        String(decoding: text.utf8.map(lower), as: UTF8.self)
+    }
+
     /// Whether `lowercased` (already lower case) equals `other` ignoring ASCII case.
     static func equalsIgnoringCase(lowercased: String, _ other: String) -> Bool {
         guard lowercased.utf8.count == other.utf8.count else { return false }

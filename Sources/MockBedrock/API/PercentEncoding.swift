@@ -1,8 +1,8 @@
 /// Percent-decoding of one path segment or query component.
-enum PercentEncoding {
+public enum PercentEncoding {
     /// Decodes `%XX` escapes; a `%` not followed by two hex digits is kept as it is, and bytes that
     /// are not UTF-8 become U+FFFD, so a bad identifier fails the model's pattern instead of routing.
-    static func decode<S: StringProtocol>(_ text: S, plusIsSpace: Bool = false) -> String {
+    public static func decode<S: StringProtocol>(_ text: S, plusIsSpace: Bool = false) -> String {
         var text = String(text)
         return text.withUTF8 { decode($0, plusIsSpace: plusIsSpace) }
     }

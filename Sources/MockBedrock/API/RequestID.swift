@@ -1,3 +1,4 @@
+import Fixtures
 import Synchronization
 
 /// Request ids in AWS's form: a version 4 UUID in lower case. The bits come from SplitMix64 over a

@@ -56,13 +56,23 @@ let requestCompleted: MHD_RequestCompletedCallback = { context, _, requestContex
     if let context { Unmanaged<MockBedrockServer>.fromOpaque(context).takeUnretainedValue().requestsInFlight.subtract(1, ordering: .releasing) }
 }
 
-/// Collects the header fields the service reads (`HTTPRequest.readHeaders`), or the query
-/// arguments, into the `[(name, value)]` the iterator context points to.
+/// Collects header fields, their names in lower case, into the `HeaderCollection` the iterator
+/// context points to: those the service reads (`HTTPRequest.readHeaders`), or all of them.
 private let collectLowercasedName: MHD_KeyValueIterator = { context, _, key, value in
-    guard let context, let key, let name = ASCII.lowercasedString(cString: key, keep: HTTPRequest.isRead) else { return MHD_Result.YES }
-    let fields = context.assumingMemoryBound(to: [(name: String, value: String)].self)
-    fields.pointee.append((name, value.map { String(cString: $0) } ?? ""))
+    guard let context else { return MHD_Result.YES }
+    let collection = context.assumingMemoryBound(to: HeaderCollection.self)
+    guard let key, let name = ASCII.lowercasedString(cString: key, keep: { collection.pointee.everything || HTTPRequest.isRead($0) }) else {
+        return MHD_Result.YES
+    }
+    collection.pointee.fields.append((name, value.map { String(cString: $0) } ?? ""))
     return MHD_Result.YES
+}
+
+/// The header fields of a request: those the service reads, or every one (SigV4 checking needs
+/// the ones the client signed).
+private struct HeaderCollection {
+    var fields: [(name: String, value: String)] = []
+    let everything: Bool
 }
 
 private let collectDecoded: MHD_KeyValueIterator = { context, _, key, value in
@@ -70,14 +80,6 @@ private let collectDecoded: MHD_KeyValueIterator = { context, _, key, value in
     let fields = context.assumingMemoryBound(to: [(name: String, value: String)].self)
     let name = PercentEncoding.decode(String(cString: key), plusIsSpace: true)
     fields.pointee.append((name, value.map { PercentEncoding.decode(String(cString: $0), plusIsSpace: true) } ?? ""))
-    return MHD_Result.YES
-}
-
-/// Collects every header field (SigV4 checking needs the ones the client signed).
-private let collectEveryLowercasedName: MHD_KeyValueIterator = { context, _, key, value in
-    guard let context, let key, let name = ASCII.lowercasedString(cString: key, keep: { _ in true }) else { return MHD_Result.YES }
-    let fields = context.assumingMemoryBound(to: [(name: String, value: String)].self)
-    fields.pointee.append((name, value.map { String(cString: $0) } ?? ""))
     return MHD_Result.YES
 }
 
@@ -101,12 +103,11 @@ extension MockBedrockServer {
             let answer = ServiceAnswer(response: error.response(requestId: RequestID.make()), errorCode: error.code)
             return deliver(answer, on: connection, method: method, path: path, context)
         }
-        var headers: [(name: String, value: String)] = []
         var query: [(name: String, value: String)] = []
-        let collect = service.settings.sigV4 == nil ? collectLowercasedName : collectEveryLowercasedName
-        withUnsafeMutablePointer(to: &headers) { _ = MHD_get_connection_values(connection, .HEADER_KIND, collect, $0) }
+        var collection = HeaderCollection(everything: service.settings.sigV4 != nil)
+        withUnsafeMutablePointer(to: &collection) { _ = MHD_get_connection_values(connection, .HEADER_KIND, collectLowercasedName, $0) }
         withUnsafeMutablePointer(to: &query) { _ = MHD_get_connection_values(connection, .GET_ARGUMENT_KIND, collectDecoded, $0) }
-        let request = HTTPRequest(method: method, path: path, query: query, headers: headers, body: context.body)
+        let request = HTTPRequest(method: method, path: path, query: query, headers: collection.fields, body: context.body)
         let answer = service.answer(request)
         let hold = answer.connectionFault == .stall ? (answer.delayMilliseconds > 0 ? answer.delayMilliseconds : Self.stallMilliseconds) : answer.delayMilliseconds
         if hold > 0 {

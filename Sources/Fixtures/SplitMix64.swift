@@ -1,19 +1,21 @@
 /// A small, fast generator whose sequence is fixed by its seed, so that a seeded rule fires on the
-/// same requests in every run.
-struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+/// same requests in every run (and tests draw the same values in every run).
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    @usableFromInline var state: UInt64
 
-    init(seed: UInt64) {
+    @inlinable
+    public init(seed: UInt64) {
         state = seed
     }
 
     /// A generator seeded from the system's random source.
-    static func unseeded() -> SplitMix64 {
+    public static func unseeded() -> SplitMix64 {
         var system = SystemRandomNumberGenerator()
         return SplitMix64(seed: system.next())
     }
 
-    mutating func next() -> UInt64 {
+    @inlinable
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -22,7 +24,7 @@ struct SplitMix64: RandomNumberGenerator, Sendable {
     }
 
     /// A number in 0 ..< 1.
-    mutating func nextUnit() -> Double {
+    public mutating func nextUnit() -> Double {
         Double(next() >> 11) / Double(1 << 53)
     }
 }
