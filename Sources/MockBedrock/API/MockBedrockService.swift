@@ -10,6 +10,13 @@ public struct ServiceAnswer: Sendable {
     public var errorCode: String?
 }
 
+extension ServiceAnswer {
+    /// An AWS error as the whole answer.
+    init(_ error: AWSError, requestId: String) {
+        self.init(response: error.response(requestId: requestId), errorCode: error.code)
+    }
+}
+
 /// The service: routes a request, applies fault rules, runs the operation and encodes its answer
 /// or its AWS error, and keeps the journal. `answer(_:)` is synchronous and thread-safe;
 /// libmicrohttpd calls it on its own threads, and tests call it directly without a socket.
@@ -74,20 +81,20 @@ public final class MockBedrockService: Sendable {
         switch router.match(method: request.method, path: request.path) {
         case .success(let found): match = found
         case .failure(let error):
-            let answer = ServiceAnswer(response: error.response(requestId: requestId), errorCode: error.code)
+            let answer = ServiceAnswer(error, requestId: requestId)
             record(request, operation: nil, jobId: nil, answer, decision: nil)
             return answer
         }
         let scope = settings.scope(of: request)
         guard !match.route.name.hasPrefix("Mock") else {
             if let refusal = settings.admin.refusal(of: request, route: match.route) {
-                return ServiceAnswer(response: refusal.response(requestId: requestId), errorCode: refusal.code)
+                return ServiceAnswer(refusal, requestId: requestId)
             }
             return ServiceAnswer(response: run(match, request, scope: scope, requestId: requestId).response)
         }
         let operation = match.route.name
         if let sigV4 = settings.sigV4, let refusal = sigV4.refusal(of: request, operation: operation, accountId: scope.accountId, now: .wallClockNow()) {
-            let answer = ServiceAnswer(response: refusal.response(requestId: requestId), errorCode: refusal.code)
+            let answer = ServiceAnswer(refusal, requestId: requestId)
             record(request, operation: operation, jobId: nil, answer, decision: nil)
             return answer
         }
@@ -98,7 +105,7 @@ public final class MockBedrockService: Sendable {
         do throws(AWSError) {
             decision = try FaultFlags.decision(request, operation: operation)
         } catch {
-            let answer = ServiceAnswer(response: error.response(requestId: requestId), errorCode: error.code)
+            let answer = ServiceAnswer(error, requestId: requestId)
             record(request, operation: operation, jobId: parsed?.jobId, answer, decision: FaultDecision(ruleId: "request", error: error, delayMilliseconds: 0))
             return answer
         }

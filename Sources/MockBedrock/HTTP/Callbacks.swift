@@ -100,7 +100,7 @@ extension MockBedrockServer {
             let error = AWSError(
                 code: "RequestEntityTooLargeException", status: 413,
                 message: "The request body is \(context.discarded) bytes; the mock reads at most \(configuration.maxBodyBytes).")
-            let answer = ServiceAnswer(response: error.response(requestId: RequestID.make()), errorCode: error.code)
+            let answer = ServiceAnswer(error, requestId: RequestID.make())
             return deliver(answer, on: connection, method: method, path: path, context)
         }
         var query: [(name: String, value: String)] = []
