@@ -17,7 +17,13 @@ let package = Package(
             pkgConfig: "libmicrohttpd",
             providers: [.apt(["libmicrohttpd-dev"])]
         ),
-        .target(name: "Fixtures"),
+        // PCRE2's DFA matcher: the model's patterns in linear time (Sources/Fixtures/Model/LinearPattern.swift).
+        .systemLibrary(
+            name: "CPCRE2",
+            pkgConfig: "libpcre2-8",
+            providers: [.apt(["libpcre2-dev"])]
+        ),
+        .target(name: "Fixtures", dependencies: ["CPCRE2"]),
         .target(
             name: "MockBedrock",
             dependencies: [

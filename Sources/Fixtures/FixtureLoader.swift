@@ -30,6 +30,15 @@ public struct FixtureLocation: Sendable, Hashable, CustomStringConvertible {
 public struct FixtureError: Error, Sendable, Hashable, CustomStringConvertible {
     public var file: String
     public var detail: String
+    /// Nonzero for the line that stands for the problems of a file past the first
+    /// `FixtureLoader.problemsKeptPerFile`: how many it stands for.
+    public var omitted: Int = 0
+
+    public init(file: String, detail: String, omitted: Int = 0) {
+        self.file = file
+        self.detail = detail
+        self.omitted = omitted
+    }
 
     public var description: String { "\(file): \(detail)" }
 }
@@ -38,7 +47,37 @@ public struct FixtureError: Error, Sendable, Hashable, CustomStringConvertible {
 public struct FixtureLoadError: Error, Sendable, CustomStringConvertible {
     public var errors: [FixtureError]
 
+    public init(errors: [FixtureError]) {
+        self.errors = errors
+    }
+
+    /// How many problems there are, counting those a file's summary line stands for.
+    public var count: Int { errors.reduce(0) { $0 + max(1, $1.omitted) } }
+
     public var description: String { errors.map(\.description).joined(separator: "\n") }
+}
+
+/// The problems of one file as they are found: the first `FixtureLoader.problemsKeptPerFile` kept,
+/// the rest counted, so that a file of a million bad jobs costs neither memory nor screens of output.
+struct FixtureProblems {
+    let file: String
+    private(set) var kept: [FixtureError] = []
+    private(set) var omitted = 0
+
+    init(file: String) { self.file = file }
+
+    mutating func add(_ detail: @autoclosure () -> String) {
+        if kept.count < FixtureLoader.problemsKeptPerFile {
+            kept.append(FixtureError(file: file, detail: detail()))
+        } else {
+            omitted += 1
+        }
+    }
+
+    var errors: [FixtureError] {
+        guard omitted > 0 else { return kept }
+        return kept + [FixtureError(file: file, detail: "... and \(omitted) more problems in this file", omitted: omitted)]
+    }
 }
 
 /// Reads fixture files: each holds one job object or `{"jobs": [...]}`; a job is written like the
@@ -51,6 +90,11 @@ public enum FixtureLoader {
         extraRequired: [JobRecord.shapeName: ["jobName"]],
         ignoredMembers: [JobRecord.shapeName: ["ResponseMetadata", "lifecycle", "outcome", "faults", "tags"]]
     )
+
+    /// The problems listed for one file; past them, one line counts the rest.
+    public static let problemsKeptPerFile = 100
+    /// The largest fixture file read (1 GiB): a device or a file that grows is not read forever.
+    public static let maxFileBytes = 1 << 30
 
     /// Loads every `*.json` file of a directory (in name order), or one file when `path` is a file.
     /// Throws every problem at once: syntax, model constraints, lifecycles and job ids defined twice.
@@ -80,8 +124,12 @@ public enum FixtureLoader {
 
     /// Decodes one file's bytes. Returns the valid jobs and the problems; `file` names it in messages.
     public static func decode(_ bytes: [UInt8], file: String, defaultSubmitTime: Timestamp? = nil) -> ([FixtureJob], [FixtureError]) {
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+            return ([], [FixtureError(
+                file: file, detail: "invalid JSON at line 1, column 1: the file starts with a UTF-8 byte order mark (BOM); save it as UTF-8 without a BOM")])
+        }
         var jobs: [FixtureJob] = []
-        var jobErrors: [FixtureError] = []
+        var jobErrors = FixtureProblems(file: file)
         var interner = StringInterner()
         let document: JSONValue
         do {
@@ -98,19 +146,22 @@ public enum FixtureLoader {
             for member in members where member.key != "jobs" {
                 errors.append(FixtureError(file: file, detail: "\(member.key): unknown member (a file holds one job object or {\"jobs\": [...]})"))
             }
-            if case .array? = document["jobs"] {
-                return (jobs, errors + jobErrors)
+            switch document["jobs"] {
+            case .array?: return (jobs, errors + jobErrors.errors)
+            case let other:
+                let found = other?.kindDescription ?? "nothing"
+                return ([], errors + [FixtureError(file: file, detail: "jobs: expected an array of job objects, found \(found)")])
             }
-            return ([], errors + [FixtureError(file: file, detail: "jobs: expected an array of job objects, found \(document["jobs"]!.kindDescription)")])
         }
-        decodeJob(document, at: ValuePath(), file: file, defaultSubmitTime: defaultSubmitTime, into: &jobs, errors: &errors, interner: &interner)
-        return (jobs, errors)
+        var problems = FixtureProblems(file: file)
+        decodeJob(document, at: ValuePath(), file: file, defaultSubmitTime: defaultSubmitTime, into: &jobs, errors: &problems, interner: &interner)
+        return (jobs, problems.errors)
     }
 
     /// Checks one job object and adds the job, or its problems.
     private static func decodeJob(
         _ written: JSONValue, at path: ValuePath, file: String, defaultSubmitTime: Timestamp?,
-        into jobs: inout [FixtureJob], errors: inout [FixtureError], interner: inout StringInterner
+        into jobs: inout [FixtureJob], errors: inout FixtureProblems, interner: inout StringInterner
     ) {
         var object = written
         let (behaviour, lifecycleViolations) = LifecycleDecoder.decode(object, at: path)
@@ -124,7 +175,7 @@ public enum FixtureLoader {
         let violations = validator.violations(of: object, against: JobRecord.shapeName, at: path) + lifecycleViolations
             + faultViolations + tagViolations
         guard violations.isEmpty, var record = JobRecord(validated: object) else {
-            errors.append(contentsOf: violations.map { FixtureError(file: file, detail: $0.description) })
+            for violation in violations { errors.add(violation.description) }
             return
         }
         record.intern(&interner)
@@ -166,15 +217,23 @@ public enum FixtureLoader {
     static func duplicateIds(_ jobs: [FixtureJob]) -> [FixtureError] {
         var firstPlace: [String: FixtureLocation] = [:]
         var errors: [FixtureError] = []
+        var omitted = 0
         for job in jobs {
             let id = job.record.jobId
             if let first = firstPlace[id] {
+                guard errors.count < problemsKeptPerFile else {
+                    omitted += 1
+                    continue
+                }
                 errors.append(FixtureError(
                     file: job.location.file,
                     detail: "\(job.location.path.appending("jobArn")): job id '\(id)' is already defined at \(first)"))
             } else {
                 firstPlace[id] = job.location
             }
+        }
+        if omitted > 0, let last = errors.last {
+            errors.append(FixtureError(file: last.file, detail: "... and \(omitted) more job ids defined twice", omitted: omitted))
         }
         return errors
     }
@@ -200,15 +259,31 @@ public enum FixtureLoader {
         return names.sorted().map { prefix + $0 }
     }
 
+    /// Reads a regular file of at most `maxFileBytes`. Opened without blocking and checked before
+    /// reading: a FIFO named `*.json` would wait for a writer forever, `/dev/zero` never ends.
     static func readFile(_ path: String) throws(FixtureError) -> [UInt8] {
-        let descriptor = open(path, O_RDONLY)
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw FixtureError(file: path, detail: "cannot open: \(String(cString: strerror(errno)))")
         }
         defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else {
+            throw FixtureError(file: path, detail: "cannot read: \(String(cString: strerror(errno)))")
+        }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            throw FixtureError(file: path, detail: "not a regular file (\(fileKind(info.st_mode))); fixtures are read from regular files only")
+        }
+        guard info.st_size <= maxFileBytes else {
+            throw FixtureError(file: path, detail: "the file has \(info.st_size) bytes; a fixture file may have at most \(maxFileBytes) (1 GiB)")
+        }
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(Int(info.st_size))
         var chunk = [UInt8](repeating: 0, count: 65_536)
         while true {
+            guard bytes.count <= maxFileBytes else {
+                throw FixtureError(file: path, detail: "the file grew past \(maxFileBytes) bytes (1 GiB) while it was read")
+            }
             let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
@@ -216,6 +291,17 @@ public enum FixtureLoader {
             }
             if count == 0 { return bytes }
             bytes.append(contentsOf: chunk[0..<count])
+        }
+    }
+
+    private static func fileKind(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFDIR: "a directory"
+        case S_IFIFO: "a FIFO"
+        case S_IFCHR: "a character device"
+        case S_IFBLK: "a block device"
+        case S_IFSOCK: "a socket"
+        default: "not a plain file"
         }
     }
 }

@@ -17,7 +17,16 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     /// Milliseconds since the epoch (the precision of the clock that drives the lifecycle).
     public var milliseconds: Int64 { seconds * 1000 + Int64(nanoseconds / 1_000_000) }
 
+    /// The first instant a timestamp may be, 0001-01-01T00:00:00Z, and the last to the millisecond,
+    /// 9999-12-31T23:59:59.999Z: ISO 8601 with four-digit years, and Python's `datetime` (boto3
+    /// raises on a year it cannot hold, failing a whole List for one job).
+    public static let earliestMillis: Int64 = -62_135_596_800_000
+    public static let latestMillis: Int64 = 253_402_300_799_999
+
+    /// The instant `milliseconds` after the epoch, held within `earliestMillis...latestMillis`: every
+    /// time the mock computes (an expiration a week after a submit near the end, say) stays writable.
     public init(milliseconds: Int64) {
+        let milliseconds = min(max(milliseconds, Self.earliestMillis), Self.latestMillis)
         let (quotient, remainder) = milliseconds.quotientAndRemainder(dividingBy: 1000)
         let floorSeconds = remainder < 0 ? quotient - 1 : quotient
         let floorRemainder = remainder < 0 ? remainder + 1000 : remainder
@@ -54,7 +63,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// Parses ISO 8601 / RFC 3339 date-times: `2026-03-01T10:00:00Z`, `2026-03-01T10:00:00.123Z`,
     /// `2026-03-01T10:00:00.123456+00:00` (the AWS CLI v2 form) and `2026-03-01 10:00:00+00:00`
-    /// (Python's `str(datetime)`). An offset is required; it is folded into UTC.
+    /// (Python's `str(datetime)`). An offset is required; it is folded into UTC, and the result must
+    /// lie within years 1 to 9999 (`earliestMillis`, up to the last nanosecond of 9999).
     public init?(iso8601 text: String) {
         var scanner = Scanner(Array(text.utf8))
         guard let year = scanner.digits(4), scanner.skip("-"),
@@ -91,8 +101,10 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         }
         guard scanner.atEnd else { return nil }
         let days = Self.days(fromCivil: year, month, day)
+        let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
+        guard seconds >= Self.earliestMillis / 1000, seconds <= Self.latestMillis / 1000 else { return nil }
         self.init(
-            seconds: days * 86_400 + hour * 3600 + minute * 60 + second - offset,
+            seconds: seconds,
             nanoseconds: Int32(nanoseconds),
             fractionDigits: digits
         )

@@ -36,11 +36,30 @@ public enum FuzzSeeds {
         "POST /_mock/reset\n\n{}",
         "GET /_mock/requests\n\n",
         "GET /model-invocation-job/a1b2c3d4e5f6\nauthorization: AWS4-HMAC-SHA256 Credential=210987654321/20260301/eu-west-1/bedrock/aws4_request, SignedHeaders=host;x-amz-date, Signature=00\nx-amz-date: 20260301T100000Z\nhost: localhost\n\n",
+        // Issue 13's classes: odd credential scopes, long names, many keys, the ends of the clock.
+        "POST /model-invocation-job\nauthorization: AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1:x/bedrock/aws4_request, SignedHeaders=host, Signature=00\n\n" + create,
+        "POST /model-invocation-job\nauthorization: AWS4-HMAC-SHA256 Credential=AKID/20260101/US-EAST-1/bedrock/aws4_request, SignedHeaders=host, Signature=00\n\n" + create,
+        "GET /model-invocation-job/a1b2c3d4e5f6\nauthorization: AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/s3/aws4_x, SignedHeaders=host, Signature=00\nx-amz-date: 20260102T000000Z\n\n",
+        "GET /model-invocation-jobs?nameContains=" + String(repeating: "a", count: 63) + String(repeating: "-", count: 16) + "!\n\n",
+        "POST /model-invocation-job\n\n" + create.replacingOccurrences("fuzz-new", "nightly-eval--claude--haiku--dataset--v2--shard--0001--retry_final"),
+        "POST /model-invocation-job\n\n" + create.replacingOccurrences("tok-1", String(repeating: "a", count: 256) + String(repeating: "-", count: 300) + "!"),
+        "POST /model-invocation-job\n\n" + create.replacingOccurrences("{", "{" + (0..<300).map { "\"k\($0)\":0," }.joined(), once: true),
+        "POST /_mock/clock\n\n" + #"{"set": "9999-12-31T23:59:59.999Z"}"#,
+        "POST /_mock/clock\n\n" + #"{"set": "9999-12-31T23:00:00-23:59", "advance": "1d"}"#,
     ]
 
     static let patterns = [
         "a1b2c3d4e5f6", "arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/a1b2c3d4e5f6",
         "arn:aws-cn:bedrock:cn-north-1:123456789012:model-invocation-job/a1b2c3d4e5f6", "nightly-summaries.v2+x", "A", "-bad",
+        String(repeating: "a", count: 63) + String(repeating: "-", count: 16) + "!", "nightly-eval--claude--haiku--dataset--v2--shard--0001--retry_final",
+        String(repeating: "a", count: 256) + String(repeating: "-a", count: 256), "arn:aws:bedrock:us-east-1::foundation-model/" + String(repeating: "a-", count: 40) + "!",
+    ]
+
+    /// A dictionary for libFuzzer (`-dict`): the words these inputs are made of.
+    public static let dictionary = [
+        "Credential=", "AWS4-HMAC-SHA256 ", "/aws4_request", "/bedrock/", "/us-east-1/", "authorization: ", "x-amz-date: ",
+        "20260301T100000Z", "9999-12-31T23:59:59.999Z", "0001-01-01T00:00:00Z", "+23:59", "-23:59", "\"set\": ", "\"advance\": ",
+        "nameContains=", "\"jobName\": ", "\"clientRequestToken\": ", "--------", "\"k\":0,", "arn:aws:bedrock:", ":model-invocation-job/",
     ]
 
     /// Every seed, with its part byte first.
@@ -56,4 +75,18 @@ public enum FuzzSeeds {
         add(.sigV4, requests.last!)
         return seeds
     }()
+}
+
+extension String {
+    /// `self` with `target` replaced by `replacement` (all of them, or the first), without Foundation.
+    public func replacingOccurrences(_ target: String, _ replacement: String, once: Bool = false) -> String {
+        var result = ""
+        var rest = self[...]
+        while let range = rest.firstRange(of: target) {
+            result += rest[..<range.lowerBound] + replacement
+            rest = rest[range.upperBound...]
+            if once { break }
+        }
+        return result + rest
+    }
 }

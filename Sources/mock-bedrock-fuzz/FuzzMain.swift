@@ -20,6 +20,14 @@ struct FuzzMain {
             }
             return
         }
+        if arguments.count == 3, arguments[1] == "--write-dictionary" {
+            // libFuzzer's format: one quoted word a line, with \\ and \" escaped.
+            let lines = FuzzSeeds.dictionary.map { word in
+                "\"" + word.replacingOccurrences("\\", "\\\\").replacingOccurrences("\"", "\\\"") + "\""
+            }
+            write(Array((lines.joined(separator: "\n") + "\n").utf8), to: arguments[2])
+            return
+        }
         #if FUZZING
         var argc = CommandLine.argc
         var argv = CommandLine.unsafeArgv

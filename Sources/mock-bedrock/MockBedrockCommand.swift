@@ -21,10 +21,10 @@ struct MockBedrockMain: ParsableCommand {
     )
 
     static func main() {
-        let arguments = MockBedrockCommand.arguments(commandLine: Array(CommandLine.arguments.dropFirst())) { name in
-            getenv(name).map { String(cString: $0) }
-        }
         do {
+            let arguments = try MockBedrockCommand.arguments(commandLine: Array(CommandLine.arguments.dropFirst())) { name in
+                getenv(name).map { String(cString: $0) }
+            }
             var command = try parseAsRoot(arguments)
             try command.run()
         } catch {
@@ -47,25 +47,43 @@ struct MockBedrockCommand: ParsableCommand {
     /// The default port, also the one the container image exposes.
     static let defaultPort: UInt16 = 4599
 
+    /// The most threads: each holds a few file descriptors and a stack; more than cores gain nothing.
+    static let maxThreads = 256
+
+    /// `--port`: a whole number from 0 to 65535.
+    static func port(_ text: String) throws -> UInt16 {
+        guard let port = UInt16(text) else { throw ValidationError("--port must be a whole number from 0 to 65535, not '\(text)'") }
+        return port
+    }
+
+    /// Fixture problems printed at most before the count of the rest.
+    static let problemsPrinted = 100
+
     /// How long requests in flight (a delayed one too) may take to be answered after SIGTERM or SIGINT.
     static let stopGraceSeconds = 1.5
+
+    /// How long a stop may take in all; the process exits then even if a request is stuck.
+    static let stopLimitSeconds = 1.75
 
     @Option(help: "Address to listen on; 0.0.0.0 in a container. (MOCK_BEDROCK_HOST)")
     var host = "127.0.0.1"
 
-    @Option(help: "Port to listen on; 0 picks a free one, printed in the ready line. (MOCK_BEDROCK_PORT)")
+    // Numbers are parsed unconditionally: `--port -1` is the value -1, refused with the range,
+    // not a missing value followed by an unknown option.
+    @Option(parsing: .unconditional, help: "Port to listen on; 0 picks a free one, printed in the ready line. (MOCK_BEDROCK_PORT)",
+            transform: MockBedrockCommand.port)
     var port: UInt16 = defaultPort
 
     @Option(help: "A directory of fixture *.json files, or one file. (MOCK_BEDROCK_FIXTURES)")
     var fixtures = "fixtures"
 
-    @Option(help: "Threads serving requests (default: the number of cores, at least 2). (MOCK_BEDROCK_THREADS)")
+    @Option(parsing: .unconditional, help: "Threads serving requests, 1 to 256 (default: the number of cores, at least 2). (MOCK_BEDROCK_THREADS)")
     var threads: Int?
 
-    @Option(help: "The virtual clock's time at start, ISO 8601 (default: now). (MOCK_BEDROCK_CLOCK_START)")
+    @Option(help: "The virtual clock's time at start, ISO 8601 (default: now). (MOCK_BEDROCK_CLOCK_START)", transform: ClockStart.init(checking:))
     var clockStart: ClockStart?
 
-    @Option(help: "Simulated seconds per real second: 3600 runs an hour a second, 0 freezes the clock. (MOCK_BEDROCK_CLOCK_RATE)")
+    @Option(parsing: .unconditional, help: "Simulated seconds per real second: 3600 runs an hour a second, 0 freezes the clock. (MOCK_BEDROCK_CLOCK_RATE)")
     var clockRate: Double = 1
 
     @Option(name: .customLong("rate-limit"), help: ArgumentHelp(
@@ -79,22 +97,22 @@ struct MockBedrockCommand: ParsableCommand {
     @Option(help: "The account of callers whose access key id is not a 12-digit account id. (MOCK_BEDROCK_ACCOUNT_ID)")
     var accountId = "123456789012"
 
-    @Option(help: "Answer ServiceQuotaExceededException to a Create past N unfinished jobs in an account and region. (MOCK_BEDROCK_MAX_ACTIVE_JOBS)")
+    @Option(parsing: .unconditional, help: "Answer ServiceQuotaExceededException to a Create past N unfinished jobs in an account and region. (MOCK_BEDROCK_MAX_ACTIVE_JOBS)")
     var maxActiveJobs: Int?
 
-    @Option(help: "How many recent requests GET /_mock/requests keeps; 0 keeps none. (MOCK_BEDROCK_JOURNAL_SIZE)")
+    @Option(parsing: .unconditional, help: "How many recent requests GET /_mock/requests keeps; 0 keeps none. (MOCK_BEDROCK_JOURNAL_SIZE)")
     var journalSize = 1000
 
     @Option(help: "Least severe log level written to stderr; info writes an access line per request. (MOCK_BEDROCK_LOG_LEVEL)")
     var logLevel: Logger.Level = .info
 
-    @Option(help: "Open connections at most; past it new connections are closed at once. (MOCK_BEDROCK_MAX_CONNECTIONS)")
+    @Option(parsing: .unconditional, help: "Open connections at most; past it new connections are closed at once. (MOCK_BEDROCK_MAX_CONNECTIONS)")
     var maxConnections = MockBedrockServer.Configuration.defaultMaxConnections
 
-    @Option(help: "Seconds a connection may stay silent before it is closed; 0 never. (MOCK_BEDROCK_IDLE_TIMEOUT)")
+    @Option(parsing: .unconditional, help: "Seconds a connection may stay silent before it is closed; 0 never. (MOCK_BEDROCK_IDLE_TIMEOUT)")
     var idleTimeout = MockBedrockServer.Configuration.defaultIdleTimeoutSeconds
 
-    @Option(help: "The largest request body read; larger ones answer 413 RequestEntityTooLargeException. (MOCK_BEDROCK_MAX_BODY_BYTES)")
+    @Option(parsing: .unconditional, help: "The largest request body read; larger ones answer 413 RequestEntityTooLargeException. (MOCK_BEDROCK_MAX_BODY_BYTES)")
     var maxBodyBytes = MockBedrockServer.Configuration.defaultMaxBodyBytes
 
     @Flag(help: "Switch the admin API (/_mock/...) off; /_mock/health stays. (MOCK_BEDROCK_NO_ADMIN=1)")
@@ -135,7 +153,8 @@ struct MockBedrockCommand: ParsableCommand {
         ("MOCK_BEDROCK_ADMIN_TOKEN", "--admin-token"),
     ]
 
-    /// Environment variables that stand for flags: set to 1 or true, they add the flag.
+    /// Environment variables that stand for flags: 1, true, yes or on add the flag; 0, false, no, off
+    /// or empty leave it out; anything else is refused (a typo must not switch a lock off silently).
     static let environmentFlags: [(variable: String, flag: String)] = [
         ("MOCK_BEDROCK_NO_ADMIN", "--no-admin"),
         ("MOCK_BEDROCK_VERIFY_SIGV4", "--verify-sigv4"),
@@ -150,7 +169,7 @@ struct MockBedrockCommand: ParsableCommand {
 
     /// The arguments to parse: the subcommand, then options from set environment variables, so that
     /// the same option on the command line (parsed later, and the last one wins) overrides them.
-    static func arguments(commandLine: [String], environment: (String) -> String?) -> [String] {
+    static func arguments(commandLine: [String], environment: (String) -> String?) throws(ValidationError) -> [String] {
         if commandLine.first == HealthCommand.configuration.commandName {
             return HealthCommand.arguments(commandLine: commandLine, environment: environment)
         }
@@ -160,7 +179,12 @@ struct MockBedrockCommand: ParsableCommand {
             if let value = environment(variable), !value.isEmpty { arguments += [option, value] }
         }
         for (variable, flag) in environmentFlags {
-            if let value = environment(variable), ["1", "true", "yes"].contains(value.lowercased()) { arguments.append(flag) }
+            guard let value = environment(variable) else { continue }
+            switch value.lowercased() {
+            case "1", "true", "yes", "on": arguments.append(flag)
+            case "", "0", "false", "no", "off": break
+            default: throw ValidationError("\(variable) must be 1, true, yes or on to set \(flag), or 0, false, no or off; not '\(value)'")
+            }
         }
         for (variable, option) in environmentLists {
             for item in (environment(variable) ?? "").split(separator: ",") where !item.isEmpty { arguments += [option, String(item)] }
@@ -169,7 +193,7 @@ struct MockBedrockCommand: ParsableCommand {
     }
 
     func validate() throws {
-        guard threads ?? 1 >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard (1...Self.maxThreads).contains(threads ?? 1) else { throw ValidationError("--threads must be from 1 to \(Self.maxThreads)") }
         guard clockRate >= 0, clockRate <= 1e9 else { throw ValidationError("--clock-rate must be from 0 (frozen) to 1e9") }
         guard journalSize >= 0, journalSize <= 1_000_000 else { throw ValidationError("--journal-size must be from 0 to 1000000") }
         guard ShapeRules.matches(accountId, pattern: ServiceModel.shape("AccountId").pattern!) else {
@@ -226,8 +250,11 @@ struct MockBedrockCommand: ParsableCommand {
         do {
             jobs = try FixtureLoader.load(path: fixtures, defaultSubmitTime: start)
         } catch {
-            for problem in error.errors { printError(problem.description) }
-            let count = error.errors.count
+            // The first problems name the mistake; a million more would only bury it.
+            for problem in error.errors.prefix(Self.problemsPrinted) { printError(problem.description) }
+            let listed = error.errors.prefix(Self.problemsPrinted).reduce(0) { $0 + max(1, $1.omitted) }
+            if error.count > listed { printError("... and \(error.count - listed) more problems") }
+            let count = error.count
             printError("\(count) \(count == 1 ? "problem" : "problems") in the fixtures; not starting.")
             throw ExitCode(1)
         }
@@ -273,7 +300,12 @@ struct MockBedrockCommand: ParsableCommand {
         sigwait(&stopSignals, &received)
         logger.notice("stopping on signal \(received)")
         // New connections are refused at once; requests in flight get a moment to be answered.
-        server.stop(grace: Self.stopGraceSeconds)
+        // A request stuck in a worker would hold the stop forever: past the limit, leave anyway.
+        if !server.stop(grace: Self.stopGraceSeconds, limit: Self.stopLimitSeconds) {
+            logger.warning("requests still running \(Self.stopLimitSeconds) s after the signal; exiting without them")
+            fflush(nil)
+            _exit(0)
+        }
     }
 
     private func printError(_ line: String) {
@@ -308,11 +340,14 @@ struct CredentialArgument: ExpressibleByArgument {
 }
 
 /// `--clock-start`: an ISO 8601 time with an offset.
-struct ClockStart: ExpressibleByArgument {
+struct ClockStart {
     let timestamp: Timestamp
 
-    init?(argument: String) {
-        guard let timestamp = Timestamp(iso8601: argument) else { return nil }
+    init(checking argument: String) throws {
+        guard let timestamp = Timestamp(iso8601: argument) else {
+            throw ValidationError(
+                "--clock-start must be an ISO 8601 time with an offset, within the years 1 to 9999 once in UTC, such as 2026-03-01T10:00:00Z; not '\(argument)'")
+        }
         self.timestamp = timestamp
     }
 }

@@ -1,11 +1,13 @@
 import Fixtures
 import Testing
 
-/// The hand-written matchers answer exactly what the model's patterns answer.
+/// The hand-written matchers answer exactly what the model's patterns answer, and the linear-time
+/// engine answers what Swift's `Regex` (the engine the mock used before) answers on short values.
 @Suite struct FastPatternsTests {
     static let identifier = ServiceModel.shape("ModelInvocationJobIdentifier").pattern!
     static let arn = ServiceModel.shape("ModelInvocationJobArn").pattern!
     static let name = ServiceModel.shape("ModelInvocationJobName").pattern!
+    static let token = ServiceModel.shape("ModelInvocationIdempotencyToken").pattern!
 
     static let crafted = [
         "", "abcdefghijkl", "ABCDEFGHIJKL", "abcdefghijk", "abcdefghijklm", "abc-efghijkl", "0a1b2c3d4e5f",
@@ -21,28 +23,80 @@ import Testing
         "arn:aws:bedrock:US-east-1:123456789012:model-invocation-job/abcdefghijkl",
         "my-job-name", "a", "a-", "a--b", "-a", ".a", "a.b+c-d", "a b", "job_1", String(repeating: "a", count: 63),
         String(repeating: "a", count: 64), "a" + String(repeating: "-", count: 62), "ä", "a\u{0}b",
+        // Past the length limits, where the counted groups decide: a job name of 63 letters may have
+        // 63 more groups, a token of 256 may have 256.
+        String(repeating: "a", count: 126), String(repeating: "a", count: 127), String(repeating: "a", count: 63) + String(repeating: "-", count: 40),
+        String(repeating: "a", count: 63) + String(repeating: "-.", count: 62) + "-", String(repeating: "a", count: 63) + String(repeating: "-.", count: 63) + "-",
+        String(repeating: "a", count: 63) + String(repeating: "-", count: 12) + "!", "nightly-eval--claude--haiku--dataset--v2--shard--0001--retry_final",
+        String(repeating: "a", count: 512), String(repeating: "a", count: 513), String(repeating: "a", count: 256) + String(repeating: "-a", count: 256),
+        String(repeating: "a", count: 256) + String(repeating: "-a", count: 257), "a-", "a--", "a-b-", "a+-",
     ]
 
     @Test(arguments: crafted)
     func craftedValuesAgree(text: String) {
         #expect(FastPatterns.isJobIdentifier(text) == ShapeRules.matchesByPattern(text, pattern: Self.identifier))
         #expect(FastPatterns.isJobArn(text) == ShapeRules.matchesByPattern(text, pattern: Self.arn))
-        if let fast = FastPatterns.isJobName(text) { #expect(fast == ShapeRules.matchesByPattern(text, pattern: Self.name)) }
+        #expect(FastPatterns.isJobName(text) == ShapeRules.matchesByPattern(text, pattern: Self.name))
+        #expect(FastPatterns.isIdempotencyToken(text) == ShapeRules.matchesByPattern(text, pattern: Self.token))
     }
 
     @Test func randomValuesAgree() {
         // Pieces of valid values, recombined and mutated: most results are near the boundary.
         let pieces = ["arn", ":", "aws", "-", "cn", "bedrock", "us-east-1", "123456789012", "12345", "model-invocation-job", "/",
-                      "abcdefghijkl", "abc", "X", ".", "+", "_", " ", "9"]
+                      "abcdefghijkl", "abc", "X", ".", "+", "_", " ", "9", "--", String(repeating: "a", count: 40), String(repeating: "-b", count: 20)]
         var generator = SplitMix64(seed: 20261123)
         for _ in 0..<4000 {
             var text = ""
             for _ in 0..<Int(generator.next() % 12) { text += pieces[Int(generator.next() % UInt64(pieces.count))] }
             #expect(FastPatterns.isJobIdentifier(text) == ShapeRules.matchesByPattern(text, pattern: Self.identifier), "\(text)")
             #expect(FastPatterns.isJobArn(text) == ShapeRules.matchesByPattern(text, pattern: Self.arn), "\(text)")
-            if let fast = FastPatterns.isJobName(text) {
-                #expect(fast == ShapeRules.matchesByPattern(text, pattern: Self.name), "\(text)")
+            #expect(FastPatterns.isJobName(text) == ShapeRules.matchesByPattern(text, pattern: Self.name), "\(text)")
+            #expect(FastPatterns.isIdempotencyToken(text) == ShapeRules.matchesByPattern(text, pattern: Self.token), "\(text)")
+        }
+    }
+
+    /// Every pattern of the model compiles for the linear-time engine.
+    @Test func everyPatternCompiles() throws {
+        for shape in ServiceModel.shapes.values {
+            guard let pattern = shape.pattern else { continue }
+            _ = try LinearPattern(pattern)
+        }
+    }
+
+    /// On short values of pieces that every pattern is made of, the linear-time engine (PCRE2's DFA
+    /// on code points) answers what Swift's `Regex` on code points answers.
+    @Test func linearEngineAgreesWithRegex() throws {
+        let pieces = ["arn", ":", "aws", "-", "cn", "bedrock", "kms", "iam", "role", "key", "alias", "us-east-1", "123456789012", "/",
+                      "model-invocation-job", "custom-model", "foundation-model", "inference-profile", "imported", "s3://", "my-bucket",
+                      "abcdefghijkl", "anthropic.claude", ".", "v1", "_", " ", "\t", "\n", "\r\n", "é", "\u{2028}", "@", "=", "A", "0", "$", "^"]
+        var generator = SplitMix64(seed: 20261201)
+        for shape in ServiceModel.shapes.values.sorted(by: { $0.name < $1.name }) {
+            guard let pattern = shape.pattern else { continue }
+            let regex = try Regex(pattern).matchingSemantics(.unicodeScalar)
+            for _ in 0..<300 {
+                var text = ""
+                for _ in 0..<Int(generator.next() % 10) { text += pieces[Int(generator.next() % UInt64(pieces.count))] }
+                let expected = (try? regex.wholeMatch(in: text)) != nil
+                #expect(ShapeRules.matchesByPattern(text, pattern: pattern) == expected, "\(shape.name): \(text.debugDescription)")
             }
         }
+    }
+
+    /// Values built to make a backtracking engine take exponential time, 64 KiB each, through every
+    /// pattern of the model and the hand-written matchers. A linear engine takes milliseconds in
+    /// all; the bound is a thousand times that, so only an engine gone super-linear trips it.
+    @Test func adversarialValuesTakeLinearTime() {
+        let units = ["a", "-", "a-", "-.", "0", ".", ":", "a:", "arn:aws-", "/", " ", "aa.", "a1.b2:", "alias/a", "key/"]
+        let clock = ContinuousClock()
+        let started = clock.now
+        for shape in ServiceModel.shapes.values where shape.pattern != nil {
+            for unit in units {
+                for tail in ["", "!"] {
+                    let text = String(repeating: unit, count: 65_536 / unit.utf8.count) + tail
+                    _ = ShapeRules.stringViolations(text, shape, ValuePath([.member("value")]))
+                }
+            }
+        }
+        #expect(clock.now - started < .seconds(30))
     }
 }

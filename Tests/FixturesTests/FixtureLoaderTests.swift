@@ -152,6 +152,38 @@ import Glibc
         ])
     }
 
+    @Test func refusesWhatIsNotARegularFileWithoutWaitingForIt() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("a.json", FixtureSamples.bytes(FixtureSamples.job(id: "000000000001")))
+        #expect(mkfifo(directory.path + "/b.json", 0o600) == 0)
+        let error = #expect(throws: FixtureLoadError.self) { try FixtureLoader.load(path: directory.path) }
+        #expect(error?.errors.map(\.description) == [
+            "\(directory.path)/b.json: not a regular file (a FIFO); fixtures are read from regular files only"
+        ])
+        let device = #expect(throws: FixtureLoadError.self) { try FixtureLoader.load(path: "/dev/zero") }
+        #expect(device?.description == "/dev/zero: not a regular file (a character device); fixtures are read from regular files only")
+    }
+
+    @Test func namesAByteOrderMark() {
+        #expect(problems([0xEF, 0xBB, 0xBF] + FixtureSamples.bytes(FixtureSamples.job(id: "000000000001"))) == [
+            "fixtures/jobs.json: invalid JSON at line 1, column 1: the file starts with a UTF-8 byte order mark (BOM); save it as UTF-8 without a BOM"
+        ])
+    }
+
+    /// A file of many bad jobs keeps its first problems and counts the rest in one line.
+    @Test func keepsTheFirstProblemsOfAFileAndCountsTheRest() {
+        var jobs: [String] = []
+        for index in 0..<250 {
+            jobs.append(#"{"jobArn": "arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/\#(String(repeating: "0", count: 12 - String(index).count) + String(index))", "jobName": "j", "#
+                + #""modelId": "m", "roleArn": "x", "submitTime": "2026-03-01T10:00:00Z", "inputDataConfig": {"s3InputDataConfig": {"s3Uri": "s3://bucket/x"}}, "#
+                + #""outputDataConfig": {"s3OutputDataConfig": {"s3Uri": "s3://bucket/y"}}}"#)
+        }
+        let (_, errors) = FixtureLoader.decode(Array(("{\"jobs\": [" + jobs.joined(separator: ",") + "]}").utf8), file: "f.json")
+        #expect(errors.count == FixtureLoader.problemsKeptPerFile + 1)
+        #expect(errors.last?.description == "f.json: ... and 150 more problems in this file")
+        #expect(FixtureLoadError(errors: errors).count == 250)
+    }
+
     @Test func reportsAMissingDirectory() {
         let error = #expect(throws: FixtureLoadError.self) { try FixtureLoader.load(path: "/nonexistent/fixtures") }
         #expect(error?.description == "/nonexistent/fixtures: cannot read fixtures: No such file or directory")

@@ -36,4 +36,18 @@ import Testing
         #expect(Timestamp(milliseconds: -750).description == "1969-12-31T23:59:59.250Z")
         #expect(epoch < written)
     }
+
+    /// Years 1 to 9999 once the offset is folded into UTC: nothing the mock parses or computes leaves them.
+    @Test func staysWithinTheYearsOneToNineThousandNineHundredNinetyNine() throws {
+        #expect(Timestamp(iso8601: "9999-12-31T23:59:59-23:59") == nil)
+        #expect(Timestamp(iso8601: "0000-01-01T00:00:00+00:01") == nil)
+        #expect(Timestamp(iso8601: "0001-01-01T00:00:00+00:01") == nil)
+        #expect(Timestamp(iso8601: "0001-01-01T00:00:00Z")?.milliseconds == Timestamp.earliestMillis)
+        #expect(Timestamp(iso8601: "9999-12-31T23:59:59.999Z")?.milliseconds == Timestamp.latestMillis)
+        #expect(Timestamp(iso8601: "9999-12-31T23:59:59.999999999Z") != nil)
+        // Computed times are held at the ends (an expiration a week after a submit on the last day).
+        #expect(Timestamp(milliseconds: Timestamp.latestMillis + 7 * 86_400_000).description == "9999-12-31T23:59:59.999Z")
+        #expect(Timestamp(milliseconds: .max).description == "9999-12-31T23:59:59.999Z")
+        #expect(Timestamp(milliseconds: .min).description == "0001-01-01T00:00:00.000Z")
+    }
 }

@@ -17,7 +17,7 @@ import Testing
         // given
         let environment = ["MOCK_BEDROCK_PORT": "7000", "MOCK_BEDROCK_FIXTURES": "/data", "MOCK_BEDROCK_LOG_LEVEL": "warning", "MOCK_BEDROCK_HOST": ""]
         // when
-        let arguments = MockBedrockCommand.arguments(commandLine: ["--port", "0"]) { environment[$0] }
+        let arguments = try MockBedrockCommand.arguments(commandLine: ["--port", "0"]) { environment[$0] }
         #expect(arguments.first == "serve")
         let command = try MockBedrockCommand.parse(Array(arguments.dropFirst()))
         // then
@@ -28,7 +28,7 @@ import Testing
     }
 
     @Test func healthTakesHostAndPortFromTheEnvironment() throws {
-        let arguments = MockBedrockCommand.arguments(commandLine: ["health", "--timeout", "5"]) { ["MOCK_BEDROCK_PORT": "7000", "MOCK_BEDROCK_HOST": "0.0.0.0"][$0] }
+        let arguments = try MockBedrockCommand.arguments(commandLine: ["health", "--timeout", "5"]) { ["MOCK_BEDROCK_PORT": "7000", "MOCK_BEDROCK_HOST": "0.0.0.0"][$0] }
         #expect(arguments == ["health", "--host", "0.0.0.0", "--port", "7000", "--timeout", "5"])
         let health = try HealthCommand.parse(Array(arguments.dropFirst()))
         #expect(health.port == 7000 && health.timeout == 5)
@@ -38,5 +38,42 @@ import Testing
         #expect(throws: (any Error).self) { try MockBedrockCommand.parse(["--port", "70000"]) }
         #expect(throws: (any Error).self) { try MockBedrockCommand.parse(["--threads", "0"]) }
         #expect(throws: (any Error).self) { try MockBedrockCommand.parse(["--log-level", "loud"]) }
+    }
+
+    /// A negative number is the option's value, refused with its range, not a missing value.
+    @Test(arguments: [
+        (["--port", "-1"], "--port must be a whole number from 0 to 65535, not '-1'"),
+        (["--threads", "-1"], "--threads must be from 1 to 256"),
+        (["--threads", "100000"], "--threads must be from 1 to 256"),
+        (["--idle-timeout", "-5"], "--idle-timeout must be from 0 to 31536000 seconds"),
+        (["--clock-rate", "-1"], "--clock-rate must be from 0 (frozen) to 1e9"),
+        (["--journal-size", "-1"], "--journal-size must be from 0 to 1000000"),
+        (["--clock-start", "9999-12-31T23:59:59-23:59"], "within the years 1 to 9999"),
+        (["--clock-start", "0000-01-01T00:00:00+00:01"], "within the years 1 to 9999"),
+    ])
+    func outOfRangeNumbersSayTheirRange(arguments: [String], message: String) {
+        do {
+            _ = try MockBedrockCommand.parse(arguments)
+            Issue.record("\(arguments) was accepted")
+        } catch {
+            #expect(MockBedrockCommand.message(for: error).contains(message), "\(MockBedrockCommand.message(for: error))")
+        }
+    }
+
+    @Test func clockStartsAtTheEdgesOfTheRange() throws {
+        #expect(try MockBedrockCommand.parse(["--clock-start", "0001-01-01T00:00:00Z"]).clockStart?.timestamp.description == "0001-01-01T00:00:00Z")
+        #expect(try MockBedrockCommand.parse(["--clock-start", "9999-12-31T23:59:59.999Z"]).clockStart?.timestamp.description == "9999-12-31T23:59:59.999Z")
+    }
+
+    /// A flag variable takes yes or no in a few spellings; anything else is refused, not ignored.
+    @Test func flagVariablesRefuseWhatTheyDoNotUnderstand() throws {
+        for value in ["1", "true", "YES", "on"] {
+            #expect(try MockBedrockCommand.arguments(commandLine: []) { $0 == "MOCK_BEDROCK_NO_ADMIN" ? value : nil }.contains("--no-admin"))
+        }
+        for value in ["", "0", "false", "No", "off"] {
+            #expect(try !MockBedrockCommand.arguments(commandLine: []) { $0 == "MOCK_BEDROCK_NO_ADMIN" ? value : nil }.contains("--no-admin"))
+        }
+        #expect(throws: (any Error).self) { try MockBedrockCommand.arguments(commandLine: []) { $0 == "MOCK_BEDROCK_NO_ADMIN" ? "maybe" : nil } }
+        #expect(throws: (any Error).self) { try MockBedrockCommand.arguments(commandLine: []) { $0 == "MOCK_BEDROCK_VERIFY_SIGV4" ? "2" : nil } }
     }
 }

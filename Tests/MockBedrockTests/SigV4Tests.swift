@@ -66,3 +66,49 @@ import Testing
         #expect(SigV4Verification.formatAmzDate(Timestamp(iso8601: "2026-03-01T12:00:00Z")!.seconds) == "20260301T120000Z")
     }
 }
+
+/// The credential scope is checked on every AWS operation, with or without --verify-sigv4: a job is
+/// never made in a region its ARN cannot carry (a colon in the region crashed the server before).
+@Suite struct CredentialScopeTests {
+    @Test(arguments: [
+        ("AKID/20260301/us-east-1:x/bedrock/aws4_request", "InvalidSignatureException", "Credential should be scoped to a valid region, not 'us-east-1:x'. "),
+        ("AKID/20260301/US-EAST-1/bedrock/aws4_request", "InvalidSignatureException", "Credential should be scoped to a valid region, not 'US-EAST-1'. "),
+        ("AKID/20260301//bedrock/aws4_request", "InvalidSignatureException", "Credential should be scoped to a valid region, not ''. "),
+        ("AKID/20260301/abcdefghijklmnopqrstu/bedrock/aws4_request", "InvalidSignatureException",
+         "Credential should be scoped to a valid region, not 'abcdefghijklmnopqrstu'. "),
+        ("AKID/20260301/us-east-1/bedrock-runtime/aws4_request", "InvalidSignatureException", "Credential should be scoped to correct service: 'bedrock'. "),
+        ("AKID/20260301/us-east-1/bedrock/aws4", "InvalidSignatureException", "Credential should be scoped with a valid terminator: 'aws4_request', not 'aws4'. "),
+        ("AKID/us-east-1/bedrock/aws4_request", "IncompleteSignatureException",
+         "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got 'AKID/us-east-1/bedrock/aws4_request'"),
+    ])
+    func refusesWhatAWSRefuses(credential: String, code: String, message: String) throws {
+        let service = TestJobs.service()
+        let authorization = "AWS4-HMAC-SHA256 Credential=\(credential), SignedHeaders=host, Signature=00"
+        let create = HTTPRequest(
+            method: "POST", path: "/model-invocation-job", headers: [("authorization", authorization)],
+            body: Array(#"{"jobName": "j", "roleArn": "arn:aws:iam::123456789012:role/R", "modelId": "m.x", "inputDataConfig": {"s3InputDataConfig": {"s3Uri": "s3://in-bucket/x"}}, "outputDataConfig": {"s3OutputDataConfig": {"s3Uri": "s3://out-bucket/"}}}"#.utf8))
+        let response = service.respond(to: create)
+        #expect(response.status == 403)
+        #expect(response.header("x-amzn-ErrorType") == code)
+        #expect(response.json?["message"]?.stringValue == message)
+        #expect(service.store.clock().now.seconds > 0)  // still serving
+    }
+
+    @Test func readsTheRegionAndTheAccountOfAGoodScope() throws {
+        let scope = try ServiceSettings().scope(of: .make(headers: TestJobs.signed("210987654321", "ap-southeast-2"))).get()
+        #expect(scope == Scope(accountId: "210987654321", region: "ap-southeast-2"))
+        let unsigned = try ServiceSettings(region: "eu-west-1").scope(of: .make()).get()
+        #expect(unsigned == Scope(accountId: "123456789012", region: "eu-west-1"))
+        let bearer = try ServiceSettings().scope(of: .make(headers: [("authorization", "Bearer abc/def")])).get()
+        #expect(bearer.region == "us-east-1")  // not SigV4: the default scope, as before
+    }
+
+    @Test func theScopeDateMustBeTheRequestsDay() {
+        let headers = TestJobs.signed("123456789012", "us-east-1") + [("x-amz-date", "20260302T000000Z")]
+        guard case .failure(let error) = ServiceSettings().scope(of: .make(headers: headers)) else {
+            Issue.record("a scope of another day was accepted")
+            return
+        }
+        #expect(error.message == "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '20260301' != '20260302', from '20260302T000000Z'.")
+    }
+}

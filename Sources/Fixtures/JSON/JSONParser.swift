@@ -47,6 +47,9 @@ public struct JSONParser {
         try parse(Array(text.utf8), maxDepth: maxDepth)
     }
 
+    /// Objects with up to this many members look for a duplicate name by scanning them.
+    static let scannedMembers = 16
+
     private init(bytes: [UInt8], maxDepth: Int) {
         self.bytes = bytes
         self.maxDepth = maxDepth
@@ -78,6 +81,9 @@ public struct JSONParser {
         try enter()
         index += 1
         var members: [JSONMember] = []
+        // Names seen, once the object is past a few members: a scan of the members is quicker for
+        // the small objects of real requests, and this keeps a large one linear.
+        var names: Set<String> = []
         skipWhitespace()
         if peek(UInt8(ascii: "}")) {
             index += 1
@@ -89,7 +95,14 @@ public struct JSONParser {
             guard peek(UInt8(ascii: "\"")) else { throw error("expected a member name in double quotes") }
             let keyStart = index
             let key = try parseString()
-            if members.contains(where: { $0.key == key }) {
+            let duplicate: Bool
+            if members.count < Self.scannedMembers {
+                duplicate = members.contains { $0.key == key }
+            } else {
+                if names.isEmpty { names = Set(members.map(\.key)) }
+                duplicate = !names.insert(key).inserted
+            }
+            if duplicate {
                 index = keyStart
                 throw error("duplicate member name \"\(key)\"")
             }
@@ -219,7 +232,7 @@ public struct JSONParser {
                 throw error("unpaired UTF-16 surrogate in \\u escape")
             }
             guard let unicode = Unicode.Scalar(scalar) else { throw error("invalid \\u escape") }
-            utf8.append(contentsOf: UTF8.encode(unicode)!)
+            utf8.append(contentsOf: unicode.utf8)
         default:
             index -= 1
             throw error("invalid escape sequence \\\(describe(byte))")

@@ -16,15 +16,54 @@ public enum FastPatterns {
         return matchesArnPrefix(&utf8) && utf8.count == 12 && utf8.allSatisfy(isLowerAlphanumeric)
     }
 
-    /// `[a-zA-Z0-9]{1,63}(-*[a-zA-Z0-9\+\-\.]){0,63}` (ModelInvocationJobName) for names of at most 63
-    /// characters, the shape's length limit: within it the pattern's repetition counts cannot run
-    /// out, so a name matches when it starts with a letter or digit and has only those, `+`, `-` and
-    /// `.`. Nil for longer names (the caller asks the pattern).
-    public static func isJobName(_ text: String) -> Bool? {
-        let utf8 = text.utf8
-        guard utf8.count <= 63 else { return nil }
-        guard let first = utf8.first, isAlphanumeric(first) else { return false }
-        return utf8.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }
+    /// `[a-zA-Z0-9]{1,63}(-*[a-zA-Z0-9\+\-\.]){0,63}` (ModelInvocationJobName), for names of any length.
+    /// The pattern's counted groups have thousands of states, and a backtracking engine takes
+    /// exponential time on names of many dashes; this decides it in one pass (see `fitsCountedGroups`).
+    public static func isJobName(_ text: String) -> Bool {
+        fitsCountedGroups(text.utf8, prefixMost: 63, groupsMost: 63, groupEndsWithDash: true)
+    }
+
+    /// `[a-zA-Z0-9]{1,256}(-*[a-zA-Z0-9]){0,256}` (ModelInvocationIdempotencyToken), for tokens of any length.
+    public static func isIdempotencyToken(_ text: String) -> Bool {
+        fitsCountedGroups(text.utf8, prefixMost: 256, groupsMost: 256, groupEndsWithDash: false)
+    }
+
+    /// Whether `bytes` match `[a-zA-Z0-9]{1,P}(-*C){0,G}`, where C is a letter or digit, plus `+`,
+    /// `-` and `.` when `groupEndsWithDash` (the job name's class; the token's is letters and digits).
+    /// Each group ends in one C and every character that is not a dash must end a group, so the
+    /// fewest groups the rest needs after the prefix is its count of non-dashes, plus one for a run
+    /// of dashes at the very end (a group of dashes ending in a dash, where C may be one). A longer
+    /// prefix only lowers that count, so the prefix takes as many leading letters and digits as it
+    /// may (at most P), and the value matches when the rest then needs at most G groups.
+    static func fitsCountedGroups(_ bytes: String.UTF8View, prefixMost: Int, groupsMost: Int, groupEndsWithDash: Bool) -> Bool {
+        var prefix = 0
+        var inPrefix = true
+        var groups = 0
+        var last: UInt8 = 0
+        for byte in bytes {
+            last = byte
+            if isAlphanumeric(byte) {
+                if inPrefix, prefix < prefixMost {
+                    prefix += 1
+                    continue
+                }
+                inPrefix = false
+                groups += 1
+            } else {
+                inPrefix = false
+                if byte == UInt8(ascii: "-") { continue }
+                guard groupEndsWithDash, byte == UInt8(ascii: "+") || byte == UInt8(ascii: ".") else { return false }
+                groups += 1
+            }
+            // A long value is refused as soon as it cannot fit: the loop never runs past the limit.
+            if groups > groupsMost { return false }
+        }
+        guard prefix > 0 else { return false }
+        if last == UInt8(ascii: "-") {
+            guard groupEndsWithDash else { return false }
+            groups += 1
+        }
+        return groups <= groupsMost
     }
 
     /// Consumes `arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:model-invocation-job/`.

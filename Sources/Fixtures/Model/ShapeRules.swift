@@ -2,15 +2,16 @@
 /// The scalar constraints of the model (length, range, enum, pattern), worded as AWS words them.
 /// Used by `ShapeValidator` for JSON documents and directly for URI and query members.
 public enum ShapeRules {
-    /// The model's patterns compiled once, matched against whole values as AWS does.
-    nonisolated(unsafe) private static let patterns: [String: Regex<AnyRegexOutput>] = {
-        var compiled: [String: Regex<AnyRegexOutput>] = [:]
+    /// The model's patterns compiled once for the linear-time engine, by pattern.
+    private static let patterns: [String: LinearPattern] = {
+        var compiled: [String: LinearPattern] = [:]
         for shape in ServiceModel.shapes.values {
             guard let pattern = shape.pattern, compiled[pattern] == nil else { continue }
             do {
-                compiled[pattern] = try Regex(pattern)
+                compiled[pattern] = try LinearPattern(pattern)
             } catch {
-                preconditionFailure("pattern of \(shape.name) does not compile: \(error)")
+                // The model is generated and fixed at build time; a test compiles every pattern.
+                preconditionFailure("\(error)")
             }
         }
         return compiled
@@ -18,35 +19,22 @@ public enum ShapeRules {
 
     /// True when `text` matches the whole of `pattern`, a pattern of the model.
     public static func matches(_ text: String, pattern: String) -> Bool {
+        // Callers pass patterns read from the generated model; a test checks every one is here.
         guard let shape = shapeByPattern[pattern] else { preconditionFailure("pattern is not in the model: \(pattern)") }
         return matches(text, shape: shape)
     }
 
-    /// True when `text` matches the whole of the shape's pattern. The patterns every request or job
-    /// checks have hand-written matchers; other answers are remembered (fixtures repeat role ARNs,
-    /// model ids and buckets), up to `rememberedLimit` of them. Keyed by the shape's (short) name:
-    /// hashing a 600-character pattern per value would cost more than matching it.
+    /// True when `text` matches the whole of the shape's pattern (true for a shape without one).
+    /// The patterns every request or job checks, and the counted ones PCRE2's DFA walks slowly, have
+    /// hand-written matchers; the rest go to the linear-time engine. Either way the time is linear
+    /// in the length of `text`.
     static func matches(_ text: String, shape: Shape) -> Bool {
-        if let fast = fastMatchers[shape.name], let answer = fast(text) { return answer }
-        let key = RememberedKey(shape: shape.name, text: text)
-        if let answer = remembered.withLock({ $0[key] }) { return answer }
-        let answer = matchesByPattern(text, pattern: shape.pattern!)
-        remembered.withLock { cache in
-            if cache.count >= rememberedLimit { cache.removeAll(keepingCapacity: true) }
-            cache[key] = answer
-        }
-        return answer
+        if let fast = fastMatchers[shape.name] { return fast(text) }
+        guard let pattern = shape.pattern, let compiled = patterns[pattern] else { return true }
+        return compiled.matches(text)
     }
 
-    private struct RememberedKey: Hashable {
-        let shape: String
-        let text: String
-    }
-
-    static let rememberedLimit = 65_536
-    private static let remembered = Locked<[RememberedKey: Bool]>([:])
-
-    /// One shape for each pattern of the model (shapes that share a pattern share its answers).
+    /// One shape for each pattern of the model (shapes that share a pattern share its matcher).
     private static let shapeByPattern: [String: Shape] = {
         var byPattern: [String: Shape] = [:]
         for shape in ServiceModel.shapes.values.sorted(by: { $0.name < $1.name }) {
@@ -55,17 +43,19 @@ public enum ShapeRules {
         return byPattern
     }()
 
-    /// Hand-written matchers by shape name; nil from one means "ask the pattern".
-    private static let fastMatchers: [String: @Sendable (String) -> Bool?] = [
-        "ModelInvocationJobIdentifier": { FastPatterns.isJobIdentifier($0) },
-        "ModelInvocationJobArn": { FastPatterns.isJobArn($0) },
-        "ModelInvocationJobName": { FastPatterns.isJobName($0) },
+    /// Hand-written matchers by shape name; each answers exactly what the model's pattern answers.
+    private static let fastMatchers: [String: @Sendable (String) -> Bool] = [
+        "ModelInvocationJobIdentifier": FastPatterns.isJobIdentifier,
+        "ModelInvocationJobArn": FastPatterns.isJobArn,
+        "ModelInvocationJobName": FastPatterns.isJobName,
+        "ModelInvocationIdempotencyToken": FastPatterns.isIdempotencyToken,
     ]
 
-    /// The model's pattern engine alone (tests compare the hand-written matchers with it).
+    /// The model's pattern through the linear-time engine alone, without the hand-written matchers
+    /// (tests and the fuzzer compare the two).
     public static func matchesByPattern(_ text: String, pattern: String) -> Bool {
-        guard let regex = patterns[pattern] else { preconditionFailure("pattern is not in the model: \(pattern)") }
-        return (try? regex.wholeMatch(in: text)) != nil
+        guard let compiled = patterns[pattern] else { preconditionFailure("pattern is not in the model: \(pattern)") }
+        return compiled.matches(text)
     }
 
     /// Whether a string value satisfies the shape (a quick check: `stringViolations` is empty exactly then).

@@ -25,19 +25,72 @@ public struct ServiceSettings: Sendable {
 
     /// The caller's scope: the region from `Authorization: AWS4-HMAC-SHA256 Credential=AKID/date/REGION/bedrock/aws4_request`,
     /// else `region`; the account is the access key id when that is 12 digits (as LocalStack does),
-    /// else `accountId`.
-    func scope(of request: HTTPRequest) -> Scope {
+    /// else `accountId`. A SigV4 credential scope that AWS would refuse (not five parts, another
+    /// terminator or service, a region that is no region name, a date that is not the request's)
+    /// is refused with AWS's 403: a job is never scoped to a region its ARN cannot carry.
+    func scope(of request: HTTPRequest) -> Result<Scope, AWSError> {
         var scope = Scope(accountId: accountId, region: region)
-        guard let authorization = request.header("authorization"),
+        guard let authorization = request.header("authorization"), authorization.hasPrefix(CredentialScope.algorithm),
             let range = authorization.firstRange(of: "Credential=")
-        else { return scope }
+        else { return .success(scope) }
         let credential = authorization[range.upperBound...].prefix { $0 != "," && $0 != " " }
-        let parts = credential.split(separator: "/", omittingEmptySubsequences: false)
-        if parts.count == 5 {
-            if parts[0].count == 12, parts[0].allSatisfy(\.isASCII), parts[0].allSatisfy(\.isNumber) { scope.accountId = String(parts[0]) }
-            if !parts[2].isEmpty { scope.region = String(parts[2]) }
+        switch CredentialScope.parse(credential, service: "bedrock", amzDate: request.allValues(named: "x-amz-date")) {
+        case .failure(let error):
+            return .failure(error)
+        case .success(let parsed):
+            if parsed.accessKeyId.utf8.count == 12, parsed.accessKeyId.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+                scope.accountId = parsed.accessKeyId
+            }
+            scope.region = parsed.region
+            return .success(scope)
         }
-        return scope
+    }
+}
+
+/// The credential scope of a SigV4 `Credential=AKID/YYYYMMDD/REGION/SERVICE/aws4_request`, checked
+/// the way AWS checks it, with AWS's messages.
+struct CredentialScope: Sendable, Equatable {
+    static let algorithm = "AWS4-HMAC-SHA256 "
+
+    var accessKeyId: String
+    var date: String
+    var region: String
+    var service: String
+
+    /// The parts of `credential`, or AWS's 403 for a scope it refuses. `amzDate` is the request's
+    /// `X-Amz-Date`, whose day the scope's date must be (unchecked when the request has none).
+    static func parse(_ credential: Substring, service expected: String, amzDate: String?) -> Result<CredentialScope, AWSError> {
+        let parts = credential.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 5 else {
+            return .failure(AWSError(
+                code: "IncompleteSignatureException", status: 403,
+                message: "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '\(credential)'"))
+        }
+        guard parts[4] == "aws4_request" else {
+            return .failure(AWSError(
+                code: "InvalidSignatureException", status: 403,
+                message: "Credential should be scoped with a valid terminator: 'aws4_request', not '\(parts[4])'. "))
+        }
+        guard parts[3] == expected else {
+            return .failure(AWSError(
+                code: "InvalidSignatureException", status: 403, message: "Credential should be scoped to correct service: '\(expected)'. "))
+        }
+        guard isRegionName(parts[2]) else {
+            return .failure(AWSError(
+                code: "InvalidSignatureException", status: 403, message: "Credential should be scoped to a valid region, not '\(parts[2])'. "))
+        }
+        if let amzDate, !(parts[1].utf8.count == 8 && amzDate.utf8.starts(with: parts[1].utf8)) {
+            return .failure(AWSError(
+                code: "InvalidSignatureException", status: 403,
+                message: "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '\(parts[1])' != '\(amzDate.prefix(8))', from '\(amzDate)'."))
+        }
+        return .success(CredentialScope(accessKeyId: String(parts[0]), date: String(parts[1]), region: String(parts[2]), service: String(parts[3])))
+    }
+
+    /// A region as job ARNs carry it (the model's ARN patterns): 1 to 20 of a-z, 0-9 and `-`.
+    static func isRegionName(_ text: Substring) -> Bool {
+        (1...20).contains(text.utf8.count)
+            && text.utf8.allSatisfy { ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: "-") }
     }
 }
 

@@ -38,7 +38,11 @@ extension JobStore {
                 guard earlier.parameters == parameters else {
                     throw AWSError("ConflictException", "The client request token '\(token)' was already used for a request with other parameters.")
                 }
-                return state.table.jobs[state.table.positions[earlier.jobId]!].record.jobArn
+                // A token is only kept for a job in the table, and jobs are never removed (a reset clears both).
+                guard let position = state.table.positions[earlier.jobId] else {
+                    throw AWSError("InternalServerException", "The job of the client request token '\(token)' is gone.")
+                }
+                return state.table.jobs[position].record.jobArn
             }
             let name = request["jobName"]?.stringValue ?? ""
             if state.table.names[JobTable.NameKey(scope: scope, name: name)] != nil {
@@ -57,6 +61,11 @@ extension JobStore {
             var id = Self.newJobId()
             while state.table.positions[id] != nil { id = Self.newJobId() }
             let arn = JobARN(partition: scope.partition, region: scope.region, accountId: scope.accountId, jobId: id)
+            // The scope's region and account were checked (CredentialScope, the --region and
+            // --account-id flags); an ARN that could not be read back would make a job no request can reach.
+            guard FastPatterns.isJobArn(arn.description) else {
+                throw AWSError("InternalServerException", "The mock cannot make a job ARN for the scope \(scope).")
+            }
             guard var record = JobRecord(validated: request.addingMember("jobArn", .string(arn.description))
                 .addingMember("submitTime", .string(Timestamp(milliseconds: state.now).description)))
             else {
@@ -65,7 +74,7 @@ extension JobStore {
             }
             record.status = nil
             let outcome = tags.first { $0.key == Self.outcomeTag }.flatMap { LifecycleOutcome(rawValue: $0.value) } ?? .completed
-            let job = Job(record: record, lifecycle: Lifecycle(.defaultLifecycle(outcome), record: record), tags: tags)
+            let job = Job(record: record, arn: arn, lifecycle: Lifecycle(.defaultLifecycle(outcome), record: record), tags: tags)
             state.table.insert(job)
             if let token { state.table.tokens[JobTable.TokenKey(scope: scope, token: token)] = JobTable.TokenUse(jobId: id, parameters: parameters) }
             return arn.description

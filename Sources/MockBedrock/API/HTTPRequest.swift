@@ -30,7 +30,7 @@ public struct HTTPRequest: Sendable {
     /// The header fields the service reads: the HTTP server hands over only these (building
     /// strings for every other field costs more than the rest of a Get). Lower case; an entry
     /// ending in `-` is a prefix.
-    public static let readHeaders = ["authorization", "amz-sdk-request", "amz-sdk-invocation-id", "x-mock-"]
+    public static let readHeaders = ["authorization", "x-amz-date", "amz-sdk-request", "amz-sdk-invocation-id", "x-mock-"]
 
     /// Whether the service reads a header field of this (lower-case) name.
     static func isRead(_ lowercasedName: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -98,7 +98,8 @@ extension JobStore {
             while index >= 0, index < order.count {
                 let key = order[index]
                 index += query.descending ? -1 : 1
-                let position = state.table.positions[key.id]!
+                // The table keeps `order` and `positions` together; a key without a position is skipped, not trusted.
+                guard let position = state.table.positions[key.id] else { continue }
                 guard state.table.matches(position, key, query, scope, at: state.now) else { continue }
                 if bodies.count == query.maxResults { return (bodies, last) }  // one more matches: there is a next page
                 bodies.append(state.table.jobs[position].body(at: state.now, isPoll: false))

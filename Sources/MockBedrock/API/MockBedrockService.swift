@@ -85,14 +85,22 @@ public final class MockBedrockService: Sendable {
             record(request, operation: nil, jobId: nil, answer, decision: nil)
             return answer
         }
-        let scope = settings.scope(of: request)
         guard !match.route.name.hasPrefix("Mock") else {
             if let refusal = settings.admin.refusal(of: request, route: match.route) {
                 return ServiceAnswer(refusal, requestId: requestId)
             }
+            let scope = Scope(accountId: settings.accountId, region: settings.region)  // the admin API is not scoped
             return ServiceAnswer(response: run(match, request, scope: scope, requestId: requestId).response)
         }
         let operation = match.route.name
+        let scope: Scope
+        switch settings.scope(of: request) {
+        case .success(let found): scope = found
+        case .failure(let refusal):
+            let answer = ServiceAnswer(refusal, requestId: requestId)
+            record(request, operation: operation, jobId: nil, answer, decision: nil)
+            return answer
+        }
         if let sigV4 = settings.sigV4, let refusal = sigV4.refusal(of: request, operation: operation, accountId: scope.accountId, now: .wallClockNow()) {
             let answer = ServiceAnswer(refusal, requestId: requestId)
             record(request, operation: operation, jobId: nil, answer, decision: nil)

@@ -28,7 +28,8 @@ public struct Route: Sendable, Equatable {
 
     /// The route of an operation of the service model, from the model's `requestUri`.
     init(operation name: String) {
-        let operation = ServiceModel.operations[name]!
+        // Routes are built from the fixed list in MockBedrockService, never from a request.
+        guard let operation = ServiceModel.operations[name] else { preconditionFailure("\(name) is not an operation of the model") }
         self.init(name, operation.method, operation.requestURI)
     }
 

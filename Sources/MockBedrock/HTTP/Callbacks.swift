@@ -25,8 +25,14 @@ let accessHandler: MHD_AccessHandlerCallback = { context, connection, url, metho
     guard let context, let connection, let url, let method, let uploadDataSize, let requestContext else { return MHD_Result.NO }
     let server = Unmanaged<MockBedrockServer>.fromOpaque(context).takeUnretainedValue()
     guard let pointer = requestContext.pointee else {
-        requestContext.pointee = Unmanaged.passRetained(RequestContext()).toOpaque()
+        let request = RequestContext()
+        requestContext.pointee = Unmanaged.passRetained(request).toOpaque()
         server.requestsInFlight.add(1, ordering: .relaxed)
+        if let refusal = server.refusalBeforeBody(connection) {
+            // Answered before the body: libmicrohttpd then sends no 100 Continue, reads no body
+            // and closes the connection after the answer.
+            return server.answerAtOnce(refusal, connection, method: String(cString: method), path: String(cString: url), request)
+        }
         return MHD_Result.YES
     }
     let request = Unmanaged<RequestContext>.fromOpaque(pointer).takeUnretainedValue()
@@ -88,6 +94,33 @@ extension MockBedrockServer {
     /// than any client waits; then it is closed without an answer.
     static let stallMilliseconds = 600_000
 
+    /// The error for a request whose body must not be read, from its head alone: a transfer coding
+    /// libmicrohttpd 0.9.75 cannot decode (it would wait for the client to close, until the idle
+    /// timeout), or a body announced past `maxBodyBytes` by a client that waits for `100 Continue`
+    /// (it sends nothing until then, so it can be told at once). Nil for every other request.
+    func refusalBeforeBody(_ connection: OpaquePointer) -> AWSError? {
+        if let coding = MHD_lookup_connection_value(connection, .HEADER_KIND, "Transfer-Encoding").map({ String(cString: $0) }),
+            ASCII.lowercased(coding) != "chunked"
+        {
+            return AWSError(
+                code: "NotImplemented", status: 501,
+                message: "A header you provided implies functionality that is not implemented: Transfer-Encoding '\(coding)'. Send the body with Content-Length or Transfer-Encoding: chunked.")
+        }
+        guard let expect = MHD_lookup_connection_value(connection, .HEADER_KIND, "Expect"),
+            ASCII.lowercased(String(cString: expect)) == "100-continue",
+            let length = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length").flatMap({ UInt64(String(cString: $0)) }),
+            length > UInt64(configuration.maxBodyBytes)
+        else { return nil }
+        return AWSError(
+            code: "RequestEntityTooLargeException", status: 413,
+            message: "The request body is \(length) bytes; the mock reads at most \(configuration.maxBodyBytes).")
+    }
+
+    /// Answers `error` from the first call of the access handler.
+    func answerAtOnce(_ error: AWSError, _ connection: OpaquePointer, method: String, path: String, _ context: RequestContext) -> MHD_Result {
+        deliver(ServiceAnswer(error, requestId: RequestID.make()), on: connection, method: method, path: path, context)
+    }
+
     /// Builds the request, asks the service and carries out its answer: at once, or after
     /// suspending the connection for a delay or a stall.
     func answer(_ connection: OpaquePointer, method: String, path: String, _ context: RequestContext) -> MHD_Result {
@@ -108,6 +141,15 @@ extension MockBedrockServer {
         withUnsafeMutablePointer(to: &collection) { _ = MHD_get_connection_values(connection, .HEADER_KIND, collectLowercasedName, $0) }
         withUnsafeMutablePointer(to: &query) { _ = MHD_get_connection_values(connection, .GET_ARGUMENT_KIND, collectDecoded, $0) }
         let request = HTTPRequest(method: method, path: path, query: query, headers: collection.fields, body: context.body)
+        #if DEBUG
+        // Debug builds only: `x-mock-debug-block-ms: N` holds this worker thread for N ms (at most
+        // a minute), the way a request stuck in the server would; the shutdown tests use it.
+        if let text = MHD_lookup_connection_value(connection, .HEADER_KIND, "x-mock-debug-block-ms").map({ String(cString: $0) }),
+            let milliseconds = UInt32(text)
+        {
+            usleep(min(milliseconds, 60_000) * 1000)
+        }
+        #endif
         let answer = service.answer(request)
         let hold = answer.connectionFault == .stall ? (answer.delayMilliseconds > 0 ? answer.delayMilliseconds : Self.stallMilliseconds) : answer.delayMilliseconds
         if hold > 0 {
@@ -118,7 +160,7 @@ extension MockBedrockServer {
         return deliver(answer, on: connection, method: method, path: path, context)
     }
 
-    private func deliver(_ answer: ServiceAnswer, on connection: OpaquePointer, method: String, path: String, _ context: RequestContext) -> MHD_Result {
+    fileprivate func deliver(_ answer: ServiceAnswer, on connection: OpaquePointer, method: String, path: String, _ context: RequestContext) -> MHD_Result {
         let result: MHD_Result
         switch answer.connectionFault {
         case .reset?:
@@ -190,7 +232,8 @@ private let truncatedReader: MHD_ContentReaderCallback = { context, position, bu
     guard position < UInt64(body.count) else { return -2 }  // MHD_CONTENT_READER_END_WITH_ERROR
     let count = min(capacity, body.count - Int(position))
     body.withUnsafeBytes { source in
-        UnsafeMutableRawPointer(buffer).copyMemory(from: source.baseAddress! + Int(position), byteCount: count)
+        guard let start = source.baseAddress else { return }
+        UnsafeMutableRawPointer(buffer).copyMemory(from: start + Int(position), byteCount: count)
     }
     return count
 }

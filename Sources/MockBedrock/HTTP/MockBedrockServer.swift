@@ -1,6 +1,7 @@
 import CMicroHTTPD
 import Fixtures
 import Logging
+import Dispatch
 import Synchronization
 
 #if canImport(Glibc)
@@ -116,7 +117,24 @@ public final class MockBedrockServer: Sendable {
     /// Stops listening, lets libmicrohttpd finish its threads and closes every connection. Idempotent.
     /// With a `grace` period, new connections are refused at once, and requests in flight (a
     /// delayed one too) get up to `grace` seconds to be answered before the connections close.
-    public func stop(grace: Double = 0) {
+    /// With `limit`, waits at most that many seconds in all: libmicrohttpd joins its threads, and a
+    /// thread stuck in a request would hold the stop forever. Returns false when the limit passed
+    /// first; the daemon's threads then still run, and the caller should leave the process (`_exit`).
+    @discardableResult
+    public func stop(grace: Double = 0, limit: Double? = nil) -> Bool {
+        guard let limit else {
+            stopDaemon(grace: grace)
+            return true
+        }
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async { [self] in
+            stopDaemon(grace: min(grace, limit))
+            done.signal()
+        }
+        return done.wait(timeout: .now() + .nanoseconds(Int(max(0, limit) * 1e9))) == .success
+    }
+
+    private func stopDaemon(grace: Double) {
         let taken = daemon.withLock { daemon -> UnsafeDaemon? in
             defer { daemon = nil }
             return daemon

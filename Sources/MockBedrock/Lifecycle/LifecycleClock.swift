@@ -1,3 +1,5 @@
+import Fixtures
+
 /// The server's one virtual clock: simulated milliseconds that run at `rate` simulated seconds per
 /// real second (0 freezes it). A pure value: every reading takes the real monotonic time as an
 /// argument, so tests drive it with made-up instants.
@@ -15,7 +17,7 @@ public struct LifecycleClock: Sendable, Equatable {
 
     /// The clock stops at 9999-12-31T23:59:59.999Z, the last instant ISO 8601 (and Python's
     /// datetime) can write with four digits.
-    public static let end: Int64 = 253_402_300_799_999
+    public static let end: Int64 = Timestamp.latestMillis
 
     /// Simulated milliseconds since the epoch at the real instant `realNow`.
     public func now(realNow: UInt64) -> Int64 {

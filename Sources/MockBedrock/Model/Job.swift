@@ -52,16 +52,26 @@ public struct Job: Sendable {
     /// The last body served and the state it belongs to; a body whose counts rise is never kept.
     var cachedBody: (key: Int, body: [UInt8])?
 
-    public init(record: JobRecord, lifecycle: Lifecycle? = nil, tags: [Tag] = [], source: FixtureLocation? = nil) {
-        // The fixture loader and Create validated jobArn against the model's ARN pattern.
-        self.definition = Definition(record: record, arn: JobARN(record.jobArn)!, lifecycle: lifecycle, source: source)
+    /// A job whose ARN is `arn` (the one `record.jobArn` writes).
+    public init(record: JobRecord, arn: JobARN, lifecycle: Lifecycle? = nil, tags: [Tag] = [], source: FixtureLocation? = nil) {
+        self.definition = Definition(record: record, arn: arn, lifecycle: lifecycle, source: source)
         self.tags = tags
         self.progress = LifecycleProgress(phaseCount: lifecycle?.phases.count ?? 0)
     }
 
-    public init(fixture: FixtureJob) {
+    /// A job for Swift code that builds records itself: `record.jobArn` must be a job ARN. Requests
+    /// and fixtures never come here (Create passes the ARN it made, fixtures go through `init?(fixture:)`).
+    public init(record: JobRecord, lifecycle: Lifecycle? = nil, tags: [Tag] = [], source: FixtureLocation? = nil) {
+        guard let arn = JobARN(record.jobArn) else { preconditionFailure("\(record.jobArn) is not a model invocation job ARN") }
+        self.init(record: record, arn: arn, lifecycle: lifecycle, tags: tags, source: source)
+    }
+
+    /// The job of a loaded fixture; nil if its jobArn is not a job ARN, which the loader's check of
+    /// the model's ARN pattern already refused.
+    public init?(fixture: FixtureJob) {
+        guard let arn = JobARN(fixture.record.jobArn) else { return nil }
         self.init(
-            record: fixture.record, lifecycle: Lifecycle(fixture.behaviour, record: fixture.record),
+            record: fixture.record, arn: arn, lifecycle: Lifecycle(fixture.behaviour, record: fixture.record),
             tags: fixture.tags, source: fixture.location)
     }
 

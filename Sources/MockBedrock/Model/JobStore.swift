@@ -29,7 +29,7 @@ public final class JobStore: Sendable {
     }
 
     public convenience init(fixtures: [FixtureJob], clockStart: Timestamp = .wallClockNow(), clockRate: Double = 1, realTime: @escaping @Sendable () -> UInt64 = monotonicNanoseconds) {
-        self.init(fixtures.map(Job.init(fixture:)), clockStart: clockStart, clockRate: clockRate, realTime: realTime)
+        self.init(fixtures.compactMap(Job.init(fixture:)), clockStart: clockStart, clockRate: clockRate, realTime: realTime)
     }
 
     /// Runs `body` under the lock with the clock's time in `state.now`.

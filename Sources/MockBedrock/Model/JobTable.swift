@@ -57,7 +57,8 @@ struct JobTable: Sendable {
         order.sort()
     }
 
-    /// Adds a job whose id is new.
+    /// Adds a job whose id is new (Create draws ids until one is; the fixture loader refuses an id
+    /// defined twice).
     mutating func insert(_ job: Job) {
         precondition(positions[job.id] == nil, "job \(job.id) is already in the table")
         positions[job.id] = jobs.count
