@@ -3,10 +3,31 @@
 -- Every request here is answered 200 by a healthy server, so wrk's "Non-2xx or 3xx responses" and
 -- socket errors count the unexpected answers. (No HEAD: wrk would wait for the body a HEAD answer
 -- announces but never sends.)
+--
+-- With a path after `--` (bench/soak.py), each thread also writes its count of answers and of error
+-- answers to PATH.<thread> every 500 answers, so that the stall catcher can watch progress without
+-- opening a connection of its own (a new connection wakes libmicrohttpd's threads and would end a stall).
 local threads = 0
 function setup(thread)
   threads = threads + 1
   thread:set("tid", threads)
+end
+
+local answers, errors, progress = 0, 0, nil
+
+function init(args)
+  if args[1] then
+    progress = args[1] .. "." .. tid
+    response = function(status, headers, body)
+      answers = answers + 1
+      if status >= 400 then errors = errors + 1 end
+      if answers % 500 == 0 then
+        local file = io.open(progress, "w")
+        file:write(answers, " ", errors, "\n")
+        file:close()
+      end
+    end
+  end
 end
 
 local n = 0

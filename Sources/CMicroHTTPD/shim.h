@@ -44,13 +44,14 @@ static inline struct MHD_Daemon *mhd_shim_start_daemon(
 }
 
 /*
- * The port the daemon is bound to (the one the kernel picked when it was started with port 0),
- * or 0 when libmicrohttpd cannot tell.
- * The corresponding C function is `MHD_get_daemon_info` with `MHD_DAEMON_INFO_BIND_PORT`.
+ * The open connections of the daemon (of all its pool threads), or -1 when libmicrohttpd cannot tell.
+ * libmicrohttpd 0.9.75 sums its workers' counts without a lock: a reading for diagnostics, not a
+ * figure to act on. The corresponding C function is `MHD_get_daemon_info` with
+ * `MHD_DAEMON_INFO_CURRENT_CONNECTIONS`.
  */
-static inline uint16_t mhd_shim_bound_port(struct MHD_Daemon *daemon) {
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
-    return info == NULL ? 0 : info->port;
+static inline int mhd_shim_current_connections(struct MHD_Daemon *daemon) {
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+    return info == NULL ? -1 : (int)info->num_connections;
 }
 
 /*

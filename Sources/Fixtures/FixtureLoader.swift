@@ -74,6 +74,15 @@ struct FixtureProblems {
         }
     }
 
+    /// Adds another list's problem (a summary line counts for as many as it stands for).
+    mutating func add(_ error: FixtureError) {
+        if error.omitted > 0 {
+            omitted += error.omitted
+        } else {
+            add(error.detail)
+        }
+    }
+
     var errors: [FixtureError] {
         guard omitted > 0 else { return kept }
         return kept + [FixtureError(file: file, detail: "... and \(omitted) more problems in this file", omitted: omitted)]
@@ -93,8 +102,9 @@ public enum FixtureLoader {
 
     /// The problems listed for one file; past them, one line counts the rest.
     public static let problemsKeptPerFile = 100
-    /// The largest fixture file read (1 GiB): a device or a file that grows is not read forever.
-    public static let maxFileBytes = 1 << 30
+    /// The largest fixture file read (256 MiB, about 200,000 jobs): a file that grows is not read
+    /// forever, and one file cannot take the machine's memory (the parsed jobs take a few times its size).
+    public static let maxFileBytes = 1 << 28
 
     /// Loads every `*.json` file of a directory (in name order), or one file when `path` is a file.
     /// Throws every problem at once: syntax, model constraints, lifecycles and job ids defined twice.
@@ -141,16 +151,18 @@ public enum FixtureLoader {
         } catch {
             return ([], [FixtureError(file: file, detail: "invalid JSON at \(error)")])
         }
-        var errors: [FixtureError] = []
         if case .object(let members) = document, members.contains(where: { $0.key == "jobs" }) {
+            var errors = FixtureProblems(file: file)
             for member in members where member.key != "jobs" {
-                errors.append(FixtureError(file: file, detail: "\(member.key): unknown member (a file holds one job object or {\"jobs\": [...]})"))
+                errors.add("\(member.key): unknown member (a file holds one job object or {\"jobs\": [...]})")
             }
             switch document["jobs"] {
-            case .array?: return (jobs, errors + jobErrors.errors)
+            case .array?:
+                for error in jobErrors.errors { errors.add(error) }
+                return (jobs, errors.errors)
             case let other:
-                let found = other?.kindDescription ?? "nothing"
-                return ([], errors + [FixtureError(file: file, detail: "jobs: expected an array of job objects, found \(found)")])
+                errors.add("jobs: expected an array of job objects, found \(other?.kindDescription ?? "nothing")")
+                return ([], errors.errors)
             }
         }
         var problems = FixtureProblems(file: file)
@@ -251,6 +263,7 @@ public enum FixtureLoader {
         var names: [String] = []
         while let entry = readdir(directory) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                // d_name is a fixed array of 256 bytes inside the entry: never an empty buffer.
                 String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
             }
             if name.hasSuffix(".json"), !name.hasPrefix(".") { names.append(name) }
@@ -275,14 +288,14 @@ public enum FixtureLoader {
             throw FixtureError(file: path, detail: "not a regular file (\(fileKind(info.st_mode))); fixtures are read from regular files only")
         }
         guard info.st_size <= maxFileBytes else {
-            throw FixtureError(file: path, detail: "the file has \(info.st_size) bytes; a fixture file may have at most \(maxFileBytes) (1 GiB)")
+            throw FixtureError(file: path, detail: "the file has \(info.st_size) bytes; a fixture file may have at most \(maxFileBytes) (256 MiB)")
         }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(Int(info.st_size))
         var chunk = [UInt8](repeating: 0, count: 65_536)
         while true {
             guard bytes.count <= maxFileBytes else {
-                throw FixtureError(file: path, detail: "the file grew past \(maxFileBytes) bytes (1 GiB) while it was read")
+                throw FixtureError(file: path, detail: "the file grew past \(maxFileBytes) bytes (256 MiB) while it was read")
             }
             let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count < 0 {

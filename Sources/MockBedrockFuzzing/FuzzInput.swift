@@ -62,12 +62,18 @@ public enum FuzzInput {
         precondition(!hasTimeBeyondTheYears(body), "a time outside the years 1 to 9999 in \(String(decoding: response.body, as: UTF8.self))")
     }
 
-    /// Whether a string of `value` is a time with a year of five digits or more (boto3 cannot read it).
+    /// Whether a string of `value` is a time with a year of five digits or more, `DDDDD-DD-DDT...`
+    /// (boto3 cannot read it). Other strings that start with digits (a fault's message) are not times.
     static func hasTimeBeyondTheYears(_ value: JSONValue) -> Bool {
         switch value {
         case .string(let text):
-            let digits = text.utf8.prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
-            return digits.count >= 5 && text.utf8.dropFirst(digits.count).first == UInt8(ascii: "-")
+            let bytes = Array(text.utf8)
+            let digits = bytes.prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }.count
+            guard digits >= 5, bytes.count >= digits + 7 else { return false }
+            let isDigit = { (byte: UInt8) in byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+            return bytes[digits] == UInt8(ascii: "-") && isDigit(bytes[digits + 1]) && isDigit(bytes[digits + 2])
+                && bytes[digits + 3] == UInt8(ascii: "-") && isDigit(bytes[digits + 4]) && isDigit(bytes[digits + 5])
+                && bytes[digits + 6] == UInt8(ascii: "T")
         case .array(let elements): return elements.contains(where: hasTimeBeyondTheYears)
         case .object(let members): return members.contains { hasTimeBeyondTheYears($0.value) }
         default: return false

@@ -24,7 +24,7 @@ struct HealthCommand: ParsableCommand {
 
     /// `health` first, then the host and port from the environment, then the command line.
     static func arguments(commandLine: [String], environment: (String) -> String?) -> [String] {
-        var arguments = [configuration.commandName!]
+        var arguments = [configuration.commandName!]  // set in the static configuration above
         for (variable, option) in [("MOCK_BEDROCK_HOST", "--host"), ("MOCK_BEDROCK_PORT", "--port")] {
             if let value = environment(variable), !value.isEmpty { arguments += [option, value] }
         }

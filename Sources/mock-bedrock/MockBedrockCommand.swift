@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatch
 import Fixtures
 import Logging
 import MockBedrock
@@ -77,7 +78,7 @@ struct MockBedrockCommand: ParsableCommand {
     @Option(help: "A directory of fixture *.json files, or one file. (MOCK_BEDROCK_FIXTURES)")
     var fixtures = "fixtures"
 
-    @Option(parsing: .unconditional, help: "Threads serving requests, 1 to 256 (default: the number of cores, at least 2). (MOCK_BEDROCK_THREADS)")
+    @Option(parsing: .unconditional, help: "Threads serving requests, 1 to 256 (default: the number of cores). (MOCK_BEDROCK_THREADS)")
     var threads: Int?
 
     @Option(help: "The virtual clock's time at start, ISO 8601 (default: now). (MOCK_BEDROCK_CLOCK_START)", transform: ClockStart.init(checking:))
@@ -174,7 +175,7 @@ struct MockBedrockCommand: ParsableCommand {
             return HealthCommand.arguments(commandLine: commandLine, environment: environment)
         }
         let rest = commandLine.first == configuration.commandName ? Array(commandLine.dropFirst()) : commandLine
-        var arguments = [configuration.commandName!]
+        var arguments = [configuration.commandName!]  // set in the static configuration above
         for (variable, option) in environmentOptions {
             if let value = environment(variable), !value.isEmpty { arguments += [option, value] }
         }
@@ -196,6 +197,7 @@ struct MockBedrockCommand: ParsableCommand {
         guard (1...Self.maxThreads).contains(threads ?? 1) else { throw ValidationError("--threads must be from 1 to \(Self.maxThreads)") }
         guard clockRate >= 0, clockRate <= 1e9 else { throw ValidationError("--clock-rate must be from 0 (frozen) to 1e9") }
         guard journalSize >= 0, journalSize <= 1_000_000 else { throw ValidationError("--journal-size must be from 0 to 1000000") }
+        // The generated model has AccountId with its pattern (a test checks every pattern compiles).
         guard ShapeRules.matches(accountId, pattern: ServiceModel.shape("AccountId").pattern!) else {
             throw ValidationError("--account-id must be 12 digits")
         }
@@ -221,6 +223,20 @@ struct MockBedrockCommand: ParsableCommand {
 
     /// Who may use the admin API, from --no-admin and --admin-token.
     var adminAccess: AdminAccess { noAdmin ? .off : adminToken.map(AdminAccess.token) ?? .open }
+
+    /// Raises the soft limit of open files to what `connections` and the threads need (a socket each,
+    /// and a few a thread), within the hard limit: many systems start programs at 1024. Returns a
+    /// warning when the hard limit is lower than that.
+    static func raiseOpenFileLimit(toServe connections: Int, threads: Int) -> String? {
+        let needed = rlim_t(connections + 4 * threads + 64)
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < needed else { return nil }
+        limit.rlim_cur = min(needed, limit.rlim_max)
+        _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        guard limit.rlim_cur < needed else { return nil }
+        return "--max-connections \(connections) needs about \(needed) open files, and the limit is \(limit.rlim_max) (ulimit -Hn): "
+            + "connections past it wait until others close"
+    }
 
     /// Whether `host` only listens on the local machine.
     static func isLoopback(_ host: String) -> Bool {
@@ -261,6 +277,7 @@ struct MockBedrockCommand: ParsableCommand {
 
         // Parsing large fixtures leaves freed memory with malloc: give it back.
         _ = malloc_trim(0)
+        if let warning = Self.raiseOpenFileLimit(toServe: maxConnections, threads: threads) { logger.warning("\(warning)") }
 
         // Block the stop signals before libmicrohttpd starts its threads (they inherit the mask),
         // so that only sigwait below receives them.
@@ -298,12 +315,23 @@ struct MockBedrockCommand: ParsableCommand {
 
         var received: Int32 = 0
         sigwait(&stopSignals, &received)
+        // First the bound: whatever holds the stop (a request stuck in a worker, which libmicrohttpd
+        // joins, or a stderr pipe nobody reads, which holds every logging thread), the process leaves
+        // at the limit. Then new connections are refused at once and requests in flight get a moment.
+        Self.exit(after: Self.stopLimitSeconds)
         logger.notice("stopping on signal \(received)")
-        // New connections are refused at once; requests in flight get a moment to be answered.
-        // A request stuck in a worker would hold the stop forever: past the limit, leave anyway.
-        if !server.stop(grace: Self.stopGraceSeconds, limit: Self.stopLimitSeconds) {
-            logger.warning("requests still running \(Self.stopLimitSeconds) s after the signal; exiting without them")
-            fflush(nil)
+        server.stop(grace: Self.stopGraceSeconds)
+    }
+
+    /// Leaves the process with code 0 after `seconds`, from a thread of its own, without stdio (whose
+    /// lock a blocked writer may hold): the warning goes to stderr only if it can be written at once.
+    static func exit(after seconds: Double) {
+        DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(seconds * 1e9))) {
+            let warning = "mock-bedrock: requests still running \(seconds) s after the signal; exiting without them\n"
+            var stderrReady = pollfd(fd: 2, events: Int16(POLLOUT), revents: 0)
+            if poll(&stderrReady, 1, 0) == 1, stderrReady.revents & Int16(POLLOUT) != 0 {
+                _ = warning.withCString { write(2, $0, strlen($0)) }
+            }
             _exit(0)
         }
     }

@@ -8,13 +8,14 @@ import json
 import os
 import signal
 import socket
+import subprocess
 import threading
 import time
 
 import botocore.exceptions
 import pytest
 
-from conftest import (ACCOUNT, REGION, ROLE_ARN, http, make_client, make_job, run_server_to_exit, sigv4_authorization,
+from conftest import (ACCOUNT, REGION, ROLE_ARN, child_env, http, make_client, make_job, run_server_to_exit, sigv4_authorization,
                       start_server, write_fixtures)
 
 JOB_ID = "a77ack5a77ac"
@@ -346,9 +347,24 @@ def test_flags_and_variables_refuse_what_they_do_not_understand(fixtures_dir, ar
 # --------------------------------------------------------------------------- bounded shutdown
 
 
-def test_sigterm_with_a_stuck_request_exits_0_within_2_s(fixtures_dir):
-    # x-mock-debug-block-ms holds a worker thread (debug builds only), as a request stuck in the server would.
-    server = start_server(fixtures_dir)
+def hooks_answer(server) -> bool:
+    """Whether x-mock-debug-block-ms holds a worker (debug builds started with MOCK_BEDROCK_TEST_HOOKS=1)."""
+    started = time.monotonic()
+    http(server.url, "/_mock/health", headers={"x-mock-debug-block-ms": "300"})
+    return time.monotonic() - started >= 0.3
+
+
+def test_the_blocking_hook_is_off_without_its_variable(fixtures_dir, server_factory):
+    assert not hooks_answer(server_factory(fixtures_dir))
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_stop_signal_with_a_stuck_request_exits_0_within_2_s(fixtures_dir, sig):
+    # x-mock-debug-block-ms holds a worker thread, as a request stuck in the server would.
+    server = start_server(fixtures_dir, env={"MOCK_BEDROCK_TEST_HOOKS": "1"})
+    if not hooks_answer(server):
+        server.assert_clean_stop()
+        pytest.skip("a release build: no test hooks")
     outcome: dict[str, object] = {}
 
     def stuck() -> None:
@@ -360,13 +376,43 @@ def test_sigterm_with_a_stuck_request_exits_0_within_2_s(fixtures_dir):
     thread.start()
     time.sleep(0.3)
     started = time.monotonic()
-    server.proc.send_signal(signal.SIGTERM)
+    server.proc.send_signal(sig)
     code = server.proc.wait(timeout=10)
     elapsed = time.monotonic() - started
     thread.join(10)
     server.returncode = code
-    print(f"SIGTERM with a stuck request to exit: {elapsed:.3f} s")
+    print(f"signal {sig} with a stuck request to exit: {elapsed:.3f} s")
     assert code == 0, server.stderr_text()
     assert elapsed < 2.0, elapsed
     assert outcome["answer"] == b""  # it really was stuck: no answer before the exit
     assert "exiting without them" in server.stderr_text()
+
+
+def test_a_stop_signal_exits_within_2_s_when_nobody_reads_stderr(fixtures_dir):
+    # Every request writes an access line to stderr; once the pipe is full, every thread that logs waits.
+    from conftest import server_command
+    process = subprocess.Popen(server_command(fixtures_dir, "--log-level", "info"), stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=child_env())
+    try:
+        port = int(process.stdout.readline().decode().rsplit(":", 1)[1])
+        blocked = False
+        for _ in range(5000):  # a 64 KiB pipe holds about 500 access lines
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
+                    sock.sendall(f"GET /model-invocation-job/{JOB_ID} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+                    if not sock.recv(64):
+                        break
+            except OSError:  # timed out: the workers wait on stderr
+                blocked = True
+                break
+        assert blocked, "stderr never filled"
+        started = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        code = process.wait(timeout=10)
+        elapsed = time.monotonic() - started
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert code == 0
+    assert elapsed < 2.0, elapsed

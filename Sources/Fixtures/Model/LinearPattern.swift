@@ -1,13 +1,16 @@
 import CPCRE2
+import Synchronization
 
 /// One of the model's patterns, compiled for PCRE2's DFA matcher: it decides whether a whole
 /// value matches in time linear in the value's length, whatever the value. Swift's `Regex` (like
 /// any backtracking engine) takes exponential time on values such as a job name of many dashes
 /// and one bad character; a request or a fixture must never make the mock do that.
 ///
-/// Semantics, as AWS applies the model's patterns: the whole value, on Unicode code points,
-/// `\s` and `\S` by Unicode properties, `.` matching anything but a line break, `^`/`$` only at
-/// the ends of the value.
+/// Semantics: the whole value, on Unicode code points, `\s` and `\S` by Unicode properties, `.`
+/// matching anything but a line break (any of Unicode's), `^`/`$` only at the ends of the value:
+/// what Swift's `Regex` on code points answered before (a test compares them). AWS validates with
+/// its own engine, whose edge cases may differ (Java's `.` takes vertical tab and form feed, and its
+/// `\s` is ASCII): values with such characters are not what the model's patterns are written for.
 public final class LinearPattern: @unchecked Sendable {
     /// The pattern as the model writes it.
     public let source: String
@@ -36,18 +39,25 @@ public final class LinearPattern: @unchecked Sendable {
 
     deinit { pcre2_code_free_8(code) }
 
-    /// True when the whole of `text` matches.
+    /// True when the whole of `text` matches. Should PCRE2 fail (no memory, or a workspace too small
+    /// even at its most, which no pattern of the model comes near), the value is taken as not matching
+    /// (a validation error, never a crash) and `failures` counts it; the tests require it to stay 0.
     public func matches(_ text: String) -> Bool {
         var count = Self.workspaceStart
         while true {
             let result = Self.match(code, text, workspace: count)
             if result >= 0 { return result == 1 }
-            // Only a workspace too small for the states alive at once is worth another try: the
-            // states are bounded by the pattern, so a larger workspace always ends it.
-            guard result == PCRE2_ERROR_DFA_WSSIZE, count < Self.workspaceMost else { return false }
+            // Only a workspace too small for the states alive at once is worth another try.
+            guard result == PCRE2_ERROR_DFA_WSSIZE, count < Self.workspaceMost else {
+                Self.failures.add(1, ordering: .relaxed)
+                return false
+            }
             count *= 4
         }
     }
+
+    /// Matches PCRE2 could not decide (see `matches`).
+    public static let failures = Atomic<Int>(0)
 
     private static func match(_ code: OpaquePointer, _ text: String, workspace count: Int) -> Int32 {
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: count) { workspace in

@@ -25,6 +25,8 @@ public final class MockBedrockService: Sendable {
     public let faults: FaultBook
     public let journal: RequestJournal
     public let settings: ServiceSettings
+    /// Answers and connections of the HTTP server serving this service (`GET /_mock/stats`).
+    public let counters = ServerCounters()
     let router: Router
     let pageTokens = PageTokens()
 
@@ -42,6 +44,7 @@ public final class MockBedrockService: Sendable {
             Route(operation: "UntagResource"),
             Route(operation: "ListTagsForResource"),
             Route("MockHealth", "GET", "/_mock/health"),
+            Route("MockStats", "GET", "/_mock/stats"),
             Route("MockGetClock", "GET", "/_mock/clock"),
             Route("MockUpdateClock", "POST", "/_mock/clock"),
             Route("MockReset", "POST", "/_mock/reset"),
@@ -169,6 +172,7 @@ public final class MockBedrockService: Sendable {
         case "UntagResource": try untagResource(request, scope: scope)
         case "ListTagsForResource": try listTagsForResource(request, scope: scope)
         case "MockHealth": health()
+        case "MockStats": stats()
         case "MockGetClock": getClock()
         case "MockUpdateClock": try updateClock(request)
         case "MockReset": try reset(request)

@@ -55,6 +55,7 @@ extension MockBedrockService {
     /// The position of the job a resource ARN names, for a caller in `scope`. The mock has only model invocation
     /// jobs: any other resource, or a job of another account or region, is not found.
     private static func taggedJob(_ arn: String, _ scope: Scope, _ state: JobStore.State) throws(AWSError) -> Int {
+        // The generated model has ModelInvocationJobArn with its pattern.
         guard let jobArn = JobARN(arn), ShapeRules.matches(arn, pattern: ServiceModel.shape("ModelInvocationJobArn").pattern!),
             let position = state.table.find(.arn(jobArn), in: scope, at: state.now)
         else { throw AWSError("ResourceNotFoundException", "The resource '\(arn)' was not found.") }

@@ -91,7 +91,12 @@ struct Glob: Sendable {
         parts = pattern.utf8.split(separator: UInt8(ascii: "*"), omittingEmptySubsequences: false).map(Array.init)
     }
 
+    /// The longest text a glob is matched against: job identifiers and ARNs are at most 1011
+    /// characters, and the search below takes time in the text's length times the pattern's.
+    static let longestText = 2048
+
     func matches(_ text: String) -> Bool {
+        guard text.utf8.count <= Self.longestText else { return false }
         let bytes = Array(text.utf8)
         guard parts.count > 1 else { return bytes == parts[0] }
         let first = parts[0]

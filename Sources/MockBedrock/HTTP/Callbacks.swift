@@ -94,17 +94,23 @@ extension MockBedrockServer {
     /// than any client waits; then it is closed without an answer.
     static let stallMilliseconds = 600_000
 
+    #if DEBUG
+    /// Whether test hooks answer (debug builds, MOCK_BEDROCK_TEST_HOOKS=1 in the environment at start).
+    static let testHooks = getenv("MOCK_BEDROCK_TEST_HOOKS").map { String(cString: $0) == "1" } ?? false
+    #endif
+
     /// The error for a request whose body must not be read, from its head alone: a transfer coding
     /// libmicrohttpd 0.9.75 cannot decode (it would wait for the client to close, until the idle
     /// timeout), or a body announced past `maxBodyBytes` by a client that waits for `100 Continue`
     /// (it sends nothing until then, so it can be told at once). Nil for every other request.
     func refusalBeforeBody(_ connection: OpaquePointer) -> AWSError? {
-        if let coding = MHD_lookup_connection_value(connection, .HEADER_KIND, "Transfer-Encoding").map({ String(cString: $0) }),
-            ASCII.lowercased(coding) != "chunked"
-        {
-            return AWSError(
-                code: "NotImplemented", status: 501,
-                message: "A header you provided implies functionality that is not implemented: Transfer-Encoding '\(coding)'. Send the body with Content-Length or Transfer-Encoding: chunked.")
+        if let coding = MHD_lookup_connection_value(connection, .HEADER_KIND, "Transfer-Encoding").map({ String(cString: $0) }) {
+            guard ASCII.lowercased(coding) == "chunked" else {
+                return AWSError(
+                    code: "NotImplemented", status: 501,
+                    message: "A header you provided implies functionality that is not implemented: Transfer-Encoding '\(coding)'. Send the body with Content-Length or Transfer-Encoding: chunked.")
+            }
+            return nil  // chunked: libmicrohttpd ignores a Content-Length, and so does the limit below
         }
         guard let expect = MHD_lookup_connection_value(connection, .HEADER_KIND, "Expect"),
             ASCII.lowercased(String(cString: expect)) == "100-continue",
@@ -142,9 +148,11 @@ extension MockBedrockServer {
         withUnsafeMutablePointer(to: &query) { _ = MHD_get_connection_values(connection, .GET_ARGUMENT_KIND, collectDecoded, $0) }
         let request = HTTPRequest(method: method, path: path, query: query, headers: collection.fields, body: context.body)
         #if DEBUG
-        // Debug builds only: `x-mock-debug-block-ms: N` holds this worker thread for N ms (at most
-        // a minute), the way a request stuck in the server would; the shutdown tests use it.
-        if let text = MHD_lookup_connection_value(connection, .HEADER_KIND, "x-mock-debug-block-ms").map({ String(cString: $0) }),
+        // Debug builds started with MOCK_BEDROCK_TEST_HOOKS=1 only: `x-mock-debug-block-ms: N` holds
+        // this worker thread for N ms (at most a minute), the way a request stuck in the server would;
+        // the shutdown tests use it. Release builds have no such code; debug builds without the
+        // variable ignore the header (any client could otherwise hold the threads).
+        if Self.testHooks, let text = MHD_lookup_connection_value(connection, .HEADER_KIND, "x-mock-debug-block-ms").map({ String(cString: $0) }),
             let milliseconds = UInt32(text)
         {
             usleep(min(milliseconds, 60_000) * 1000)
@@ -176,6 +184,7 @@ extension MockBedrockServer {
         case nil:
             result = queue(answer.response, on: connection)
         }
+        if answer.connectionFault == nil || answer.connectionFault == .truncate { service.counters.answered(status: answer.response.status) }
         if logger.logLevel <= .info {
             let micros = (monotonicNanoseconds() - context.startNanoseconds) / 1000
             let outcome = answer.connectionFault.map { "\($0.rawValue) (\(answer.response.status))" } ?? "\(answer.response.status)"

@@ -1,7 +1,6 @@
 import CMicroHTTPD
 import Fixtures
 import Logging
-import Dispatch
 import Synchronization
 
 #if canImport(Glibc)
@@ -10,7 +9,7 @@ import Glibc
 import Musl
 #endif
 
-/// The mock on a libmicrohttpd daemon: an internal epoll thread pool with keep-alive, serving
+/// The mock on a libmicrohttpd daemon: an internal poll() thread pool with keep-alive, serving
 /// `MockBedrockService`. Start one in a Swift test with port 0 and read `port`.
 ///
 ///     let server = try MockBedrockServer(configuration: .init(fixtures: "fixtures"))
@@ -22,7 +21,7 @@ public final class MockBedrockServer: Sendable {
         public var host: String
         /// 0 lets the kernel pick a free port; read it back from `MockBedrockServer.port`.
         public var port: UInt16
-        /// Threads of libmicrohttpd's internal thread pool (each runs its own epoll loop).
+        /// Threads of libmicrohttpd's internal thread pool (each runs its own poll() loop).
         public var threads: Int
         /// Open connections at most; past it, new connections are closed as soon as they are accepted.
         public var maxConnections: Int
@@ -54,16 +53,16 @@ public final class MockBedrockServer: Sendable {
     /// The number of cores online.
     public static var coreCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
-    /// The default pool size: the number of cores, and at least 2, because libmicrohttpd 0.9.75 with
-    /// a single epoll thread stalls past about 128 open connections (bench/REPORT.md).
-    public static var defaultThreads: Int { max(2, coreCount) }
+    /// The default pool size: the number of cores.
+    public static var defaultThreads: Int { coreCount }
 
     public let service: MockBedrockService
     public let configuration: Configuration
     /// The port the server listens on (the one picked when configured with port 0).
-    public var port: UInt16 { boundPort.load(ordering: .relaxed) }
-    private let boundPort = Atomic<UInt16>(0)
+    public var port: UInt16 { acceptor.port }
     let logger: Logger
+    /// The listening socket and the thread that accepts on it.
+    let acceptor: Acceptor
     /// Owned C pointer; `stop()` releases it once. A Mutex makes stop safe from any thread.
     private let daemon: Locked<UnsafeDaemon?>
     /// Connections held for a delay or a stall.
@@ -87,14 +86,27 @@ public final class MockBedrockServer: Sendable {
             throw ServerError(operation: "start", detail: "idleTimeoutSeconds and maxBodyBytes must not be negative")
         }
         let address = try SocketAddress(host: configuration.host, port: configuration.port)
-        let started = Self.startDaemon(
-            address: address, configuration: configuration, verbose: logger.logLevel <= .debug,
-            context: Unmanaged.passUnretained(self).toOpaque())
+        do {
+            self.acceptor = try Acceptor(address: address, limit: configuration.maxConnections)
+        } catch {
+            throw ServerError(operation: "listen on \(configuration.host):\(configuration.port)", detail: error.detail)
+        }
+        let started = Self.startDaemon(configuration: configuration, verbose: logger.logLevel <= .debug, context: Unmanaged.passUnretained(self).toOpaque())
         guard let started else {
-            throw ServerError(operation: "listen on \(configuration.host):\(configuration.port)", detail: String(cString: strerror(errno)))
+            let detail = String(cString: strerror(errno))
+            acceptor.stop()
+            throw ServerError(operation: "start \(configuration.threads) threads", detail: detail)
         }
         self.daemon.withLock { $0 = UnsafeDaemon(pointer: started) }
-        boundPort.store(mhd_shim_bound_port(started), ordering: .relaxed)
+        do {
+            try acceptor.start(daemon: started)
+        } catch {
+            stop()
+            throw error
+        }
+        service.counters.connections.withLock { count in
+            count = { [weak self] in self?.daemon.withLock { $0.map { Int(mhd_shim_current_connections($0.pointer)) } } ?? 0 }
+        }
     }
 
     /// Loads the fixtures at `path` (a directory of `*.json` or one file) and starts serving them on a
@@ -117,35 +129,18 @@ public final class MockBedrockServer: Sendable {
     /// Stops listening, lets libmicrohttpd finish its threads and closes every connection. Idempotent.
     /// With a `grace` period, new connections are refused at once, and requests in flight (a
     /// delayed one too) get up to `grace` seconds to be answered before the connections close.
-    /// With `limit`, waits at most that many seconds in all: libmicrohttpd joins its threads, and a
-    /// thread stuck in a request would hold the stop forever. Returns false when the limit passed
-    /// first; the daemon's threads then still run, and the caller should leave the process (`_exit`).
-    @discardableResult
-    public func stop(grace: Double = 0, limit: Double? = nil) -> Bool {
-        guard let limit else {
-            stopDaemon(grace: grace)
-            return true
-        }
-        let done = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async { [self] in
-            stopDaemon(grace: min(grace, limit))
-            done.signal()
-        }
-        return done.wait(timeout: .now() + .nanoseconds(Int(max(0, limit) * 1e9))) == .success
-    }
-
-    private func stopDaemon(grace: Double) {
+    /// libmicrohttpd joins its threads here: a thread stuck in a request holds the stop (the command
+    /// bounds the whole process's stop instead, `MockBedrockCommand.exit(after:)`).
+    public func stop(grace: Double = 0) {
         let taken = daemon.withLock { daemon -> UnsafeDaemon? in
             defer { daemon = nil }
             return daemon
         }
         guard let taken else { return }
-        var listener: Int32 = -1
+        // Refuse new connections now rather than leave them in the backlog until the close below.
+        acceptor.stop()
         if grace > 0 {
             isStopping.store(true, ordering: .releasing)
-            listener = MHD_quiesce_daemon(taken.pointer)
-            // Refuse new connections now rather than leave them in the backlog until the close below.
-            if listener >= 0 { shutdown(listener, Int32(SHUT_RDWR)) }
             let deadline = monotonicNanoseconds() + UInt64(min(grace, 60) * 1e9)
             while requestsInFlight.load(ordering: .acquiring) > 0, monotonicNanoseconds() < deadline {
                 usleep(2_000)
@@ -153,38 +148,43 @@ public final class MockBedrockServer: Sendable {
         }
         suspended.stop()
         MHD_stop_daemon(taken.pointer)
-        if listener >= 0 { close(listener) }  // a quiesced daemon leaves its listening socket to the caller
     }
 
     deinit { stop() }
 
-    private static func startDaemon(address: SocketAddress, configuration: Configuration, verbose: Bool, context: UnsafeMutableRawPointer) -> OpaquePointer? {
-        var address = address
+    private static func startDaemon(configuration: Configuration, verbose: Bool, context: UnsafeMutableRawPointer) -> OpaquePointer? {
+        // POLL: each pool thread waits in poll(), level-triggered, on its own connections. Not EPOLL:
+        // libmicrohttpd 0.9.75's epoll loop drains its 128-slot event array in a loop that calls
+        // epoll_wait again with the full timeout whenever a call filled the array; once a thread has
+        // 128 or more connections ready at once, the call after the last full one blocks for the
+        // idle timeout with every ready connection already taken off the kernel's list and not yet
+        // served (bench/REPORT.md, "The stall"). poll() is asked anew each round and loses nothing.
         // TURBO: opportunistic reads and writes, and no shutdown(SHUT_WR) before a close, so that a
         // `reset` fault (linger 0) reaches the client as a bare RST. SUSPEND_RESUME: delays and stalls.
-        // ITC: the pool threads can be told to stop accepting (quiesce) for a graceful stop.
-        var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue | MHD_USE_TURBO.rawValue
-            | MHD_ALLOW_SUSPEND_RESUME.rawValue | MHD_USE_ITC.rawValue
-        if address.isIPv6 { flags |= MHD_USE_IPv6.rawValue }
+        // ITC: the Acceptor's MHD_add_connection wakes the pool thread it gives a connection to.
+        // NO_LISTEN_SOCKET: the Acceptor listens and accepts (libmicrohttpd's poll() loop accepts
+        // one connection a round).
+        var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_POLL.rawValue | MHD_USE_TURBO.rawValue
+            | MHD_ALLOW_SUSPEND_RESUME.rawValue | MHD_USE_ITC.rawValue | MHD_USE_NO_LISTEN_SOCKET.rawValue
         if verbose { flags |= MHD_USE_ERROR_LOG.rawValue }
-        return withUnsafeMutablePointer(to: &address.storage) { storage in
-            storage.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-                var options: [MHD_OptionItem] = [
-                    MHD_OptionItem(option: MHD_OPTION.SOCK_ADDR, value: 0, ptr_value: UnsafeMutableRawPointer(socketAddress)),
-                    MHD_OptionItem(
-                        option: MHD_OPTION.NOTIFY_COMPLETED,
-                        value: unsafeBitCast(requestCompleted as MHD_RequestCompletedCallback, to: Int.self),
-                        ptr_value: context),  // the server, for its count of requests in flight
-                ]
-                if configuration.threads > 1 {
-                    options.append(MHD_OptionItem(option: MHD_OPTION.THREAD_POOL_SIZE, value: configuration.threads, ptr_value: nil))
-                }
-                options.append(MHD_OptionItem(option: MHD_OPTION.CONNECTION_LIMIT, value: configuration.maxConnections, ptr_value: nil))
-                options.append(MHD_OptionItem(option: MHD_OPTION.CONNECTION_TIMEOUT, value: configuration.idleTimeoutSeconds, ptr_value: nil))
-                options.append(MHD_OptionItem(option: MHD_OPTION.END, value: 0, ptr_value: nil))
-                return mhd_shim_start_daemon(flags, 0, accessHandler, context, &options)
-            }
+        var options: [MHD_OptionItem] = [
+            MHD_OptionItem(
+                option: MHD_OPTION.NOTIFY_COMPLETED,
+                value: unsafeBitCast(requestCompleted as MHD_RequestCompletedCallback, to: Int.self),
+                ptr_value: context),  // the server, for its count of requests in flight
+            MHD_OptionItem(
+                option: MHD_OPTION.NOTIFY_CONNECTION,
+                value: unsafeBitCast(connectionNotified as MHD_NotifyConnectionCallback, to: Int.self),
+                ptr_value: context),  // the server, for the Acceptor's count of open connections
+        ]
+        if configuration.threads > 1 {
+            options.append(MHD_OptionItem(option: MHD_OPTION.THREAD_POOL_SIZE, value: configuration.threads, ptr_value: nil))
         }
+        // The Acceptor holds connections back at the limit; libmicrohttpd's own limit is a backstop.
+        options.append(MHD_OptionItem(option: MHD_OPTION.CONNECTION_LIMIT, value: 2 * configuration.maxConnections + 64, ptr_value: nil))
+        options.append(MHD_OptionItem(option: MHD_OPTION.CONNECTION_TIMEOUT, value: configuration.idleTimeoutSeconds, ptr_value: nil))
+        options.append(MHD_OptionItem(option: MHD_OPTION.END, value: 0, ptr_value: nil))
+        return mhd_shim_start_daemon(flags, 0, accessHandler, context, &options)
     }
 }
 

@@ -1,3 +1,7 @@
+// CMicroHTTPD too: its header includes <sys/socket.h>, and in a whole-module build the socket
+// constants (SOCK_STREAM) can be seen through it only.
+import CMicroHTTPD
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
