@@ -386,10 +386,11 @@ STALL = [
     "",
     "The cause, in libmicrohttpd 0.9.75's `MHD_epoll` (src/microhttpd/daemon.c): connections are registered "
     "edge-triggered; the loop that drains the kernel's ready list into the 128-slot event array calls `epoll_wait` "
-    "again, with the same timeout it computed before the first call, as long as a call filled the array. With 128 or "
-    "more connections ready at once on a thread, a call fills the array, and the next one finds nothing ready and "
-    "blocks for that timeout: the time to the next idle timeout, up to 60 s. The connections it already took off the "
-    "kernel's list are not served meanwhile, and their edges will not come again, since their clients wait for answers. "
+    "again, with the same timeout it computed before the first call, as long as a call filled the array. When a full "
+    "call took the last ready connections (all 256 of 256 ready at once on one thread, or 128 of a thread's share), "
+    "the next call finds nothing ready and blocks for that timeout: the time to the next idle timeout, up to 60 s. "
+    "The connections it already took off the kernel's list are not served meanwhile, and no new event comes for them, "
+    "since their clients wait for answers. "
     "Only a new event (a new connection) ends the wait. The same loop, with the same timeout, is still in "
     "libmicrohttpd 1.0.1's source (v1.0.1-44), so a newer libmicrohttpd would not have been the fix.",
     "",
@@ -404,11 +405,15 @@ STALL = [
 
 def soak_series(runs: list[dict], command: str, targets: list) -> list[str]:
     """The soaks bench/soak.py ran: a row a run with its 10 s windows, grouped by setting."""
-    lines = ["", *STALL, "", "## Soaks with the stall catcher", "",
+    lines = ["", *STALL]
+    if not runs:
+        return lines + ["", "(No soak series in this run: `bench/run.sh --soaks FILE` adds one from bench/soak.py's results.)"]
+    lines += ["", "## Soaks with the stall catcher", "",
              f"Produced by `{command}` (the binary the container ships, the server pinned to core 0 and wrk to core 1, "
              "`bench/soak.lua`'s mixed load, wrk's timeout 2 s). Each window: answers the load received (counted by "
-             "soak.lua's threads, 500 at a time), error answers, and the server's CPU (of one core). A run is clean when "
-             "the catcher saw no stall and wrk counted no error."]
+             "soak.lua's threads, 200 at a time), error answers, and the server's CPU (of one core). A run is clean when "
+             "the catcher saw no stall (the server's CPU, each libmicrohttpd thread's, and the answers) and wrk counted "
+             "no error."]
     settings = []
     for run in runs:
         key = (run["connections"], run["threads"], run["seconds"])
@@ -557,9 +562,9 @@ def write_report(args, connections, results, first, idle, peak, bundled_first, b
                         f"{soaked['non2xx']} non-2xx, {soaked['socket_errors']} socket errors"))
         targets.append(("soak: RSS flat over the second half (within 2%)", abs(late_growth) <= 2,
                         f"{late_growth:+.1f}% ({growth:+.1f}% from the end of warm-up at 10 s)"))
-    if args.soaks and Path(args.soaks).exists():
-        runs = [json.loads(line) for line in Path(args.soaks).read_text().splitlines() if line.strip()]
-        lines += soak_series(runs, args.soaks_command, targets)
+    runs = ([json.loads(line) for line in Path(args.soaks).read_text().splitlines() if line.strip()]
+            if args.soaks and Path(args.soaks).exists() else [])
+    lines += soak_series(runs, args.soaks_command, targets)
     lines += ["", "## Targets", "", "| target | met | measured |", "|---|---|---|"]
     for name, met, measured in targets:
         lines.append(f"| {name} | {'yes' if met else '**no**'} | {measured} |")

@@ -12,9 +12,11 @@
 #include <unistd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <microhttpd.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,7 @@
 static struct MHD_Response *job_response;
 static struct MHD_Daemon *mhd;
 static int listener = -1;
+static atomic_int stopping;
 
 /* Accepts until the listening socket is shut down, and hands every connection to libmicrohttpd. */
 static void *accept_connections(void *unused) {
@@ -31,9 +34,9 @@ static void *accept_connections(void *unused) {
         socklen_t length = sizeof peer;
         int client = accept4(listener, (struct sockaddr *)&peer, &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (client < 0) {
-            if (errno == EINTR || errno == ECONNABORTED) continue;
-            if (errno == EMFILE || errno == ENFILE) { usleep(10000); continue; }
-            return NULL; /* shut down */
+            if (stopping) return NULL; /* the listening socket was shut down */
+            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) usleep(10000);
+            continue; /* EINTR, ECONNABORTED and the rest: try again, as mock-bedrock does */
         }
         MHD_add_connection(mhd, client, (struct sockaddr *)&peer, length); /* on failure it closes the socket */
     }
@@ -85,10 +88,15 @@ int main(int argc, char **argv) {
     address.sin_family = AF_INET;
     address.sin_port = htons((uint16_t)port);
     address.sin_addr.s_addr = htonl(0x7F000001);
+    /* Room for a socket a connection, as mock-bedrock makes for itself. */
+    struct rlimit files;
+    if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < 8192) {
+        files.rlim_cur = files.rlim_max < 8192 ? files.rlim_max : 8192;
+        setrlimit(RLIMIT_NOFILE, &files);
+    }
     listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     int yes = 1;
-    setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    if (listener < 0 || bind(listener, (struct sockaddr *)&address, sizeof address) != 0 || listen(listener, SOMAXCONN) != 0) {
+    if (listener < 0 || setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes) != 0 || bind(listener, (struct sockaddr *)&address, sizeof address) != 0 || listen(listener, SOMAXCONN) != 0) {
         perror("listen");
         return 1;
     }
@@ -111,6 +119,7 @@ int main(int argc, char **argv) {
 
     int received;
     sigwait(&stop, &received);
+    stopping = 1;
     shutdown(listener, SHUT_RDWR); /* accept() returns: the acceptor ends */
     pthread_join(acceptor, NULL);
     close(listener);

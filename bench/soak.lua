@@ -5,8 +5,9 @@
 -- announces but never sends.)
 --
 -- With a path after `--` (bench/soak.py), each thread also writes its count of answers and of error
--- answers to PATH.<thread> every 500 answers, so that the stall catcher can watch progress without
--- opening a connection of its own (a new connection wakes libmicrohttpd's threads and would end a stall).
+-- answers to PATH.<thread> every 200 answers (to a temporary file, then renamed, so a reader never sees
+-- half a file), so that the stall catcher can watch progress without opening a connection of its own
+-- (a new connection wakes libmicrohttpd's threads and would end a stall).
 local threads = 0
 function setup(thread)
   threads = threads + 1
@@ -21,10 +22,11 @@ function init(args)
     response = function(status, headers, body)
       answers = answers + 1
       if status >= 400 then errors = errors + 1 end
-      if answers % 500 == 0 then
-        local file = io.open(progress, "w")
+      if answers % 200 == 0 then
+        local file = io.open(progress .. ".tmp", "w")
         file:write(answers, " ", errors, "\n")
         file:close()
+        os.rename(progress .. ".tmp", progress)
       end
     end
   end

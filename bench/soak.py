@@ -2,9 +2,10 @@
 """Soaks and the stall catcher: runs bench/soak.lua's mixed load against mock-bedrock (the server pinned to
 core 0, wrk to core 1), watches the server while the load runs, and at a stall saves what shows why.
 
-A stall is the server's CPU under 10% of a core for 4 s, or no answer reaching the load for 2 s, while
-the load runs. Both are watched without touching the server: its CPU from /proc, the answers from the
-counts soak.lua's threads write to files (a connection of the catcher's own would wake libmicrohttpd's
+A stall is the server's CPU, or any one libmicrohttpd thread's, under 10% of a core for 4 s, or no
+answer reaching the load for 2 s, while the load runs (a full load keeps every thread busy). All are
+watched without touching the server: the CPU from /proc, the answers from the counts soak.lua's
+threads write to files (a connection of the catcher's own would wake libmicrohttpd's
 threads and could end the very stall it looks for). At a stall it saves, into a folder it prints:
 every thread's stack (gdb), the socket table of the port (`ss -tni`: Recv-Q shows requests the server
 has not read, Send-Q answers not sent), then libmicrohttpd's count of open connections with the
@@ -25,6 +26,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -111,16 +113,31 @@ def capture(server: Server, folder: Path, reason: str) -> None:
     (folder / "summary.txt").write_text(summary)
 
 
-def progress(base: Path) -> tuple[int, int]:
-    """Answers and error answers the load's threads have counted so far (soak.lua writes them every 500)."""
-    answers = errors = 0
+def progress(base: Path, last: dict) -> tuple[int, int]:
+    """Answers and error answers the load's threads have counted so far (soak.lua writes them every 200,
+    renaming each file into place); `last` keeps each file's last good reading."""
     for path in base.parent.glob(base.name + ".*"):
+        if path.suffix == ".tmp":
+            continue
         try:
             counted = path.read_text().split()
-            answers, errors = answers + int(counted[0]), errors + int(counted[1])
-        except (OSError, IndexError, ValueError):  # caught mid-write: the next look has it
+            last[path.name] = (int(counted[0]), int(counted[1]))
+        except (OSError, IndexError, ValueError):
             pass
-    return answers, errors
+    return sum(a for a, _ in last.values()), sum(e for _, e in last.values())
+
+
+def thread_cpu(pid: int) -> dict[str, float]:
+    """CPU seconds of each libmicrohttpd thread (named MHD-worker or MHD-single), by thread id."""
+    seconds = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            if task.joinpath("comm").read_text().startswith("MHD-"):
+                fields = task.joinpath("stat").read_text().rsplit(")", 1)[1].split()
+                seconds[task.name] = (int(fields[11]) + int(fields[12])) / TICKS
+        except (OSError, IndexError):
+            pass
+    return seconds
 
 
 def one_soak(args, fixtures: Path, run: int) -> dict:
@@ -130,19 +147,21 @@ def one_soak(args, fixtures: Path, run: int) -> dict:
                             "--timeout", "2s", "--latency", "-s", str(ROOT / "bench" / "soak.lua"), server.url, "--", str(base)],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     started = time.monotonic()
-    samples = []  # (seconds since start, cpu seconds, answers, errors)
+    samples = []  # (seconds since start, cpu seconds, answers, errors, {thread: cpu seconds})
     stall = None
+    readings: dict = {}
     last_answers, last_progress = None, started
     while wrk.poll() is None:
         time.sleep(POLL_SECONDS)
         now = time.monotonic()
         try:
             cpu = cpu_seconds(server.process.pid)
+            threads = thread_cpu(server.process.pid)
         except (OSError, IndexError):
             stall = stall or "the server exited"
             break
-        answers, errors = progress(base)
-        samples.append((now - started, cpu, answers, errors))
+        answers, errors = progress(base, readings)
+        samples.append((now - started, cpu, answers, errors, threads))
         if last_answers is None or answers > last_answers:
             last_answers, last_progress = answers, now
         # Only while the load runs in full: not in wrk's first second nor after its end.
@@ -153,15 +172,20 @@ def one_soak(args, fixtures: Path, run: int) -> dict:
             else:
                 back = [s for s in samples if s[0] >= samples[-1][0] - IDLE_SECONDS]
                 if samples[-1][0] - back[0][0] >= IDLE_SECONDS - POLL_SECONDS:
-                    share = (back[-1][1] - back[0][1]) / (back[-1][0] - back[0][0])
+                    span = back[-1][0] - back[0][0]
+                    share = (back[-1][1] - back[0][1]) / span
                     if share < IDLE_SHARE:
                         stall = f"server CPU {share:.0%} of a core for {IDLE_SECONDS:g} s, {now - started:.1f} s into run {run}"
+                    for thread, seconds in back[-1][4].items():
+                        if thread in back[0][4] and (seconds - back[0][4][thread]) / span < IDLE_SHARE and stall is None:
+                            stall = (f"libmicrohttpd thread {thread} at {(seconds - back[0][4][thread]) / span:.0%} of a core "
+                                     f"for {IDLE_SECONDS:g} s, {now - started:.1f} s into run {run}")
             if stall:
                 folder = Path(args.out) / f"stall-{datetime.datetime.now():%Y%m%d-%H%M%S}-run{run}"
                 capture(server, folder, stall)
                 print(f"STALL: {stall}; evidence in {folder}", flush=True)
                 if args.stop_at_stall:
-                    wrk.terminate()
+                    wrk.send_signal(signal.SIGINT)  # wrk prints its summary on SIGINT (SIGTERM kills it silently)
     output, problems = wrk.communicate()
     healthy = get_json(server.url + "/_mock/health", timeout=2) is not None
     server.stop()

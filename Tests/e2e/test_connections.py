@@ -21,7 +21,7 @@ def fixtures_dir(tmp_path_factory):
     return write_fixtures(tmp_path_factory.mktemp("connections"), {"jobs.json": {"jobs": [make_job(JOB_ID)]}})
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def enough_descriptors():
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     wanted = min(hard, max(soft, 4096))
@@ -76,7 +76,8 @@ def test_256_connections_ready_at_once_on_one_thread_are_served_round_after_roun
             sock.close()
 
 
-def test_1024_connections_opened_at_once_on_one_thread_are_accepted_and_answered_promptly(fixtures_dir, server_factory):
+def test_1024_connections_opened_at_once_on_one_thread_are_accepted_and_answered_promptly(fixtures_dir, server_factory,
+                                                                                         enough_descriptors):
     server = server_factory(fixtures_dir, "--threads", "1", "--max-connections", "2048", "--log-level", "warning")
     started = time.monotonic()
     sockets = []
@@ -87,19 +88,19 @@ def test_1024_connections_opened_at_once_on_one_thread_are_accepted_and_answered
             sock.connect_ex(("127.0.0.1", server.port))
             sockets.append(sock)
         for sock in sockets:
-            selectors_ready = False
-            for _ in range(200):
+            sent = False
+            for _ in range(200):  # the connect may still be under way
                 try:
                     sock.send(GET)
-                    selectors_ready = True
+                    sent = True
                     break
                 except BlockingIOError:
                     time.sleep(0.005)
-            assert selectors_ready
+            assert sent
         done, last = answer_all(sockets, deadline=10)
         print(f"1024 connections: all answered {time.monotonic() - started:.2f} s after the first connect")
         assert done == 1024
-        assert last < 3.0, last  # about 9 s with libmicrohttpd's own accept, one connection a round
+        assert last < 5.0, last  # about 9 s with libmicrohttpd's own accept, one connection a round; 0.2 s here
     finally:
         for sock in sockets:
             sock.close()

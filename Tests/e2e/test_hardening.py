@@ -184,7 +184,7 @@ def test_connections_past_the_limit_wait_until_one_closes(fixtures_dir, server_f
     with socket.create_connection(("127.0.0.1", server.port), timeout=0.5) as extra:
         extra.sendall(b"GET /_mock/health HTTP/1.1\r\nHost: x\r\n\r\n")
         with pytest.raises(socket.timeout):
-            extra.recv(4096)  # past the limit: not accepted, it waits in the listen backlog
+            extra.recv(4096)  # past the limit: held unread until a connection closes
         for sock in held:
             sock.close()
         extra.settimeout(5)

@@ -10,7 +10,7 @@ public final class ServerCounters: Sendable {
     /// Answers with a 4xx or 5xx status.
     let errors = Atomic<Int>(0)
     /// The server's count of open connections, once a server serves this service.
-    let connections = Locked<(@Sendable () -> Int)?>(nil)
+    let connections = Locked<(@Sendable () -> Int?)?>(nil)
 
     public init() {}
 
@@ -21,14 +21,15 @@ public final class ServerCounters: Sendable {
 }
 
 extension MockBedrockService {
-    /// `GET /_mock/stats`: `{"answers": N, "errors": N, "connections": N}` (connections is null without a server).
+    /// `GET /_mock/stats`: `{"answers": N, "errors": N, "connections": N}` (connections is null without
+    /// a running server).
     func stats() -> HTTPResponse {
         var writer = JSONWriter(reservingCapacity: 64)
         writer.beginObject()
         writer.member("answers", Int64(counters.answers.load(ordering: .relaxed)))
         writer.member("errors", Int64(counters.errors.load(ordering: .relaxed)))
         writer.key("connections")
-        if let count = counters.connections.withLock({ $0 })?() { writer.number(literal: String(count)) } else { writer.null() }
+        if let reading = counters.connections.withLock({ $0 }), let count = reading() { writer.number(literal: String(count)) } else { writer.null() }
         writer.endObject()
         return .json(writer.bytes)
     }

@@ -16,8 +16,8 @@ import Musl
 /// poll() loop accepts one connection a round, so 1024 connections opened at once on one thread
 /// waited up to nine seconds to be accepted. This thread accepts as fast as clients connect.
 ///
-/// At `limit` open connections it holds the next one, unread, until one closes, and the ones after
-/// wait in the kernel's listen backlog, as they did with libmicrohttpd's own limit.
+/// At `limit` connections (handed over and not yet closed) it holds the next one, unread, until
+/// one closes, and the ones after wait in the kernel's listen backlog.
 final class Acceptor: Sendable {
     /// The bound port (the one the kernel picked for port 0).
     let port: UInt16
@@ -25,8 +25,14 @@ final class Acceptor: Sendable {
     private let limit: Int
     /// Connections libmicrohttpd holds open (its connection notifications count them).
     let open = Atomic<Int>(0)
+    /// Connections handed over that no pool thread has taken yet (libmicrohttpd notifies STARTED
+    /// when one does). With `open` they make the count the limit applies to, so that a burst handed
+    /// over while the pool threads are busy cannot pass the limit.
+    let pending = Atomic<Int>(0)
     private let stopping = Atomic<Bool>(false)
-    private let thread: Locked<pthread_t?> = Locked(nil)
+    /// The thread, and whether the acceptor was stopped: one lock, so that a stop during a start
+    /// neither misses the thread nor lets it run on a closed socket.
+    private let lifecycle = Locked<(thread: pthread_t?, stopped: Bool)>((nil, false))
 
     /// How long the thread sleeps at the limit before it looks again.
     static let limitPauseMicroseconds: UInt32 = 2_000
@@ -62,24 +68,31 @@ final class Acceptor: Sendable {
         ServerError(operation: operation, detail: String(cString: strerror(errno)))
     }
 
-    /// Starts the accepting thread.
+    /// Starts the accepting thread (once; not after `stop`).
     func start(daemon: OpaquePointer) throws(ServerError) {
-        let context = Unmanaged.passRetained(AcceptorContext(acceptor: self, daemon: daemon)).toOpaque()
-        var created = pthread_t()
-        guard pthread_create(&created, nil, acceptorMain, context) == 0 else {
-            Unmanaged<AcceptorContext>.fromOpaque(context).release()
-            throw Self.error("start the accepting thread")
+        try lifecycle.withLock { (state: inout (thread: pthread_t?, stopped: Bool)) throws(ServerError) in
+            guard state.thread == nil, !state.stopped else { return }
+            let context = Unmanaged.passRetained(AcceptorContext(acceptor: self, daemon: daemon)).toOpaque()
+            var created = pthread_t()
+            guard pthread_create(&created, nil, acceptorMain, context) == 0 else {
+                Unmanaged<AcceptorContext>.fromOpaque(context).release()
+                throw Self.error("start the accepting thread")
+            }
+            state.thread = created
         }
-        thread.withLock { $0 = created }
     }
 
     /// Stops accepting and closes the listening socket: new connections are refused from now on.
-    /// Idempotent; returns when the thread has ended.
+    /// Idempotent, from any thread; returns when the thread has ended (a second caller waits too).
     func stop() {
-        guard !stopping.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        shutdown(listener, Int32(SHUT_RDWR))  // accept() returns at once
-        if let running = thread.withLock({ $0 }) { pthread_join(running, nil) }
-        close(listener)
+        lifecycle.withLock { state in
+            guard !state.stopped else { return }
+            state.stopped = true
+            stopping.store(true, ordering: .releasing)
+            shutdown(listener, Int32(SHUT_RDWR))  // a blocked accept() returns at once
+            if let running = state.thread { pthread_join(running, nil) }
+            close(listener)
+        }
     }
 
     /// The thread's loop: accept, wait while the server is at its limit, hand over.
@@ -99,20 +112,22 @@ final class Acceptor: Sendable {
                 }
                 continue
             }
-            // At the limit the connection waits here, unread, as it would in the backlog. libmicrohttpd
-            // counts a connection once its pool thread has taken it, so a burst can pass the limit by
-            // the few connections handed over but not yet taken; libmicrohttpd's own limit is above it.
-            while open.load(ordering: .relaxed) >= limit {
+            // At the limit the connection waits here, unread, as it would in the backlog.
+            while open.load(ordering: .relaxed) + pending.load(ordering: .relaxed) >= limit {
                 guard !stopping.load(ordering: .acquiring) else {
                     close(client)
                     return
                 }
                 usleep(Self.limitPauseMicroseconds)
             }
-            // libmicrohttpd closes the socket itself when it cannot take the connection.
-            _ = withUnsafeMutablePointer(to: &peer) {
+            // libmicrohttpd closes the socket itself when it cannot take the connection. A connection
+            // it queued but could not set up (out of memory) is never notified and stays pending:
+            // the limit is then one lower, not a connection lost.
+            pending.add(1, ordering: .relaxed)
+            let added = withUnsafeMutablePointer(to: &peer) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { MHD_add_connection(daemon, client, $0, length) }
             }
+            if added != MHD_Result.YES { pending.subtract(1, ordering: .relaxed) }
         }
     }
 }
@@ -141,8 +156,11 @@ let connectionNotified: MHD_NotifyConnectionCallback = { context, _, _, code in
     let server = Unmanaged<MockBedrockServer>.fromOpaque(context).takeUnretainedValue()
     // MHD_CONNECTION_NOTIFY_STARTED is 0, MHD_CONNECTION_NOTIFY_CLOSED 1 (microhttpd.h).
     switch code.rawValue {
-    case 0: server.acceptor.open.add(1, ordering: .relaxed)
-    case 1: server.acceptor.open.subtract(1, ordering: .relaxed)
+    case 0:
+        server.acceptor.open.add(1, ordering: .relaxed)
+        server.acceptor.pending.subtract(1, ordering: .relaxed)
+    case 1:
+        server.acceptor.open.subtract(1, ordering: .relaxed)
     default: break
     }
 }

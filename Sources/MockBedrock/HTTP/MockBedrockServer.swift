@@ -23,7 +23,8 @@ public final class MockBedrockServer: Sendable {
         public var port: UInt16
         /// Threads of libmicrohttpd's internal thread pool (each runs its own poll() loop).
         public var threads: Int
-        /// Open connections at most; past it, new connections are closed as soon as they are accepted.
+        /// Open connections at most; past it, a new connection waits unread until one closes (and the
+        /// ones after it in the kernel's listen backlog).
         public var maxConnections: Int
         /// Seconds a connection may stay silent (idle between requests, or a request arriving too
         /// slowly) before it is closed; 0 never closes one.
@@ -105,7 +106,7 @@ public final class MockBedrockServer: Sendable {
             throw error
         }
         service.counters.connections.withLock { count in
-            count = { [weak self] in self?.daemon.withLock { $0.map { Int(mhd_shim_current_connections($0.pointer)) } } ?? 0 }
+            count = { [weak self] in self?.daemon.withLock { $0.map { Int(mhd_shim_current_connections($0.pointer)) } } ?? nil }
         }
     }
 
@@ -155,10 +156,11 @@ public final class MockBedrockServer: Sendable {
     private static func startDaemon(configuration: Configuration, verbose: Bool, context: UnsafeMutableRawPointer) -> OpaquePointer? {
         // POLL: each pool thread waits in poll(), level-triggered, on its own connections. Not EPOLL:
         // libmicrohttpd 0.9.75's epoll loop drains its 128-slot event array in a loop that calls
-        // epoll_wait again with the full timeout whenever a call filled the array; once a thread has
-        // 128 or more connections ready at once, the call after the last full one blocks for the
-        // idle timeout with every ready connection already taken off the kernel's list and not yet
-        // served (bench/REPORT.md, "The stall"). poll() is asked anew each round and loses nothing.
+        // epoll_wait again with the full timeout whenever a call filled the array; when a full call
+        // took the last ready connections (256 of 256 ready at once, say), the next call blocks for
+        // the idle timeout with them taken off the kernel's list and not yet served; their clients
+        // wait for answers, so no new edge comes (bench/REPORT.md, "The stall"). poll() is asked anew
+        // each round and loses nothing.
         // TURBO: opportunistic reads and writes, and no shutdown(SHUT_WR) before a close, so that a
         // `reset` fault (linger 0) reaches the client as a bare RST. SUSPEND_RESUME: delays and stalls.
         // ITC: the Acceptor's MHD_add_connection wakes the pool thread it gives a connection to.
@@ -180,8 +182,10 @@ public final class MockBedrockServer: Sendable {
         if configuration.threads > 1 {
             options.append(MHD_OptionItem(option: MHD_OPTION.THREAD_POOL_SIZE, value: configuration.threads, ptr_value: nil))
         }
-        // The Acceptor holds connections back at the limit; libmicrohttpd's own limit is a backstop.
-        options.append(MHD_OptionItem(option: MHD_OPTION.CONNECTION_LIMIT, value: 2 * configuration.maxConnections + 64, ptr_value: nil))
+        // The Acceptor holds connections back at the limit. libmicrohttpd splits its own limit among the
+        // pool threads: this one leaves each thread room for all, so that it never refuses one.
+        options.append(MHD_OptionItem(
+            option: MHD_OPTION.CONNECTION_LIMIT, value: configuration.threads * (configuration.maxConnections + 64), ptr_value: nil))
         options.append(MHD_OptionItem(option: MHD_OPTION.CONNECTION_TIMEOUT, value: configuration.idleTimeoutSeconds, ptr_value: nil))
         options.append(MHD_OptionItem(option: MHD_OPTION.END, value: 0, ptr_value: nil))
         return mhd_shim_start_daemon(flags, 0, accessHandler, context, &options)
