@@ -343,8 +343,12 @@ WHY = [
     "its own x-amzn-RequestId, so a response is created, given its two headers and destroyed per request "
     "(about 4k); then the request id itself, the journal entry, the caller's scope, the job's lifecycle and "
     "Swift's reference counting. That keeps throughput under the 0.9x target (between about 0.7x and 0.87x "
-    "across this session's runs: the machine's noise moves both servers by 10-20% from one round to the next); "
-    "p99 is within the target.",
+    "across that session's runs: the machine's noise moves both servers by 10-20% from one round to the next); "
+    "p99 is within the target. (Profiled in epoll mode, before issue 14.) Since issue 14 both servers run "
+    "libmicrohttpd's poll() mode with an accept thread of their own, and both serve about twice what they did "
+    "in epoll mode (ours 120k against 66k req/s at 32 connections, the reference 164k against 85k, in the last "
+    "reports of each); the ratio went from 0.78x to 0.73x. Not profiled again yet: the guess is that our fixed "
+    "work a request weighs more now that libmicrohttpd's own costs less.",
     "- Soak: the RSS rises for the first half minute while malloc's per-thread arenas (one a libmicrohttpd "
     "thread) grow to their working set under 256 connections of mixed traffic, then stays put; a leak would "
     "keep rising, so the target is taken over the second half.",
@@ -352,7 +356,12 @@ WHY = [
     "swift-log cost a few milliseconds and about 10 MiB of mapped library pages more than the C reference; "
     "linking the Swift standard library statically, as the container does, maps only what is used (the "
     "`swift build` binary's figures are in the table above).",
-    "- Large fixtures: every job is parsed, checked against the model (types, required members, lengths, "
+    "- Large fixtures (since issue 13, about 40% slower: 10k jobs 322 ms against 229 ms, 100k jobs 3.2 s "
+    "against 2.9 s): the model's patterns now go through PCRE2's DFA matcher, in time linear in the value whatever "
+    "it is, and each match allocates PCRE2's match data and workspace, where Swift's Regex answers for repeated "
+    "values (role ARNs, model ids, buckets) were cached; a cache of answers or a workspace kept per thread would "
+    "take most of it back (not done yet). "
+    "Every job is parsed, checked against the model (types, required members, lengths, "
     "patterns) and indexed before the server answers: about 230k instructions a job (callgrind, 10k jobs; "
     "390k before this round): parsing about 70k, the model check about 100k (a third of it the patterns of "
     "ARNs, URIs and model ids), building the record and the indexes the rest. Reading 12 MB of JSON alone "

@@ -20,6 +20,12 @@ mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 image=localhost/mock-bedrock:check
 buildah=(buildah --storage-driver vfs)
 python=${PYTHON:-.venv/bin/python}
+if [ ! -x "$python" ]; then
+    # The checks below call boto3: the same pinned clients scripts/test installs.
+    python3 -m venv .venv && .venv/bin/python -m pip install --quiet --disable-pip-version-check -r Tests/e2e/requirements.txt
+    cp Tests/e2e/requirements.txt .venv/requirements.txt
+    python=.venv/bin/python
+fi
 step() { printf '== %s\n' "$*"; }
 
 missing=()

@@ -92,7 +92,9 @@ struct FixtureProblems {
 /// Reads fixture files: each holds one job object or `{"jobs": [...]}`; a job is written like the
 /// `GetModelInvocationJob` response (a response pasted from AWS is a valid fixture).
 public enum FixtureLoader {
-    /// Members a pasted boto3 response carries that are not part of the job.
+    /// Checks a job against the model's GetModelInvocationJobResponse: unknown members refused,
+    /// jobName required, and the members that are not the job's skipped (ResponseMetadata from a
+    /// pasted boto3 response, and the mock's own lifecycle, outcome, faults and tags).
     static let validator = ShapeValidator(
         rejectsUnknownMembers: true,
         // Every real job has a name (Create requires one), and List summaries must carry it.

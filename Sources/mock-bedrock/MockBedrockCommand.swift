@@ -107,7 +107,7 @@ struct MockBedrockCommand: ParsableCommand {
     @Option(help: "Least severe log level written to stderr; info writes an access line per request. (MOCK_BEDROCK_LOG_LEVEL)")
     var logLevel: Logger.Level = .info
 
-    @Option(parsing: .unconditional, help: "Open connections at most; past it new connections are closed at once. (MOCK_BEDROCK_MAX_CONNECTIONS)")
+    @Option(parsing: .unconditional, help: "Open connections at most; past it new connections wait until one closes. (MOCK_BEDROCK_MAX_CONNECTIONS)")
     var maxConnections = MockBedrockServer.Configuration.defaultMaxConnections
 
     @Option(parsing: .unconditional, help: "Seconds a connection may stay silent before it is closed; 0 never. (MOCK_BEDROCK_IDLE_TIMEOUT)")

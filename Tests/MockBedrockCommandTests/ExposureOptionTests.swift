@@ -32,15 +32,24 @@ import Testing
         #expect(command.idleTimeout == 5 && command.maxBodyBytes == 2048 && command.maxConnections == 16)
     }
 
-    @Test func refusesContradictoryOrIncompleteExposureOptions() {
-        #expect(throws: (any Error).self) { try MockBedrockCommand.parse(["--no-admin", "--admin-token", "t"]) }
-        #expect(throws: (any Error).self) { try MockBedrockCommand.parse(["--admin-token", ""]) }
-        #expect(throws: (any Error).self) { try MockBedrockCommand.parse(["--verify-sigv4"]) }
-        #expect(throws: (any Error).self) { try MockBedrockCommand.parse(["--credentials", "AKIA1:s"]) }
-        #expect(throws: (any Error).self) { try MockBedrockCommand.parse(["--credentials", "no-colon", "--verify-sigv4"]) }
-        #expect(throws: (any Error).self) { try MockBedrockCommand.parse(["--verify-sigv4", "--credentials", "AKIA1:s", "--deny-access-key", "AKIA9"]) }
-        #expect(throws: (any Error).self) { try MockBedrockCommand.parse(["--max-body-bytes", "10"]) }
-        #expect(throws: (any Error).self) { try MockBedrockCommand.parse(["--idle-timeout", "-1"]) }
-        #expect(throws: (any Error).self) { try MockBedrockCommand.parse(["--max-connections", "1", "--threads", "2"]) }
+    /// Each refusal names its own reason (not just any parse error).
+    @Test(arguments: [
+        (["--no-admin", "--admin-token", "t"], "--no-admin and --admin-token exclude each other"),
+        (["--admin-token", ""], "--admin-token must not be empty"),
+        (["--verify-sigv4"], "--verify-sigv4 needs at least one --credentials KEY:SECRET"),
+        (["--credentials", "AKIA1:s"], "--credentials and --deny-access-key only count with --verify-sigv4"),
+        (["--credentials", "no-colon", "--verify-sigv4"], "The value 'no-colon' is invalid for '--credentials"),
+        (["--verify-sigv4", "--credentials", "AKIA1:s", "--deny-access-key", "AKIA9"], "--deny-access-key AKIA9 is not among the --credentials"),
+        (["--max-body-bytes", "10"], "--max-body-bytes must be from 1024 to 1073741824"),
+        (["--idle-timeout", "-1"], "--idle-timeout must be from 0 to 31536000 seconds"),
+        (["--max-connections", "1", "--threads", "2"], "--max-connections must be from the number of threads to 1000000"),
+    ])
+    func refusesContradictoryOrIncompleteExposureOptions(arguments: [String], message: String) {
+        do {
+            _ = try MockBedrockCommand.parse(arguments)
+            Issue.record("\(arguments) was accepted")
+        } catch {
+            #expect(MockBedrockCommand.message(for: error).contains(message), "\(MockBedrockCommand.message(for: error))")
+        }
     }
 }

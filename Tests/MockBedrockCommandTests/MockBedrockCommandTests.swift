@@ -34,10 +34,18 @@ import Testing
         #expect(health.port == 7000 && health.timeout == 5)
     }
 
-    @Test func rejectsInvalidValues() {
-        #expect(throws: (any Error).self) { try MockBedrockCommand.parse(["--port", "70000"]) }
-        #expect(throws: (any Error).self) { try MockBedrockCommand.parse(["--threads", "0"]) }
-        #expect(throws: (any Error).self) { try MockBedrockCommand.parse(["--log-level", "loud"]) }
+    @Test(arguments: [
+        (["--port", "70000"], "--port must be a whole number from 0 to 65535, not '70000'"),
+        (["--threads", "0"], "--threads must be from 1 to 256"),
+        (["--log-level", "loud"], "The value 'loud' is invalid for '--log-level"),
+    ])
+    func rejectsInvalidValues(arguments: [String], message: String) {
+        do {
+            _ = try MockBedrockCommand.parse(arguments)
+            Issue.record("\(arguments) was accepted")
+        } catch {
+            #expect(MockBedrockCommand.message(for: error).contains(message), "\(MockBedrockCommand.message(for: error))")
+        }
     }
 
     /// A negative number is the option's value, refused with its range, not a missing value.
@@ -73,7 +81,10 @@ import Testing
         for value in ["", "0", "false", "No", "off"] {
             #expect(try !MockBedrockCommand.arguments(commandLine: []) { $0 == "MOCK_BEDROCK_NO_ADMIN" ? value : nil }.contains("--no-admin"))
         }
-        #expect(throws: (any Error).self) { try MockBedrockCommand.arguments(commandLine: []) { $0 == "MOCK_BEDROCK_NO_ADMIN" ? "maybe" : nil } }
-        #expect(throws: (any Error).self) { try MockBedrockCommand.arguments(commandLine: []) { $0 == "MOCK_BEDROCK_VERIFY_SIGV4" ? "2" : nil } }
+        let maybe = #expect(throws: (any Error).self) { try MockBedrockCommand.arguments(commandLine: []) { $0 == "MOCK_BEDROCK_NO_ADMIN" ? "maybe" : nil } }
+        #expect(maybe.map(MockBedrockCommand.message(for:))
+            == "MOCK_BEDROCK_NO_ADMIN must be 1, true, yes or on to set --no-admin, or 0, false, no or off; not 'maybe'")
+        let two = #expect(throws: (any Error).self) { try MockBedrockCommand.arguments(commandLine: []) { $0 == "MOCK_BEDROCK_VERIFY_SIGV4" ? "2" : nil } }
+        #expect(two.map(MockBedrockCommand.message(for:))?.hasPrefix("MOCK_BEDROCK_VERIFY_SIGV4 must be") == true)
     }
 }

@@ -103,9 +103,13 @@ import Testing
         #expect(taken == [true, true, false, false, true, true, true, false])
     }
 
-    @Test(arguments: ["GetModelInvocationJob=5/s", "GetModelInvocationJob=0.5", "ListModelInvocationJobs=1000/s"])
-    func parsesRateLimits(text: String) {
-        #expect(RateLimit(text) != nil)
+    @Test(arguments: [
+        ("GetModelInvocationJob=5/s", RateLimit(operation: "GetModelInvocationJob", perSecond: 5)),
+        ("GetModelInvocationJob=0.5", RateLimit(operation: "GetModelInvocationJob", perSecond: 0.5)),
+        ("ListModelInvocationJobs=1000/s", RateLimit(operation: "ListModelInvocationJobs", perSecond: 1000)),
+    ])
+    func parsesRateLimits(text: String, expected: RateLimit) {
+        #expect(RateLimit(text) == expected)
     }
 
     @Test(arguments: ["GetModelInvocationJob", "GetModelInvocationJob=0/s", "Get=5/s", "GetModelInvocationJob=-1/s", "GetModelInvocationJob=fast"])

@@ -128,13 +128,22 @@ import Testing
         #expect(statusAndSince(lifecycle, at: 24 * 60 * minute) == (.expired, 24 * 60 * minute))
     }
 
+    /// A total near Int64.max neither traps nor wraps: counts stay within 0...total, successes and
+    /// errors add up, and they rise with time.
     @Test func countsOfAHugeTotalDoNotOverflow() {
         for outcome in LifecycleOutcome.allCases {
             let lifecycle = Lifecycle(phases: Lifecycle.defaultPhases(outcome), totalRecordCount: Int64.max)
+            var before: Int64 = 0
             for offset in [46 * minute, 100 * minute, 165 * minute, 300 * minute] {
                 var progress = LifecycleProgress(phaseCount: lifecycle.phases.count)
-                let counts = position(lifecycle, at: offset, &progress).counts
-                #expect((counts?.processed ?? 0) >= 0)
+                guard let counts = position(lifecycle, at: offset, &progress).counts else { continue }
+                #expect(counts.processed >= before && counts.processed <= Int64.max, "\(outcome) at \(offset)")
+                #expect(counts.success >= 0 && counts.error >= 0 && counts.success <= counts.processed - counts.error, "\(outcome) at \(offset)")
+                before = counts.processed
+            }
+            if outcome == .completed {
+                var progress = LifecycleProgress(phaseCount: lifecycle.phases.count)
+                #expect(position(lifecycle, at: 300 * minute, &progress).counts?.processed == Int64.max)
             }
         }
     }

@@ -3,8 +3,6 @@ import Fixtures
 /// Opaque List page tokens: the position after which the next page starts, bound to the
 /// listing's filters and signed with a secret of this server process, so that a forged token, a
 /// token of another listing or one from an earlier run is refused.
-import Fixtures
-
 struct PageTokens: Sendable {
     private let secret: UInt64
 

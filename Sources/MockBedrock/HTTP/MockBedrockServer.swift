@@ -30,7 +30,8 @@ public final class MockBedrockServer: Sendable {
         /// slowly) before it is closed; 0 never closes one.
         public var idleTimeoutSeconds: Int
         /// The largest request body read; a larger one is read to its end and discarded, and answered
-        /// 413 RequestEntityTooLargeException (a client still sending past 16x this is disconnected).
+        /// 413 RequestEntityTooLargeException (a client still sending past 16 times this, or past 1 MiB
+        /// when this is smaller, is disconnected).
         public var maxBodyBytes: Int
 
         public static let defaultMaxConnections = 1024
@@ -64,7 +65,7 @@ public final class MockBedrockServer: Sendable {
     let logger: Logger
     /// The listening socket and the thread that accepts on it.
     let acceptor: Acceptor
-    /// Owned C pointer; `stop()` releases it once. A Mutex makes stop safe from any thread.
+    /// Owned C pointer; `stop()` releases it once. The lock makes stop safe from any thread.
     private let daemon: Locked<UnsafeDaemon?>
     /// Connections held for a delay or a stall.
     let suspended = SuspendedConnections()

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Checks that the README's quick start is true on a fresh machine: in a fresh Debian bookworm with the
+# Swift toolchain (the swift base image scripts/check-container.sh makes with debootstrap: the official
+# image's packages, no package lists, no sudo, root), it clones this repository and runs the README's
+# two commands exactly as written. The first must bring up a server that answers a Get of a bundled
+# job; the second must pass. Root, minutes (a debug build and the whole test suite), not in scripts/test.
+#
+#   scripts/check-quickstart.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/check-container.sh --bases-only
+buildah=(buildah --storage-driver vfs)
+swift_tag=$(sed -n 's/^FROM swift:\([^ ]*\) AS build$/\1/p' Dockerfile)
+step() { printf '== %s\n' "$*"; }
+
+# The quick start's two commands: the lines of its first sh block that are not comments.
+mapfile -t commands < <(python3 - <<'PY'
+import re
+text = open("README.md", encoding="utf-8").read()
+block = re.search(r"## Quick start\n.*?```sh\n(.*?)```", text, re.S).group(1)
+for line in block.splitlines():
+    if line.strip() and not line.lstrip().startswith("#"):
+        print(line)
+PY
+)
+[ "${#commands[@]}" -eq 2 ] || { echo "expected two commands in the README's quick start, found ${#commands[@]}"; exit 1; }
+printf 'command 1: %s\ncommand 2: %s\n' "${commands[0]}" "${commands[1]}"
+
+work=$(mktemp -d /var/tmp/mock-bedrock-quickstart.XXXXXX)
+git clone --quiet --bare . "$work/repo.git"
+container=$("${buildah[@]}" from --pull=never "docker.io/library/swift:$swift_tag")
+cleanup() { "${buildah[@]}" rm "$container" >/dev/null 2>&1 || true; rm -rf "$work"; }
+trap cleanup EXIT
+"${buildah[@]}" copy "$container" "$work/repo.git" /src/repo.git >/dev/null
+# Each command as a file, run by bash from the clone as a user would type it (no quoting of ours around it).
+printf '%s\n' "${commands[0]}" >"$work/command-1.sh"
+printf '%s\n' "${commands[1]}" >"$work/command-2.sh"
+"${buildah[@]}" copy "$container" "$work/command-1.sh" "$work/command-2.sh" /src/ >/dev/null
+run() { "${buildah[@]}" run --isolation chroot --network host "$container" -- "$@"; }
+
+step "git clone, then command 1 (in the background until it serves)"
+port=4599
+run bash -c "git clone --quiet /src/repo.git /work/mock-bedrock && cd /work/mock-bedrock && bash /src/command-1.sh >/tmp/server.log 2>&1 &
+    for second in \$(seq 1 1800); do
+        if grep -q 'mock-bedrock listening on' /tmp/server.log; then break; fi
+        if ! kill -0 \$! 2>/dev/null; then cat /tmp/server.log; exit 1; fi
+        sleep 1
+    done
+    grep 'mock-bedrock listening on' /tmp/server.log || { tail -30 /tmp/server.log; exit 1; }
+    exec 3<>/dev/tcp/127.0.0.1/$port
+    printf 'GET /model-invocation-job/b7q2k9x4m1z8 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' >&3
+    answer=\$(cat <&3)
+    echo \"\$answer\" | head -1
+    echo \"\$answer\" | head -1 | grep -q ' 200 ' && echo \"\$answer\" | grep -q 'model-invocation-job/b7q2k9x4m1z8' || exit 1
+    pkill -TERM -x mock-bedrock || true
+    wait"
+
+step "command 2"
+run bash -c "cd /work/mock-bedrock && bash /src/command-2.sh"
+step "the quick start holds"
