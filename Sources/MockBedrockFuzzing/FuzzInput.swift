@@ -62,11 +62,14 @@ public enum FuzzInput {
         precondition(!hasTimeBeyondTheYears(body), "a time outside the years 1 to 9999 in \(String(decoding: response.body, as: UTF8.self))")
     }
 
-    /// Whether a string of `value` is a time with a year of five digits or more, `DDDDD-DD-DDT...`
-    /// (boto3 cannot read it). Other strings that start with digits (a fault's message) are not times.
-    static func hasTimeBeyondTheYears(_ value: JSONValue) -> Bool {
+    /// The members of answers that hold times (jobs, summaries, the clock, the journal).
+    static let timeMembers: Set<String> = ["submitTime", "lastModifiedTime", "endTime", "jobExpirationTime", "now", "time", "clock"]
+
+    /// Whether a time member of `value` holds a year of five digits or more, `DDDDD-DD-DDT...` (boto3
+    /// cannot read it). Only time members count: an error message may echo any text a request sent.
+    static func hasTimeBeyondTheYears(_ value: JSONValue, isTime: Bool = false) -> Bool {
         switch value {
-        case .string(let text):
+        case .string(let text) where isTime:
             let bytes = Array(text.utf8)
             let digits = bytes.prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }.count
             guard digits >= 5, bytes.count >= digits + 7 else { return false }
@@ -74,8 +77,8 @@ public enum FuzzInput {
             return bytes[digits] == UInt8(ascii: "-") && isDigit(bytes[digits + 1]) && isDigit(bytes[digits + 2])
                 && bytes[digits + 3] == UInt8(ascii: "-") && isDigit(bytes[digits + 4]) && isDigit(bytes[digits + 5])
                 && bytes[digits + 6] == UInt8(ascii: "T")
-        case .array(let elements): return elements.contains(where: hasTimeBeyondTheYears)
-        case .object(let members): return members.contains { hasTimeBeyondTheYears($0.value) }
+        case .array(let elements): return elements.contains { hasTimeBeyondTheYears($0) }
+        case .object(let members): return members.contains { hasTimeBeyondTheYears($0.value, isTime: timeMembers.contains($0.key)) }
         default: return false
         }
     }

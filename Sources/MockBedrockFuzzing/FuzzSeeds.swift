@@ -46,6 +46,8 @@ public enum FuzzSeeds {
         "POST /model-invocation-job\n\n" + create.replacingOccurrences("{", "{" + (0..<300).map { "\"k\($0)\":0," }.joined(), once: true),
         "POST /_mock/clock\n\n" + #"{"set": "9999-12-31T23:59:59.999Z"}"#,
         "POST /_mock/clock\n\n" + #"{"set": "9999-12-31T23:00:00-23:59", "advance": "1d"}"#,
+        // An error message that echoes a time-like text (a false "year 10000" the fuzzer found once).
+        "0000000000000009999-12-31T23:59:59.999Z /model-invocation-jobs?maxResults=1\n\n",
     ]
 
     static let patterns = [
