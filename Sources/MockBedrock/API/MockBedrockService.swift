@@ -35,28 +35,8 @@ public final class MockBedrockService: Sendable {
         self.faults = faults
         self.journal = journal
         self.settings = settings
-        let routes = [
-            Route(operation: "CreateModelInvocationJob"),
-            Route(operation: "GetModelInvocationJob"),
-            Route(operation: "ListModelInvocationJobs"),
-            Route(operation: "StopModelInvocationJob"),
-            Route(operation: "TagResource"),
-            Route(operation: "UntagResource"),
-            Route(operation: "ListTagsForResource"),
-            Route("MockHealth", "GET", "/_mock/health"),
-            Route("MockStats", "GET", "/_mock/stats"),
-            Route("MockGetClock", "GET", "/_mock/clock"),
-            Route("MockUpdateClock", "POST", "/_mock/clock"),
-            Route("MockReset", "POST", "/_mock/reset"),
-            Route("MockListFaults", "GET", "/_mock/faults"),
-            Route("MockAddFault", "POST", "/_mock/faults"),
-            Route("MockDeleteFaults", "DELETE", "/_mock/faults"),
-            Route("MockDeleteFault", "DELETE", "/_mock/faults/{id}"),
-            Route("MockListRequests", "GET", "/_mock/requests"),
-            Route("MockClearRequests", "DELETE", "/_mock/requests"),
-        ]
-        // Switched off, the admin routes are not there at all (404 on any method), except the health check.
-        self.router = Router(routes: settings.admin == .off ? routes.filter { !$0.name.hasPrefix("Mock") || $0.name == "MockHealth" } : routes)
+        // Switched off, the admin routes are not there at all (404 on any method); the health check stays.
+        self.router = Router(routes: settings.admin == .off ? Self.routes.filter { $0.kind != .admin } : Self.routes)
     }
 
     /// A service over fixture jobs: their lifecycles on a clock from `clockStart` at `clockRate`,
@@ -72,77 +52,147 @@ public final class MockBedrockService: Sendable {
             journal: RequestJournal(capacity: journalSize), settings: settings)
     }
 
+    /// Every route: the AWS operations (from the model's request URIs), the health check and the
+    /// admin API, each with its handler. Dispatch reads this table and nothing else.
+    static let routes: [Route] = [
+        Route(operation: "CreateModelInvocationJob") { service, call throws(AWSError) in
+            try service.createModelInvocationJob(call.request, scope: call.scope)
+        },
+        Route(operation: "GetModelInvocationJob") { service, call throws(AWSError) in
+            try service.getModelInvocationJob(
+                jobIdentifier: call.label ?? "", parsed: call.identifier, scope: call.scope, isPoll: call.request.method == "GET")
+        },
+        Route(operation: "ListModelInvocationJobs") { service, call throws(AWSError) in try service.listModelInvocationJobs(call.request, scope: call.scope) },
+        Route(operation: "StopModelInvocationJob") { service, call throws(AWSError) in
+            try service.stopModelInvocationJob(jobIdentifier: call.label ?? "", parsed: call.identifier, scope: call.scope)
+        },
+        Route(operation: "TagResource") { service, call throws(AWSError) in try service.tagResource(call.request, scope: call.scope) },
+        Route(operation: "UntagResource") { service, call throws(AWSError) in try service.untagResource(call.request, scope: call.scope) },
+        Route(operation: "ListTagsForResource") { service, call throws(AWSError) in try service.listTagsForResource(call.request, scope: call.scope) },
+        Route("MockHealth", "GET", "/_mock/health", kind: .health) { service, _ in service.health() },
+        Route(admin: "MockStats", "GET", "/_mock/stats") { service, _ in service.stats() },
+        Route(admin: "MockGetClock", "GET", "/_mock/clock") { service, _ in service.getClock() },
+        Route(admin: "MockUpdateClock", "POST", "/_mock/clock") { service, call throws(AWSError) in try service.updateClock(call.request) },
+        Route(admin: "MockReset", "POST", "/_mock/reset") { service, call throws(AWSError) in try service.reset(call.request) },
+        Route(admin: "MockListFaults", "GET", "/_mock/faults") { service, _ in service.listFaults() },
+        Route(admin: "MockAddFault", "POST", "/_mock/faults") { service, call throws(AWSError) in try service.addFault(call.request) },
+        Route(admin: "MockDeleteFaults", "DELETE", "/_mock/faults") { service, call throws(AWSError) in try service.deleteFaults(call.request) },
+        Route(admin: "MockDeleteFault", "DELETE", "/_mock/faults/{id}") { service, call throws(AWSError) in try service.deleteFault(id: call.label ?? "") },
+        Route(admin: "MockListRequests", "GET", "/_mock/requests") { service, _ in service.listRequests() },
+        Route(admin: "MockClearRequests", "DELETE", "/_mock/requests") { service, call throws(AWSError) in try service.clearRequests(call.request) },
+    ]
+
     /// Answers one request. Every response carries a fresh `x-amzn-RequestId`.
     public func respond(to request: HTTPRequest) -> HTTPResponse {
         answer(request).response
     }
 
-    /// Answers one request, with the delay or connection fault a fault rule asks for.
+    /// Answers one request, with the delay or connection fault a fault rule asks for: the route,
+    /// then the admin API's steps or an AWS operation's.
     public func answer(_ request: HTTPRequest) -> ServiceAnswer {
         let requestId = RequestID.make()
-        let match: RouteMatch
         switch router.match(method: request.method, path: request.path) {
-        case .success(let found): match = found
         case .failure(let error):
             let answer = ServiceAnswer(error, requestId: requestId)
             record(request, operation: nil, jobId: nil, answer, decision: nil)
             return answer
+        case .success(let match):
+            return match.route.kind == .aws ? answerOperation(match, request, requestId: requestId) : answerAdmin(match, request, requestId: requestId)
         }
-        guard !match.route.name.hasPrefix("Mock") else {
-            if let refusal = settings.admin.refusal(of: request, route: match.route) {
-                return ServiceAnswer(refusal, requestId: requestId)
-            }
-            let scope = Scope(accountId: settings.accountId, region: settings.region)  // the admin API is not scoped
-            return ServiceAnswer(response: run(match, request, scope: scope, requestId: requestId).response)
+    }
+
+    /// The admin API and the health check: access, then the handler (not scoped, no faults, not journaled).
+    private func answerAdmin(_ match: RouteMatch, _ request: HTTPRequest, requestId: String) -> ServiceAnswer {
+        if let refusal = settings.admin.refusal(of: request, route: match.route) {
+            return ServiceAnswer(refusal, requestId: requestId)
         }
+        let scope = Scope(accountId: settings.accountId, region: settings.region)
+        return ServiceAnswer(response: run(match, request, scope: scope, requestId: requestId).response)
+    }
+
+    /// The job a request is about, read once: the identifier as written (the route's label, or a
+    /// tagging request's resourceARN), the label parsed as a job identifier, and the job it names.
+    private struct Target {
+        let text: String?
+        let label: Result<JobIdentifier, ValidationFailure>?
+        let job: JobIdentifier?
+
+        init(_ match: RouteMatch, _ request: HTTPRequest) {
+            text = match.label ?? MockBedrockService.resourceARN(of: request, operation: match.route.name)
+            label = match.label.map(JobIdentifier.parse)
+            job = label.map { try? $0.get() } ?? text.flatMap { try? JobIdentifier.parse($0).get() }
+        }
+    }
+
+    /// An AWS operation: the caller (scope and signature), the target, the fault rules, the
+    /// operation, the journal.
+    private func answerOperation(_ match: RouteMatch, _ request: HTTPRequest, requestId: String) -> ServiceAnswer {
         let operation = match.route.name
         let scope: Scope
-        switch settings.scope(of: request) {
+        switch caller(of: request, operation: operation) {
         case .success(let found): scope = found
         case .failure(let refusal):
             let answer = ServiceAnswer(refusal, requestId: requestId)
             record(request, operation: operation, jobId: nil, answer, decision: nil)
             return answer
         }
-        if let sigV4 = settings.sigV4, let refusal = sigV4.refusal(of: request, operation: operation, accountId: scope.accountId, now: .wallClockNow()) {
-            let answer = ServiceAnswer(refusal, requestId: requestId)
-            record(request, operation: operation, jobId: nil, answer, decision: nil)
-            return answer
-        }
-        let identifier = match.label ?? Self.resourceARN(of: request, operation: operation)
-        let parsedIdentifier = match.label.map(JobIdentifier.parse)
-        let parsed = parsedIdentifier.map { try? $0.get() } ?? identifier.flatMap { try? JobIdentifier.parse($0).get() }
+        let target = Target(match, request)
         var decision: FaultDecision?
-        do throws(AWSError) {
-            decision = try FaultFlags.decision(request, operation: operation)
-        } catch {
+        switch faultDecision(request, operation: operation, target: target, scope: scope) {
+        case .success(let found): decision = found
+        case .failure(let error):
             let answer = ServiceAnswer(error, requestId: requestId)
-            record(request, operation: operation, jobId: parsed?.jobId, answer, decision: FaultDecision(ruleId: "request", error: error, delayMilliseconds: 0))
+            record(request, operation: operation, jobId: target.job?.jobId, answer, decision: FaultDecision(ruleId: "request", error: error, delayMilliseconds: 0))
             return answer
-        }
-        if decision?.error == nil, decision?.fault == nil {
-            let context = FaultContext(
-                operation: operation, identifier: identifier, jobId: parsed?.jobId,
-                jobArn: { [store] in parsed.flatMap { store.record($0, in: scope)?.jobArn } },
-                status: { [store] in parsed.flatMap { store.record($0, in: scope)?.status } })
-            decision = faults.decide(context, after: decision)
-        }
-        if decision?.fault == .truncate, request.method == "HEAD" {
-            decision?.fault = .close  // no body to cut: the headers would be a whole answer
         }
         var answer = ServiceAnswer(response: HTTPResponse(), delayMilliseconds: decision?.delayMilliseconds ?? 0, connectionFault: decision?.fault)
         if let error = decision?.error {
             answer.response = error.response(requestId: requestId)
             answer.errorCode = error.code
         } else if answer.connectionFault == nil || answer.connectionFault == .truncate {
-            (answer.response, answer.errorCode) = run(match, request, scope: scope, requestId: requestId, identifier: parsedIdentifier)
+            (answer.response, answer.errorCode) = run(match, request, scope: scope, requestId: requestId, identifier: target.label)
         }
         if answer.connectionFault == .truncate, answer.response.body.isEmpty {
-            answer.connectionFault = .close
+            answer.connectionFault = .close  // no body to cut: the headers would be a whole answer
             decision?.fault = .close
         }
-        record(request, operation: operation, jobId: parsed?.jobId, answer, decision: decision)
+        record(request, operation: operation, jobId: target.job?.jobId, answer, decision: decision)
         return answer
+    }
+
+    /// The caller's scope, after the optional signature check.
+    private func caller(of request: HTTPRequest, operation: String) -> Result<Scope, AWSError> {
+        let scope: Scope
+        switch settings.scope(of: request) {
+        case .success(let found): scope = found
+        case .failure(let refusal): return .failure(refusal)
+        }
+        if let sigV4 = settings.sigV4, let refusal = sigV4.refusal(of: request, operation: operation, accountId: scope.accountId, now: .wallClockNow()) {
+            return .failure(refusal)
+        }
+        return .success(scope)
+    }
+
+    /// What the fault flags and rules ask of this request (nil: nothing); a bad flag is an error.
+    private func faultDecision(_ request: HTTPRequest, operation: String, target: Target, scope: Scope) -> Result<FaultDecision?, AWSError> {
+        var decision: FaultDecision?
+        do throws(AWSError) {
+            decision = try FaultFlags.decision(request, operation: operation)
+        } catch {
+            return .failure(error)
+        }
+        if decision?.error == nil, decision?.fault == nil {
+            let job = target.job
+            let context = FaultContext(
+                operation: operation, identifier: target.text, jobId: job?.jobId,
+                jobArn: { [store] in job.flatMap { store.record($0, in: scope)?.jobArn } },
+                status: { [store] in job.flatMap { store.record($0, in: scope)?.status } })
+            decision = faults.decide(context, after: decision)
+        }
+        if decision?.fault == .truncate, request.method == "HEAD" {
+            decision?.fault = .close  // no body to cut: the headers would be a whole answer
+        }
+        return .success(decision)
     }
 
     /// Runs the operation of a matched route; an AWS error becomes its response (and its code).
@@ -162,32 +212,11 @@ public final class MockBedrockService: Sendable {
     private func handle(
         _ match: RouteMatch, _ request: HTTPRequest, scope: Scope, identifier: Result<JobIdentifier, ValidationFailure>?
     ) throws(AWSError) -> HTTPResponse {
-        switch match.route.name {
-        case "CreateModelInvocationJob": try createModelInvocationJob(request, scope: scope)
-        case "GetModelInvocationJob":
-            try getModelInvocationJob(jobIdentifier: match.label ?? "", parsed: identifier, scope: scope, isPoll: request.method == "GET")
-        case "ListModelInvocationJobs": try listModelInvocationJobs(request, scope: scope)
-        case "StopModelInvocationJob": try stopModelInvocationJob(jobIdentifier: match.label ?? "", parsed: identifier, scope: scope)
-        case "TagResource": try tagResource(request, scope: scope)
-        case "UntagResource": try untagResource(request, scope: scope)
-        case "ListTagsForResource": try listTagsForResource(request, scope: scope)
-        case "MockHealth": health()
-        case "MockStats": stats()
-        case "MockGetClock": getClock()
-        case "MockUpdateClock": try updateClock(request)
-        case "MockReset": try reset(request)
-        case "MockListFaults": listFaults()
-        case "MockAddFault": try addFault(request)
-        case "MockDeleteFaults": try deleteFaults(request)
-        case "MockDeleteFault": try deleteFault(id: match.label ?? "")
-        case "MockListRequests": listRequests()
-        case "MockClearRequests": try clearRequests(request)
-        default: preconditionFailure("route \(match.route.name) has no handler")
-        }
+        try match.route.handle(self, RouteCall(request: request, scope: scope, label: match.label, identifier: identifier))
     }
 
     /// The `resourceARN` of a tagging request's body, for fault rules and the journal.
-    private static func resourceARN(of request: HTTPRequest, operation: String) -> String? {
+    fileprivate static func resourceARN(of request: HTTPRequest, operation: String) -> String? {
         guard ["TagResource", "UntagResource", "ListTagsForResource"].contains(operation) else { return nil }
         return (try? JSONParser.parse(request.body))?["resourceARN"]?.stringValue
     }

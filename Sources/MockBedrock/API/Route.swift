@@ -1,23 +1,46 @@
 import Fixtures
 
-/// One entry of the route table: a method and a URI template such as `/model-invocation-job/{jobIdentifier}`.
-/// A template has at most one label (every route of the service and of the admin API fits that).
-public struct Route: Sendable, Equatable {
+/// What a route is: an AWS operation (scoped, signed, faults apply), the admin API (its access
+/// rules apply), or the health check (always open).
+public enum RouteKind: Sendable, Equatable {
+    case aws, admin, health
+}
+
+/// What a handler gets: the request, the caller's scope (admin routes get the default one), the
+/// route's label, and, for AWS routes with a job identifier label, that label already parsed.
+struct RouteCall {
+    let request: HTTPRequest
+    let scope: Scope
+    let label: String?
+    let identifier: Result<JobIdentifier, ValidationFailure>?
+}
+
+/// One entry of the route table: a method and a URI template such as `/model-invocation-job/{jobIdentifier}`,
+/// its kind and the handler that answers it. Adding an operation adds one entry to the table in
+/// `MockBedrockService`. A template has at most one label (every route of the service and of the
+/// admin API fits that).
+public struct Route: Sendable {
     enum Segment: Sendable, Equatable {
         case literal([UInt8])
         case label(String)
     }
 
+    typealias Handler = @Sendable (MockBedrockService, RouteCall) throws(AWSError) -> HTTPResponse
+
     /// The operation name (`GetModelInvocationJob`) or, for the admin API, `Mock<Name>`.
     public let name: String
     public let method: String
+    public let kind: RouteKind
     let segments: [Segment]
     /// The name of the template's label, if it has one.
     let labelName: String?
+    let handle: Handler
 
-    init(_ name: String, _ method: String, _ template: String) {
+    init(_ name: String, _ method: String, _ template: String, kind: RouteKind, handle: @escaping Handler) {
         self.name = name
         self.method = method
+        self.kind = kind
+        self.handle = handle
         self.segments = template.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map { part in
             part.hasPrefix("{") && part.hasSuffix("}") ? .label(String(part.dropFirst().dropLast())) : .literal(Array(part.utf8))
         }
@@ -27,10 +50,15 @@ public struct Route: Sendable, Equatable {
     }
 
     /// The route of an operation of the service model, from the model's `requestUri`.
-    init(operation name: String) {
-        // Routes are built from the fixed list in MockBedrockService, never from a request.
+    init(operation name: String, handle: @escaping Handler) {
+        // Routes are built from the fixed table in MockBedrockService, never from a request.
         guard let operation = ServiceModel.operations[name] else { preconditionFailure("\(name) is not an operation of the model") }
-        self.init(name, operation.method, operation.requestURI)
+        self.init(name, operation.method, operation.requestURI, kind: .aws, handle: handle)
+    }
+
+    /// A route of the admin API.
+    init(admin name: String, _ method: String, _ template: String, handle: @escaping Handler) {
+        self.init(name, method, template, kind: .admin, handle: handle)
     }
 
     /// Whether the raw path (its bytes, starting with `/`) fits the template; `label` receives the
