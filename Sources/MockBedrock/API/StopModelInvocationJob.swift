@@ -11,10 +11,7 @@ extension MockBedrockService {
         case .success(let parsed): identifier = parsed
         case .failure(let failure): throw .validation(failure)
         }
-        let outcome = try store.withState { state throws(AWSError) -> Job.StopOutcome in
-            guard let position = state.table.find(identifier, in: scope, at: state.now) else { throw .jobNotFound(jobIdentifier) }
-            return state.table.jobs[position].requestStop(at: state.now)
-        }
+        let outcome = try store.stop(identifier, named: jobIdentifier, in: scope)
         if case .finished(let status) = outcome {
             throw AWSError("ConflictException", "The job is \(status.rawValue) and can no longer be stopped.")
         }

@@ -7,15 +7,7 @@ extension MockBedrockService {
         let body = try RequestBody(request, shape: "TagResourceRequest")
         let arn = body["resourceARN"]?.stringValue ?? ""
         let tags = try body.tags("tags")
-        try store.withState { state throws(AWSError) in
-            let position = try Self.taggedJob(arn, scope, state)
-            guard state.table.jobs[position].setTags(tags, limit: ResourceTag.limit) else {
-                throw AWSError(
-                    "TooManyTagsException",
-                    "The resource would have more than \(ResourceTag.limit) tags; it has \(state.table.jobs[position].tags.count).",
-                    members: [JSONMember("resourceName", .string(arn))])
-            }
-        }
+        try store.tag(arn, with: tags, in: scope)
         return .json(Array("{}".utf8))
     }
 
@@ -24,11 +16,7 @@ extension MockBedrockService {
         let body = try RequestBody(request, shape: "UntagResourceRequest")
         let arn = body["resourceARN"]?.stringValue ?? ""
         guard case .array(let keys)? = body["tagKeys"] else { return .json(Array("{}".utf8)) }
-        let removed = Set(keys.compactMap(\.stringValue))
-        try store.withState { state throws(AWSError) in
-            let position = try Self.taggedJob(arn, scope, state)
-            state.table.jobs[position].tags.removeAll { removed.contains($0.key) }
-        }
+        try store.untag(arn, keys: Set(keys.compactMap(\.stringValue)), in: scope)
         return .json(Array("{}".utf8))
     }
 
@@ -36,7 +24,7 @@ extension MockBedrockService {
     func listTagsForResource(_ request: HTTPRequest, scope: Scope) throws(AWSError) -> HTTPResponse {
         let body = try RequestBody(request, shape: "ListTagsForResourceRequest")
         let arn = body["resourceARN"]?.stringValue ?? ""
-        let tags = try store.withState { state throws(AWSError) in state.table.jobs[try Self.taggedJob(arn, scope, state)].tags }
+        let tags = try store.tags(of: arn, in: scope)
         var writer = JSONWriter(reservingCapacity: 32 + tags.count * 48)
         writer.beginObject()
         writer.key("tags")
@@ -50,15 +38,5 @@ extension MockBedrockService {
         writer.endArray()
         writer.endObject()
         return .json(writer.bytes)
-    }
-
-    /// The position of the job a resource ARN names, for a caller in `scope`. The mock has only model invocation
-    /// jobs: any other resource, or a job of another account or region, is not found.
-    private static func taggedJob(_ arn: String, _ scope: Scope, _ state: JobStore.State) throws(AWSError) -> Int {
-        // The generated model has ModelInvocationJobArn with its pattern.
-        guard let jobArn = JobARN(arn), ShapeRules.matches(arn, pattern: ServiceModel.shape("ModelInvocationJobArn").pattern!),
-            let position = state.table.find(.arn(jobArn), in: scope, at: state.now)
-        else { throw AWSError("ResourceNotFoundException", "The resource '\(arn)' was not found.") }
-        return position
     }
 }

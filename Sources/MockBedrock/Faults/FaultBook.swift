@@ -101,10 +101,3 @@ public final class FaultBook: Sendable {
         return rule
     }
 }
-
-extension AWSError {
-    /// The message of an injected error that gives none: the model's description of the error.
-    static func defaultMessage(_ code: String, operation: String) -> String {
-        ServiceModel.shape(code).documentation ?? "\(code) from \(operation)"
-    }
-}

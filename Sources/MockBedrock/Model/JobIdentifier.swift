@@ -27,8 +27,3 @@ public enum JobIdentifier: Sendable, Hashable {
         }
     }
 }
-
-/// Constraint violations of a request, answered as one ValidationException.
-public struct ValidationFailure: Error, Sendable {
-    public var violations: [Violation]
-}

@@ -9,7 +9,7 @@ public final class JobStore: Sendable {
         var now: Int64 = 0
     }
 
-    let state: Locked<State>
+    private let state: Locked<State>
     private let initialTable: JobTable
     private let clockStart: Timestamp
     private let clockRate: Double
@@ -33,7 +33,7 @@ public final class JobStore: Sendable {
     }
 
     /// Runs `body` under the lock with the clock's time in `state.now`.
-    func withState<Result>(_ body: (inout State) throws(AWSError) -> Result) throws(AWSError) -> Result {
+    private func withState<Result>(_ body: (inout State) throws(AWSError) -> Result) throws(AWSError) -> Result {
         try state.withLock { (state: inout State) throws(AWSError) -> Result in
             state.now = state.clock.now(realNow: realTime())
             return try body(&state)
@@ -99,4 +99,182 @@ public enum ClockUpdateError: Error, Sendable {
     case setBeforeNow(current: Timestamp)
     /// The change would take the clock past `LifecycleClock.end`.
     case pastTheEnd(field: String)
+}
+
+// MARK: - The operations' rules (here: the state is private to this file)
+
+extension JobStore {
+    /// Creates a job from a validated Create request, or returns the job an earlier request with
+    /// the same client request token created. Same token, other parameters, or a name in use:
+    /// ConflictException. Past `maxActiveJobs` unfinished jobs: ServiceQuotaExceededException.
+    func create(_ body: JSONValue, tags: [ResourceTag], in scope: Scope, maxActiveJobs: Int?) throws(AWSError) -> String {
+        // Only the request's own members count (AWS ignores others, and so does the mock): for the
+        // job, and for telling a retry from a reuse of its token.
+        let known = Set(ServiceModel.shape("CreateModelInvocationJobRequest").members.map(\.name))
+        let request = body.keepingMembers { known.contains($0) }
+        let token = request["clientRequestToken"]?.stringValue
+        let parameters = Self.canonical(request.removingMember("clientRequestToken"))
+        return try withState { state throws(AWSError) -> String in
+            if let token, let earlier = state.table.tokens[JobTable.TokenKey(scope: scope, token: token)] {
+                guard earlier.parameters == parameters else {
+                    throw AWSError("ConflictException", "The client request token '\(token)' was already used for a request with other parameters.")
+                }
+                // A token is only kept for a job in the table, and jobs are never removed (a reset clears both).
+                guard let position = state.table.positions[earlier.jobId] else {
+                    throw AWSError("InternalServerException", "The job of the client request token '\(token)' is gone.")
+                }
+                return state.table.jobs[position].record.jobArn
+            }
+            let name = request["jobName"]?.stringValue ?? ""
+            if state.table.names[JobTable.NameKey(scope: scope, name: name)] != nil {
+                throw AWSError("ConflictException", "A model invocation job named '\(name)' already exists.")
+            }
+            if let maxActiveJobs {
+                var active = 0
+                for position in state.table.jobs.indices where state.table.isVisible(position, in: scope, at: state.now) {
+                    let status = state.table.jobs[position].snapshot(at: state.now, isPoll: false).record.status ?? .submitted
+                    if !status.isTerminal { active += 1 }
+                }
+                if active >= maxActiveJobs {
+                    throw AWSError("ServiceQuotaExceededException", "You have reached the quota of \(maxActiveJobs) unfinished model invocation jobs.")
+                }
+            }
+            var id = Self.newJobId()
+            while state.table.positions[id] != nil { id = Self.newJobId() }
+            let arn = JobARN(partition: scope.partition, region: scope.region, accountId: scope.accountId, jobId: id)
+            // The scope's region and account were checked (CredentialScope, the --region and
+            // --account-id flags); an ARN that could not be read back would make a job no request can reach.
+            guard FastPatterns.isJobArn(arn.description) else {
+                throw AWSError("InternalServerException", "The mock cannot make a job ARN for the scope \(scope).")
+            }
+            guard var record = JobRecord(validated: request.addingMember("jobArn", .string(arn.description))
+                .addingMember("submitTime", .string(Timestamp(milliseconds: state.now).description)))
+            else {
+                // A union member newer than the model (the mock serves S3 input and output only).
+                throw AWSError("ValidationException", "The mock supports inputDataConfig.s3InputDataConfig and outputDataConfig.s3OutputDataConfig only.")
+            }
+            record.status = nil
+            let outcome = tags.first { $0.key == Self.outcomeTag }.flatMap { LifecycleOutcome(rawValue: $0.value) } ?? .completed
+            let job = Job(record: record, arn: arn, lifecycle: Lifecycle(.defaultLifecycle(outcome), record: record), tags: tags)
+            state.table.insert(job)
+            if let token { state.table.tokens[JobTable.TokenKey(scope: scope, token: token)] = JobTable.TokenUse(jobId: id, parameters: parameters) }
+            return arn.description
+        }
+    }
+
+    /// A tag that picks the outcome of a created job's default lifecycle, e.g. `Failed`.
+    public static let outcomeTag = "mock-bedrock:outcome"
+
+    /// 12 characters of [a-z0-9], like AWS's job ids.
+    static func newJobId() -> String {
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<12).map { _ in alphabet[Int(generator.next(upperBound: UInt64(alphabet.count)))] })
+    }
+
+    /// The request with object members sorted by name, so that two requests with the same
+    /// parameters compare equal whatever order a client wrote them in.
+    static func canonical(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .object(let members):
+            .object(members.filter { $0.value != .null }.map { JSONMember($0.key, canonical($0.value)) }.sorted { $0.key < $1.key })
+        case .array(let elements):
+            .array(elements.map(canonical))
+        default:
+            value
+        }
+    }
+}
+
+extension JobStore {
+    /// One page of the caller's jobs: the summaries (the Get bodies, at the clock's time) and,
+    /// when more jobs match, the position of the last one. Positions are (submitTime, id), so a
+    /// listing is stable while jobs are created: each job shows up at most once.
+    func list(_ query: JobListQuery, in scope: Scope) -> (bodies: [[UInt8]], last: JobTable.OrderKey?) {
+        (try? withState { state -> ([[UInt8]], JobTable.OrderKey?) in
+            let order = state.table.order
+            var index: Int
+            if query.descending {
+                index = query.after.map { state.table.insertionIndex(of: $0) - 1 } ?? order.count - 1
+            } else {
+                index = query.after.map { key in
+                    var next = state.table.insertionIndex(of: key)
+                    if next < order.count, order[next] == key { next += 1 }
+                    return next
+                } ?? 0
+            }
+            var bodies: [[UInt8]] = []
+            var last: JobTable.OrderKey?
+            while index >= 0, index < order.count {
+                let key = order[index]
+                index += query.descending ? -1 : 1
+                // The table keeps `order` and `positions` together; a key without a position is skipped, not trusted.
+                guard let position = state.table.positions[key.id] else { continue }
+                guard state.table.matches(position, key, query, scope, at: state.now) else { continue }
+                if bodies.count == query.maxResults { return (bodies, last) }  // one more matches: there is a next page
+                bodies.append(state.table.jobs[position].body(at: state.now, isPoll: false))
+                last = key
+            }
+            return (bodies, nil)
+        }) ?? ([], nil)
+    }
+}
+
+extension JobTable {
+    /// True when the job at `position` (ordered by `key`) is the caller's, exists now and passes the query's filters.
+    mutating func matches(_ position: Int, _ key: OrderKey, _ query: JobListQuery, _ scope: Scope, at now: Int64) -> Bool {
+        guard isVisible(position, in: scope, at: now) else { return false }
+        if let after = query.submittedAfter, key.submit <= after { return false }
+        if let before = query.submittedBefore, key.submit >= before { return false }
+        if let part = query.nameContains, !(jobs[position].record.jobName ?? "").lowercased().contains(part.lowercased()) { return false }
+        if let status = query.status, jobs[position].snapshot(at: now, isPoll: false).record.status != status { return false }
+        return true
+    }
+}
+
+extension JobStore {
+    /// Asks the job `identifier` names (written as `text`) to stop, for a caller in `scope`.
+    func stop(_ identifier: JobIdentifier, named text: String, in scope: Scope) throws(AWSError) -> Job.StopOutcome {
+        try withState { state throws(AWSError) -> Job.StopOutcome in
+            guard let position = state.table.find(identifier, in: scope, at: state.now) else { throw .jobNotFound(text) }
+            return state.table.jobs[position].requestStop(at: state.now)
+        }
+    }
+
+    /// Adds tags to the job `arn` names (a key already there gets the new value); past the limit,
+    /// TooManyTagsException with the resource's ARN in `resourceName`.
+    func tag(_ arn: String, with tags: [ResourceTag], in scope: Scope) throws(AWSError) {
+        try withState { state throws(AWSError) in
+            let position = try Self.taggedJob(arn, scope, state)
+            guard state.table.jobs[position].setTags(tags, limit: ResourceTag.limit) else {
+                throw AWSError(
+                    "TooManyTagsException",
+                    "The resource would have more than \(ResourceTag.limit) tags; it has \(state.table.jobs[position].tags.count).",
+                    members: [JSONMember("resourceName", .string(arn))])
+            }
+        }
+    }
+
+    /// Removes the tags with these keys from the job `arn` names; keys it does not have are ignored.
+    func untag(_ arn: String, keys: Set<String>, in scope: Scope) throws(AWSError) {
+        try withState { state throws(AWSError) in
+            let position = try Self.taggedJob(arn, scope, state)
+            state.table.jobs[position].tags.removeAll { keys.contains($0.key) }
+        }
+    }
+
+    /// The tags of the job `arn` names, in the order their keys were first set.
+    func tags(of arn: String, in scope: Scope) throws(AWSError) -> [ResourceTag] {
+        try withState { state throws(AWSError) in state.table.jobs[try Self.taggedJob(arn, scope, state)].tags }
+    }
+
+    /// The position of the job a resource ARN names, for a caller in `scope`. The mock has only model invocation
+    /// jobs: any other resource, or a job of another account or region, is not found.
+    private static func taggedJob(_ arn: String, _ scope: Scope, _ state: State) throws(AWSError) -> Int {
+        // The generated model has ModelInvocationJobArn with its pattern.
+        guard let jobArn = JobARN(arn), ShapeRules.matches(arn, pattern: ServiceModel.shape("ModelInvocationJobArn").pattern!),
+            let position = state.table.find(.arn(jobArn), in: scope, at: state.now)
+        else { throw AWSError("ResourceNotFoundException", "The resource '\(arn)' was not found.") }
+        return position
+    }
 }

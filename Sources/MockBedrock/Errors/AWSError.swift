@@ -2,7 +2,8 @@ import Fixtures
 
 /// An error answered the way AWS answers it: the status, `x-amzn-ErrorType: <code>` and a JSON
 /// body `{"message": ...}` (plus any extra members the error shape has, such as `resourceName`).
-/// Every error the mock sends goes through `response(requestId:)`.
+/// Every error the mock sends goes through `response(requestId:)` (API/AWSError+Response.swift).
+/// A leaf: Model/, Faults/ and API/ use it, and it uses none of them.
 public struct AWSError: Error, Sendable, Equatable {
     public var code: String
     public var status: Int
@@ -50,17 +51,13 @@ public struct AWSError: Error, Sendable, Equatable {
             headers: ["Allow": allowed.joined(separator: ", ")])
     }
 
-    /// The one encoder of error responses.
-    public func response(requestId: String) -> HTTPResponse {
-        var writer = JSONWriter(reservingCapacity: 64 + message.utf8.count)
-        writer.beginObject()
-        writer.member("message", message)
-        for member in members { writer.key(member.key); writer.write(member.value) }
-        writer.endObject()
-        var response = HTTPResponse.json(writer.bytes, status: status)
-        response.headers.append(("x-amzn-ErrorType", code))
-        response.headers.append(("x-amzn-RequestId", requestId))
-        for (name, value) in headers.sorted(by: { $0.key < $1.key }) { response.headers.append((name, value)) }
-        return response
+    /// The message of an injected error that gives none: the model's description of the error.
+    static func defaultMessage(_ code: String, operation: String) -> String {
+        ServiceModel.shape(code).documentation ?? "\(code) from \(operation)"
     }
+}
+
+/// Constraint violations of a request, answered as one ValidationException.
+public struct ValidationFailure: Error, Sendable {
+    public var violations: [Violation]
 }
