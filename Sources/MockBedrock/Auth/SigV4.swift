@@ -65,7 +65,7 @@ public struct SigV4Verification: Sendable {
             key = SHA256.hmac(key: key, message: Array(part.utf8))
         }
         let expected = SHA256.hex(SHA256.hmac(key: key, message: Array(stringToSign.utf8)))
-        guard AdminAccess.constantTimeEquals(expected, parsed.signature) else {
+        guard ConstantTime.equals(expected, parsed.signature) else {
             return AWSError(code: "InvalidSignatureException", status: 403, message: Self.invalidSignatureMessage)
         }
         if denied.contains(parsed.accessKeyId) {

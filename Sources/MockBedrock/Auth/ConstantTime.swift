@@ -1,0 +1,13 @@
+/// Secrets compared without stopping at the first difference (the admin token, SigV4 signatures).
+enum ConstantTime {
+    /// Compares without stopping at the first difference, so that timing does not tell how much of a guess was right.
+    static func equals(_ lhs: String, _ rhs: String) -> Bool {
+        let a = Array(lhs.utf8)
+        let b = Array(rhs.utf8)
+        var difference: UInt8 = a.count == b.count ? 0 : 1
+        for index in 0..<max(a.count, b.count) {
+            difference |= (index < a.count ? a[index] : 0) ^ (index < b.count ? b[index] : 0)
+        }
+        return difference == 0
+    }
+}
