@@ -48,9 +48,6 @@ struct MockBedrockCommand: ParsableCommand {
     /// The default port, also the one the container image exposes.
     static let defaultPort: UInt16 = 4599
 
-    /// The most threads: each holds a few file descriptors and a stack; more than cores gain nothing.
-    static let maxThreads = 256
-
     /// `--port`: a whole number from 0 to 65535.
     static func port(_ text: String) throws -> UInt16 {
         guard let port = UInt16(text) else { throw ValidationError("--port must be a whole number from 0 to 65535, not '\(text)'") }
@@ -108,13 +105,13 @@ struct MockBedrockCommand: ParsableCommand {
     var logLevel: Logger.Level = .info
 
     @Option(parsing: .unconditional, help: "Open connections at most; past it new connections wait until one closes. (MOCK_BEDROCK_MAX_CONNECTIONS)")
-    var maxConnections = MockBedrockServer.Configuration.defaultMaxConnections
+    var maxConnections = ServerConfiguration.defaultMaxConnections
 
     @Option(parsing: .unconditional, help: "Seconds a connection may stay silent before it is closed; 0 never. (MOCK_BEDROCK_IDLE_TIMEOUT)")
-    var idleTimeout = MockBedrockServer.Configuration.defaultIdleTimeoutSeconds
+    var idleTimeout = ServerConfiguration.defaultIdleTimeoutSeconds
 
     @Option(parsing: .unconditional, help: "The largest request body read; larger ones answer 413 RequestEntityTooLargeException. (MOCK_BEDROCK_MAX_BODY_BYTES)")
-    var maxBodyBytes = MockBedrockServer.Configuration.defaultMaxBodyBytes
+    var maxBodyBytes = ServerConfiguration.defaultMaxBodyBytes
 
     @Flag(help: "Switch the admin API (/_mock/...) off; /_mock/health stays. (MOCK_BEDROCK_NO_ADMIN=1)")
     var noAdmin = false
@@ -135,81 +132,8 @@ struct MockBedrockCommand: ParsableCommand {
         valueName: "key"))
     var deniedAccessKeys: [String] = []
 
-    /// Environment variables that stand for options, in the order they are applied.
-    static let environmentOptions: [(variable: String, option: String)] = [
-        ("MOCK_BEDROCK_HOST", "--host"),
-        ("MOCK_BEDROCK_PORT", "--port"),
-        ("MOCK_BEDROCK_FIXTURES", "--fixtures"),
-        ("MOCK_BEDROCK_THREADS", "--threads"),
-        ("MOCK_BEDROCK_LOG_LEVEL", "--log-level"),
-        ("MOCK_BEDROCK_CLOCK_START", "--clock-start"),
-        ("MOCK_BEDROCK_CLOCK_RATE", "--clock-rate"),
-        ("MOCK_BEDROCK_JOURNAL_SIZE", "--journal-size"),
-        ("MOCK_BEDROCK_REGION", "--region"),
-        ("MOCK_BEDROCK_ACCOUNT_ID", "--account-id"),
-        ("MOCK_BEDROCK_MAX_ACTIVE_JOBS", "--max-active-jobs"),
-        ("MOCK_BEDROCK_MAX_CONNECTIONS", "--max-connections"),
-        ("MOCK_BEDROCK_IDLE_TIMEOUT", "--idle-timeout"),
-        ("MOCK_BEDROCK_MAX_BODY_BYTES", "--max-body-bytes"),
-        ("MOCK_BEDROCK_ADMIN_TOKEN", "--admin-token"),
-    ]
-
-    /// Environment variables that stand for flags: 1, true, yes or on add the flag; 0, false, no, off
-    /// or empty leave it out; anything else is refused (a typo must not switch a lock off silently).
-    static let environmentFlags: [(variable: String, flag: String)] = [
-        ("MOCK_BEDROCK_NO_ADMIN", "--no-admin"),
-        ("MOCK_BEDROCK_VERIFY_SIGV4", "--verify-sigv4"),
-    ]
-
-    /// Environment variables that stand for a repeatable option, as comma-separated lists.
-    static let environmentLists: [(variable: String, option: String)] = [
-        ("MOCK_BEDROCK_RATE_LIMITS", "--rate-limit"),
-        ("MOCK_BEDROCK_CREDENTIALS", "--credentials"),
-        ("MOCK_BEDROCK_DENY_ACCESS_KEYS", "--deny-access-key"),
-    ]
-
-    /// The arguments to parse: the subcommand, then options from set environment variables, so that
-    /// the same option on the command line (parsed later, and the last one wins) overrides them.
-    static func arguments(commandLine: [String], environment: (String) -> String?) throws(ValidationError) -> [String] {
-        if commandLine.first == HealthCommand.configuration.commandName {
-            return HealthCommand.arguments(commandLine: commandLine, environment: environment)
-        }
-        let rest = commandLine.first == configuration.commandName ? Array(commandLine.dropFirst()) : commandLine
-        var arguments = [configuration.commandName!]  // set in the static configuration above
-        for (variable, option) in environmentOptions {
-            if let value = environment(variable), !value.isEmpty { arguments += [option, value] }
-        }
-        for (variable, flag) in environmentFlags {
-            guard let value = environment(variable) else { continue }
-            switch value.lowercased() {
-            case "1", "true", "yes", "on": arguments.append(flag)
-            case "", "0", "false", "no", "off": break
-            default: throw ValidationError("\(variable) must be 1, true, yes or on to set \(flag), or 0, false, no or off; not '\(value)'")
-            }
-        }
-        for (variable, option) in environmentLists {
-            for item in (environment(variable) ?? "").split(separator: ",") where !item.isEmpty { arguments += [option, String(item)] }
-        }
-        return arguments + rest
-    }
-
     func validate() throws {
-        guard (1...Self.maxThreads).contains(threads ?? 1) else { throw ValidationError("--threads must be from 1 to \(Self.maxThreads)") }
-        guard clockRate >= 0, clockRate <= 1e9 else { throw ValidationError("--clock-rate must be from 0 (frozen) to 1e9") }
-        guard journalSize >= 0, journalSize <= 1_000_000 else { throw ValidationError("--journal-size must be from 0 to 1000000") }
-        // The generated model has AccountId with its pattern (a test checks every pattern compiles).
-        guard ShapeRules.matches(accountId, pattern: ServiceModel.shape("AccountId").pattern!) else {
-            throw ValidationError("--account-id must be 12 digits")
-        }
-        guard region.count <= 20, !region.isEmpty, region.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }) else {
-            throw ValidationError("--region must be 1 to 20 characters of a-z, 0-9 and -, like us-east-1")
-        }
-        guard maxActiveJobs ?? 1 >= 1 else { throw ValidationError("--max-active-jobs must be at least 1") }
-        guard maxConnections >= (threads ?? MockBedrockServer.defaultThreads), maxConnections <= 1_000_000 else {
-            throw ValidationError("--max-connections must be from the number of threads to 1000000")
-        }
-        guard idleTimeout >= 0, idleTimeout <= 31_536_000 else { throw ValidationError("--idle-timeout must be from 0 to 31536000 seconds") }
-        guard maxBodyBytes >= 1024, maxBodyBytes <= 1 << 30 else { throw ValidationError("--max-body-bytes must be from 1024 to 1073741824") }
+        if let problem = serverConfiguration.problems.first { throw ValidationError(problem) }
         if noAdmin, adminToken != nil { throw ValidationError("--no-admin and --admin-token exclude each other") }
         if let adminToken, adminToken.isEmpty { throw ValidationError("--admin-token must not be empty") }
         if verifySigv4, credentials.isEmpty { throw ValidationError("--verify-sigv4 needs at least one --credentials KEY:SECRET") }
@@ -224,35 +148,27 @@ struct MockBedrockCommand: ParsableCommand {
     /// Who may use the admin API, from --no-admin and --admin-token.
     var adminAccess: AdminAccess { noAdmin ? .off : adminToken.map(AdminAccess.token) ?? .open }
 
-    /// Raises the soft limit of open files to what `connections` and the threads need (a socket each,
-    /// and a few a thread), within the hard limit: many systems start programs at 1024. Returns a
-    /// warning when the hard limit is lower than that.
-    static func raiseOpenFileLimit(toServe connections: Int, threads: Int) -> String? {
-        let needed = rlim_t(connections + 4 * threads + 64)
-        var limit = rlimit()
-        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < needed else { return nil }
-        limit.rlim_cur = min(needed, limit.rlim_max)
-        _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
-        guard limit.rlim_cur < needed else { return nil }
-        return "--max-connections \(connections) needs about \(needed) open files, and the limit is \(limit.rlim_max) (ulimit -Hn): "
-            + "connections past it wait until others close"
+    /// The flags as the one configuration the server takes.
+    var serverConfiguration: ServerConfiguration {
+        ServerConfiguration(
+            host: host, port: port, threads: threads ?? MockBedrockServer.defaultThreads, maxConnections: maxConnections,
+            idleTimeoutSeconds: idleTimeout, maxBodyBytes: maxBodyBytes, fixtures: fixtures, clockStart: clockStart?.timestamp,
+            clockRate: clockRate, rateLimits: rateLimits.map(\.limit), journalSize: journalSize,
+            service: ServiceSettings(
+                region: region, accountId: accountId, maxActiveJobs: maxActiveJobs, admin: adminAccess,
+                sigV4: verifySigv4
+                    ? SigV4Verification(
+                        secrets: Dictionary(credentials.map { ($0.accessKeyId, $0.secret) }, uniquingKeysWith: { _, last in last }),
+                        denied: Set(deniedAccessKeys))
+                    : nil))
     }
 
-    /// Whether `host` only listens on the local machine.
-    static func isLoopback(_ host: String) -> Bool {
-        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
-        return bare == "localhost" || bare == "::1" || bare.hasPrefix("127.")
-    }
-
-    /// The warning for an admin API anyone on the network can use, nil when there is none to give.
+    /// The warning for an admin API anyone on the network can use (ServerConfiguration.exposureWarning).
     static func exposureWarning(host: String, admin: AdminAccess) -> String? {
-        guard admin == .open, !isLoopback(host) else { return nil }
-        return "listening on \(host) with the admin API open: anyone who can reach the port can move the clock, inject faults "
-            + "and reset the jobs. Pass --admin-token (or MOCK_BEDROCK_ADMIN_TOKEN) to require a token, or --no-admin to switch it off."
+        ServerConfiguration(host: host, service: ServiceSettings(admin: admin)).exposureWarning
     }
 
     func run() throws {
-        let threads = threads ?? MockBedrockServer.defaultThreads
         let level = logLevel
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -260,24 +176,9 @@ struct MockBedrockCommand: ParsableCommand {
             return handler
         }
         let logger = Logger(label: "mock-bedrock")
-
-        let start = clockStart?.timestamp ?? .wallClockNow()
-        let jobs: [FixtureJob]
-        do {
-            jobs = try FixtureLoader.load(path: fixtures, defaultSubmitTime: start)
-        } catch {
-            // The first problems name the mistake; a million more would only bury it.
-            for problem in error.errors.prefix(Self.problemsPrinted) { printError(problem.description) }
-            let listed = error.errors.prefix(Self.problemsPrinted).reduce(0) { $0 + max(1, $1.omitted) }
-            if error.count > listed { printError("... and \(error.count - listed) more problems") }
-            let count = error.count
-            printError("\(count) \(count == 1 ? "problem" : "problems") in the fixtures; not starting.")
-            throw ExitCode(1)
-        }
-
-        // Parsing large fixtures leaves freed memory with malloc: give it back.
-        _ = malloc_trim(0)
-        if let warning = Self.raiseOpenFileLimit(toServe: maxConnections, threads: threads) { logger.warning("\(warning)") }
+        var configuration = serverConfiguration
+        configuration.clockStart = configuration.clockStart ?? .wallClockNow()
+        if let warning = configuration.raiseOpenFileLimit() { logger.warning("\(warning)") }
 
         // Block the stop signals before libmicrohttpd starts its threads (they inherit the mask),
         // so that only sigwait below receives them.
@@ -290,28 +191,27 @@ struct MockBedrockCommand: ParsableCommand {
 
         let server: MockBedrockServer
         do {
-            server = try MockBedrockServer(
-                service: MockBedrockService(
-                    fixtures: jobs, clockStart: start, clockRate: clockRate, rateLimits: rateLimits.map(\.limit), journalSize: journalSize,
-                    settings: ServiceSettings(
-                        region: region, accountId: accountId, maxActiveJobs: maxActiveJobs, admin: adminAccess,
-                        sigV4: verifySigv4
-                            ? SigV4Verification(
-                                secrets: Dictionary(credentials.map { ($0.accessKeyId, $0.secret) }, uniquingKeysWith: { _, last in last }),
-                                denied: Set(deniedAccessKeys))
-                            : nil)),
-                configuration: .init(
-                    host: host, port: port, threads: threads, maxConnections: maxConnections, idleTimeoutSeconds: idleTimeout,
-                    maxBodyBytes: maxBodyBytes),
-                logger: logger)
+            server = try MockBedrockServer(configuration: configuration, logger: logger)
+        } catch let error as FixtureLoadError {
+            // The first problems name the mistake; a million more would only bury it.
+            for problem in error.errors.prefix(Self.problemsPrinted) { printError(problem.description) }
+            let listed = error.errors.prefix(Self.problemsPrinted).reduce(0) { $0 + max(1, $1.omitted) }
+            if error.count > listed { printError("... and \(error.count - listed) more problems") }
+            printError("\(error.count) \(error.count == 1 ? "problem" : "problems") in the fixtures; not starting.")
+            throw ExitCode(1)
         } catch {
             printError("\(error)")
             throw ExitCode(1)
         }
+        // Parsing large fixtures leaves freed memory with malloc: give it back.
+        _ = malloc_trim(0)
         print("mock-bedrock listening on \(server.endpoint)")
         fflush(nil)  // stdout is block-buffered on a pipe; a script waits for this line
-        logger.notice("serving \(jobs.count) jobs from \(fixtures) with \(threads) threads; clock starts at \(start), rate \(clockRate)")
-        if let warning = Self.exposureWarning(host: host, admin: adminAccess) { logger.warning("\(warning)") }
+        logger.notice("""
+            serving \(server.service.store.count) jobs from \(fixtures) with \(configuration.threads) threads; \
+            clock starts at \(configuration.clockStart ?? .wallClockNow()), rate \(clockRate)
+            """)
+        if let warning = configuration.exposureWarning { logger.warning("\(warning)") }
 
         var received: Int32 = 0
         sigwait(&stopSignals, &received)
@@ -340,46 +240,5 @@ struct MockBedrockCommand: ParsableCommand {
         let text = "mock-bedrock: \(line)\n"
         _ = text.withCString { write(2, $0, strlen($0)) }
     }
+
 }
-
-extension Logger.Level: @retroactive ExpressibleByArgument {}
-
-/// `--rate-limit`: `OPERATION=N/s`.
-struct RateLimitArgument: ExpressibleByArgument {
-    let limit: RateLimit
-
-    init?(argument: String) {
-        guard let limit = RateLimit(argument) else { return nil }
-        self.limit = limit
-    }
-}
-
-/// `--credentials`: `ACCESS_KEY_ID:SECRET_ACCESS_KEY` (secrets have no colon; the first one splits).
-struct CredentialArgument: ExpressibleByArgument {
-    let accessKeyId: String
-    let secret: String
-
-    init?(argument: String) {
-        guard let colon = argument.firstIndex(of: ":") else { return nil }
-        accessKeyId = String(argument[..<colon])
-        secret = String(argument[argument.index(after: colon)...])
-        guard !accessKeyId.isEmpty, !secret.isEmpty else { return nil }
-    }
-}
-
-/// `--clock-start`: an ISO 8601 time with an offset.
-struct ClockStart {
-    let timestamp: Timestamp
-
-    init(checking argument: String) throws {
-        guard let timestamp = Timestamp(iso8601: argument) else {
-            throw ValidationError(
-                "--clock-start must be an ISO 8601 time with an offset, within the years 1 to 9999 once in UTC, such as 2026-03-01T10:00:00Z; not '\(argument)'")
-        }
-        self.timestamp = timestamp
-    }
-}
-
-/// glibc's `malloc_trim` (in `<malloc.h>`, which the Glibc module does not export).
-@_silgen_name("malloc_trim")
-private func malloc_trim(_ pad: Int) -> Int32

@@ -12,46 +12,10 @@ import Musl
 /// The mock on a libmicrohttpd daemon: an internal poll() thread pool with keep-alive, serving
 /// `MockBedrockService`. Start one in a Swift test with port 0 and read `port`.
 ///
-///     let server = try MockBedrockServer(configuration: .init(fixtures: "fixtures"))
+///     let server = try MockBedrockServer(configuration: ServerConfiguration(fixtures: "fixtures"))
 ///     defer { server.stop() }
 ///     // point a client at "http://127.0.0.1:\(server.port)"
 public final class MockBedrockServer: Sendable {
-    public struct Configuration: Sendable {
-        /// Address to listen on; `127.0.0.1` keeps the mock off the network.
-        public var host: String
-        /// 0 lets the kernel pick a free port; read it back from `MockBedrockServer.port`.
-        public var port: UInt16
-        /// Threads of libmicrohttpd's internal thread pool (each runs its own poll() loop).
-        public var threads: Int
-        /// Open connections at most; past it, a new connection waits unread until one closes (and the
-        /// ones after it in the kernel's listen backlog).
-        public var maxConnections: Int
-        /// Seconds a connection may stay silent (idle between requests, or a request arriving too
-        /// slowly) before it is closed; 0 never closes one.
-        public var idleTimeoutSeconds: Int
-        /// The largest request body read; a larger one is read to its end and discarded, and answered
-        /// 413 RequestEntityTooLargeException (a client still sending past 16 times this, or past 1 MiB
-        /// when this is smaller, is disconnected).
-        public var maxBodyBytes: Int
-
-        public static let defaultMaxConnections = 1024
-        public static let defaultIdleTimeoutSeconds = 60
-        public static let defaultMaxBodyBytes = 1 << 20
-
-        public init(
-            host: String = "127.0.0.1", port: UInt16 = 0, threads: Int = MockBedrockServer.defaultThreads,
-            maxConnections: Int = Configuration.defaultMaxConnections, idleTimeoutSeconds: Int = Configuration.defaultIdleTimeoutSeconds,
-            maxBodyBytes: Int = Configuration.defaultMaxBodyBytes
-        ) {
-            self.host = host
-            self.port = port
-            self.threads = threads
-            self.maxConnections = maxConnections
-            self.idleTimeoutSeconds = idleTimeoutSeconds
-            self.maxBodyBytes = maxBodyBytes
-        }
-    }
-
     /// The number of cores online.
     public static var coreCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
@@ -59,7 +23,7 @@ public final class MockBedrockServer: Sendable {
     public static var defaultThreads: Int { coreCount }
 
     public let service: MockBedrockService
-    public let configuration: Configuration
+    public let configuration: ServerConfiguration
     /// The port the server listens on (the one picked when configured with port 0).
     public var port: UInt16 { acceptor.port }
     let logger: Logger
@@ -75,7 +39,8 @@ public final class MockBedrockServer: Sendable {
     let isStopping = Atomic<Bool>(false)
 
     /// Starts serving `service`; the server accepts connections when this returns.
-    public init(service: MockBedrockService, configuration: Configuration = Configuration(), logger: Logger = Logger(label: "mock-bedrock")) throws(ServerError) {
+    /// Serves `service` with the listening part of `configuration` (its jobs, clock and settings are the service's).
+    public init(service: MockBedrockService, configuration: ServerConfiguration = ServerConfiguration(), logger: Logger = Logger(label: "mock-bedrock")) throws(ServerError) {
         self.service = service
         self.configuration = configuration
         self.logger = logger
@@ -111,14 +76,14 @@ public final class MockBedrockServer: Sendable {
         }
     }
 
-    /// Loads the fixtures at `path` (a directory of `*.json` or one file) and starts serving them on a
-    /// clock that starts at `clockStart` and runs at `clockRate` simulated seconds per real second.
-    public convenience init(
-        fixtures path: String, clockStart: Timestamp = .wallClockNow(), clockRate: Double = 1, rateLimits: [RateLimit] = [],
-        configuration: Configuration = Configuration(), logger: Logger = Logger(label: "mock-bedrock")
-    ) throws {
-        let jobs = try FixtureLoader.load(path: path, defaultSubmitTime: clockStart)
-        let service = MockBedrockService(fixtures: jobs, clockStart: clockStart, clockRate: clockRate, rateLimits: rateLimits)
+    /// Loads the fixtures the configuration names and serves them, its clock and its settings.
+    /// Throws `FixtureLoadError` (every problem of the fixtures) or `ServerError`.
+    public convenience init(configuration: ServerConfiguration, logger: Logger = Logger(label: "mock-bedrock")) throws {
+        let start = configuration.clockStart ?? .wallClockNow()
+        let jobs = try configuration.fixtures.map { path throws(FixtureLoadError) in try FixtureLoader.load(path: path, defaultSubmitTime: start) } ?? []
+        let service = MockBedrockService(
+            fixtures: jobs, clockStart: start, clockRate: configuration.clockRate, rateLimits: configuration.rateLimits,
+            journalSize: configuration.journalSize, settings: configuration.service)
         try self.init(service: service, configuration: configuration, logger: logger)
     }
 
@@ -154,7 +119,7 @@ public final class MockBedrockServer: Sendable {
 
     deinit { stop() }
 
-    private static func startDaemon(configuration: Configuration, verbose: Bool, context: UnsafeMutableRawPointer) -> OpaquePointer? {
+    private static func startDaemon(configuration: ServerConfiguration, verbose: Bool, context: UnsafeMutableRawPointer) -> OpaquePointer? {
         // POLL: each pool thread waits in poll(), level-triggered, on its own connections. Not EPOLL:
         // libmicrohttpd 0.9.75's epoll loop drains its 128-slot event array in a loop that calls
         // epoll_wait again with the full timeout whenever a call filled the array; when a full call
