@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A job read from a fixture file, with where it was written.
@@ -137,8 +137,13 @@ public enum FixtureLoader {
     /// Decodes one file's bytes. Returns the valid jobs and the problems; `file` names it in messages.
     public static func decode(_ bytes: [UInt8], file: String, defaultSubmitTime: Timestamp? = nil) -> ([FixtureJob], [FixtureError]) {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
-            return ([], [FixtureError(
-                file: file, detail: "invalid JSON at line 1, column 1: the file starts with a UTF-8 byte order mark (BOM); save it as UTF-8 without a BOM")])
+            return (
+                [],
+                [
+                    FixtureError(
+                        file: file, detail: "invalid JSON at line 1, column 1: the file starts with a UTF-8 byte order mark (BOM); save it as UTF-8 without a BOM")
+                ]
+            )
         }
         var jobs: [FixtureJob] = []
         var jobErrors = FixtureProblems(file: file)
@@ -147,8 +152,9 @@ public enum FixtureLoader {
         do {
             // Each element of "jobs" is checked and turned into a job as soon as it is read.
             document = try JSONParser.parse(bytes, streaming: "jobs") { element, index in
-                decodeJob(element, at: ValuePath([.member("jobs"), .index(index)]), file: file, defaultSubmitTime: defaultSubmitTime,
-                          into: &jobs, errors: &jobErrors, interner: &interner)
+                decodeJob(
+                    element, at: ValuePath([.member("jobs"), .index(index)]), file: file, defaultSubmitTime: defaultSubmitTime,
+                    into: &jobs, errors: &jobErrors, interner: &interner)
             }
         } catch {
             return ([], [FixtureError(file: file, detail: "invalid JSON at \(error)")])
@@ -186,15 +192,17 @@ public enum FixtureLoader {
         }
         let (faults, faultViolations) = object["faults"].map { decodeFaults($0, at: path.appending("faults")) } ?? ([], [])
         let (tags, tagViolations) = object["tags"].map { decodeTags($0, at: path.appending("tags")) } ?? ([], [])
-        let violations = validator.violations(of: object, against: JobRecord.shapeName, at: path) + lifecycleViolations
+        let violations =
+            validator.violations(of: object, against: JobRecord.shapeName, at: path) + lifecycleViolations
             + faultViolations + tagViolations
         guard violations.isEmpty, var record = JobRecord(validated: object) else {
             for violation in violations { errors.add(violation.description) }
             return
         }
         record.intern(&interner)
-        jobs.append(FixtureJob(
-            record: record, behaviour: behaviour, faults: faults, tags: tags, location: FixtureLocation(file: file, path: path)))
+        jobs.append(
+            FixtureJob(
+                record: record, behaviour: behaviour, faults: faults, tags: tags, location: FixtureLocation(file: file, path: path)))
     }
 
     /// A job's `faults`: rule objects without `jobId` (they apply to the job).
@@ -239,9 +247,10 @@ public enum FixtureLoader {
                     omitted += 1
                     continue
                 }
-                errors.append(FixtureError(
-                    file: job.location.file,
-                    detail: "\(job.location.path.appending("jobArn")): job id '\(id)' is already defined at \(first)"))
+                errors.append(
+                    FixtureError(
+                        file: job.location.file,
+                        detail: "\(job.location.path.appending("jobArn")): job id '\(id)' is already defined at \(first)"))
             } else {
                 firstPlace[id] = job.location
             }

@@ -16,12 +16,18 @@ enum LifecycleDecoder {
         if lifecycle == nil, outcome == nil, job["status"] != nil { return (.static, []) }
 
         if job["status"] != nil {
-            violations.append(Violation(path.appending("status"), .other(
-                "a job with a lifecycle or outcome takes its status from the clock: remove status, or remove lifecycle and outcome to serve the job as written")))
+            violations.append(
+                Violation(
+                    path.appending("status"),
+                    .other(
+                        "a job with a lifecycle or outcome takes its status from the clock: remove status, or remove lifecycle and outcome to serve the job as written")))
         }
         for name in computedMembers where job[name] != nil {
-            violations.append(Violation(path.appending(name), .other(
-                "computed from the job's lifecycle: remove it, or give the job a status to serve it as written")))
+            violations.append(
+                Violation(
+                    path.appending(name),
+                    .other(
+                        "computed from the job's lifecycle: remove it, or give the job a status to serve it as written")))
         }
         let total = job["totalRecordCount"]?.int64Value ?? LifecycleSpec.defaultTotalRecordCount
 
@@ -52,16 +58,23 @@ enum LifecycleDecoder {
             let isLast = index == elements.count - 1
             guard let phase = decodePhase(element, isLast: isLast, total: total, at: phasePath, &violations) else { continue }
             if phase.status == .expired {
-                violations.append(Violation(phasePath.appending("status"), .other(
-                    "Expired is not a phase: a job becomes Expired by itself when its timeout passes while it is Submitted, Validating or Scheduled")))
+                violations.append(
+                    Violation(
+                        phasePath.appending("status"),
+                        .other(
+                            "Expired is not a phase: a job becomes Expired by itself when its timeout passes while it is Submitted, Validating or Scheduled")))
             } else if index == 0, phase.status != .submitted {
                 violations.append(Violation(phasePath.appending("status"), .other("a job starts Submitted: the first phase is Submitted")))
             } else if let previous = phases.last, !previous.status.possibleNext.contains(phase.status) {
                 let next = previous.status.possibleNext.map(\.rawValue)
-                let options = next.isEmpty ? "\(previous.status.rawValue) is terminal: it must be the last phase" :
-                    "\(previous.status.rawValue) is followed by \(next.joined(separator: ", "))"
-                violations.append(Violation(phasePath.appending("status"), .other(
-                    "AWS does not move a job from \(previous.status.rawValue) to \(phase.status.rawValue) (\(options))")))
+                let options =
+                    next.isEmpty
+                    ? "\(previous.status.rawValue) is terminal: it must be the last phase" : "\(previous.status.rawValue) is followed by \(next.joined(separator: ", "))"
+                violations.append(
+                    Violation(
+                        phasePath.appending("status"),
+                        .other(
+                            "AWS does not move a job from \(previous.status.rawValue) to \(phase.status.rawValue) (\(options))")))
             }
             phases.append(phase)
         }
@@ -77,18 +90,27 @@ enum LifecycleDecoder {
         for (index, phase) in phases.enumerated() {
             if let processed = phase.processedRecordCount, let success = phase.successRecordCount, let errors = phase.errorRecordCount {
                 if let last, processed < last.processed || success < last.success || errors < last.errors {
-                    violations.append(Violation(path.appending(index: index), .other(
-                        "record counts never go down: lifecycle[\(last.index)] has processed \(last.processed), success \(last.success), error \(last.errors)")))
+                    violations.append(
+                        Violation(
+                            path.appending(index: index),
+                            .other(
+                                "record counts never go down: lifecycle[\(last.index)] has processed \(last.processed), success \(last.success), error \(last.errors)")))
                 }
                 last = (index, processed, success, errors)
             } else if phase.status == .inProgress, phase.length != .final {
                 last = nil  // rises to what the next phase needs
             } else if let last, phase.status == .completed, last.processed != total {
-                violations.append(Violation(path.appending(index: index), .other(
-                    "a Completed job has processed all \(total) records, but lifecycle[\(last.index)] leaves it at \(last.processed)")))
+                violations.append(
+                    Violation(
+                        path.appending(index: index),
+                        .other(
+                            "a Completed job has processed all \(total) records, but lifecycle[\(last.index)] leaves it at \(last.processed)")))
             } else if let last, phase.status == .partiallyCompleted, last.processed == total {
-                violations.append(Violation(path.appending(index: index), .other(
-                    "a PartiallyCompleted job has processed fewer than its \(total) records, but lifecycle[\(last.index)] leaves it at \(total)")))
+                violations.append(
+                    Violation(
+                        path.appending(index: index),
+                        .other(
+                            "a PartiallyCompleted job has processed fewer than its \(total) records, but lifecycle[\(last.index)] leaves it at \(total)")))
             }
         }
         return violations

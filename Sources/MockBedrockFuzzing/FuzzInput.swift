@@ -157,4 +157,3 @@ enum FuzzService {
         shared.journal.clear()
     }
 }
-

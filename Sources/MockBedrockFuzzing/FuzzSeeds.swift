@@ -16,7 +16,8 @@ public enum FuzzSeeds {
         ]}
         """#
 
-    static let create = #"{"jobName": "fuzz-new", "roleArn": "arn:aws:iam::123456789012:role/R", "modelId": "anthropic.claude-3-haiku-20240307-v1:0", "clientRequestToken": "tok-1", "inputDataConfig": {"s3InputDataConfig": {"s3Uri": "s3://in-bucket/x"}}, "outputDataConfig": {"s3OutputDataConfig": {"s3Uri": "s3://out-bucket/"}}, "timeoutDurationInHours": 24, "tags": [{"key": "mock-bedrock:outcome", "value": "Failed"}]}"#
+    static let create =
+        #"{"jobName": "fuzz-new", "roleArn": "arn:aws:iam::123456789012:role/R", "modelId": "anthropic.claude-3-haiku-20240307-v1:0", "clientRequestToken": "tok-1", "inputDataConfig": {"s3InputDataConfig": {"s3Uri": "s3://in-bucket/x"}}, "outputDataConfig": {"s3OutputDataConfig": {"s3Uri": "s3://out-bucket/"}}, "timeoutDurationInHours": 24, "tags": [{"key": "mock-bedrock:outcome", "value": "Failed"}]}"#
 
     static let requests = [
         "GET /model-invocation-job/a1b2c3d4e5f6\namz-sdk-request: attempt=1; max=3\n\n",
@@ -71,7 +72,10 @@ public enum FuzzSeeds {
         add(.json, #"{"a": [1, -2.5e3, true, null, "\u00e9\ud83d\ude00"], "b": {"c": "d"}}"#)
         add(.json, create)
         add(.fixture, fixture)
-        add(.fixture, #"{"jobArn": "arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/c1b2c3d4e5f6", "lifecycle": [{"status": "Submitted", "for": "1m"}, {"status": "InProgress", "polls": 2, "processedRecordCount": 5}, {"status": "Completed"}]}"#)
+        add(
+            .fixture,
+            #"{"jobArn": "arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/c1b2c3d4e5f6", "lifecycle": [{"status": "Submitted", "for": "1m"}, {"status": "InProgress", "polls": 2, "processedRecordCount": 5}, {"status": "Completed"}]}"#
+        )
         for request in requests { add(.request, request) }
         for text in patterns { add(.patterns, text) }
         add(.sigV4, requests.last!)

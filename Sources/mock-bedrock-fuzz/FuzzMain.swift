@@ -1,9 +1,9 @@
 import MockBedrockFuzzing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// `mock-bedrock-fuzz`: built with `-sanitize=fuzzer` and `-DFUZZING` (scripts/fuzz), it is a
@@ -29,15 +29,15 @@ struct FuzzMain {
             return
         }
         #if FUZZING
-        var argc = CommandLine.argc
-        var argv = CommandLine.unsafeArgv
-        exit(LLVMFuzzerRunDriver(&argc, &argv, fuzzOneInput))
+            var argc = CommandLine.argc
+            var argv = CommandLine.unsafeArgv
+            exit(LLVMFuzzerRunDriver(&argc, &argv, fuzzOneInput))
         #else
-        for path in arguments.dropFirst() {
-            guard let bytes = read(path) else { fatalError("cannot read \(path)") }
-            FuzzInput.run(bytes)
-        }
-        print("ran \(arguments.count - 1) inputs")
+            for path in arguments.dropFirst() {
+                guard let bytes = read(path) else { fatalError("cannot read \(path)") }
+                FuzzInput.run(bytes)
+            }
+            print("ran \(arguments.count - 1) inputs")
         #endif
     }
 
@@ -62,17 +62,17 @@ struct FuzzMain {
 }
 
 #if FUZZING
-/// The function libFuzzer calls with each input (its runtime also looks for it by this name).
-@_cdecl("LLVMFuzzerTestOneInput")
-func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
-    FuzzInput.run(size == 0 || data == nil ? [] : Array(UnsafeBufferPointer(start: data, count: size)))
-    return 0
-}
+    /// The function libFuzzer calls with each input (its runtime also looks for it by this name).
+    @_cdecl("LLVMFuzzerTestOneInput")
+    func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+        FuzzInput.run(size == 0 || data == nil ? [] : Array(UnsafeBufferPointer(start: data, count: size)))
+        return 0
+    }
 
-/// libFuzzer's entry for programs with their own main (compiler-rt's FuzzerInterface.h).
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
-) -> Int32
+    /// libFuzzer's entry for programs with their own main (compiler-rt's FuzzerInterface.h).
+    @_silgen_name("LLVMFuzzerRunDriver")
+    func LLVMFuzzerRunDriver(
+        _ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+        _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
+    ) -> Int32
 #endif

@@ -5,9 +5,9 @@ import Logging
 import MockBedrock
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// `mock-bedrock`: `serve` (the default) or `health`.
@@ -68,8 +68,9 @@ struct MockBedrockCommand: ParsableCommand {
 
     // Numbers are parsed unconditionally: `--port -1` is the value -1, refused with the range,
     // not a missing value followed by an unknown option.
-    @Option(parsing: .unconditional, help: "Port to listen on; 0 picks a free one, printed in the ready line. (MOCK_BEDROCK_PORT)",
-            transform: MockBedrockCommand.port)
+    @Option(
+        parsing: .unconditional, help: "Port to listen on; 0 picks a free one, printed in the ready line. (MOCK_BEDROCK_PORT)",
+        transform: MockBedrockCommand.port)
     var port: UInt16 = defaultPort
 
     @Option(help: "A directory of fixture *.json files, or one file. (MOCK_BEDROCK_FIXTURES)")
@@ -84,9 +85,11 @@ struct MockBedrockCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Simulated seconds per real second: 3600 runs an hour a second, 0 freezes the clock. (MOCK_BEDROCK_CLOCK_RATE)")
     var clockRate: Double = 1
 
-    @Option(name: .customLong("rate-limit"), help: ArgumentHelp(
-        "OPERATION=N/s: answer ThrottlingException (429) past N requests a second of that operation; repeatable. (MOCK_BEDROCK_RATE_LIMITS, comma-separated)",
-        valueName: "operation=rate"))
+    @Option(
+        name: .customLong("rate-limit"),
+        help: ArgumentHelp(
+            "OPERATION=N/s: answer ThrottlingException (429) past N requests a second of that operation; repeatable. (MOCK_BEDROCK_RATE_LIMITS, comma-separated)",
+            valueName: "operation=rate"))
     var rateLimits: [RateLimitArgument] = []
 
     @Option(help: "The region of requests that are not SigV4-signed; signed ones use their credential scope's. (MOCK_BEDROCK_REGION)")
@@ -122,14 +125,18 @@ struct MockBedrockCommand: ParsableCommand {
     @Flag(help: "Require AWS operations to be SigV4-signed with a key given in --credentials. (MOCK_BEDROCK_VERIFY_SIGV4=1)")
     var verifySigv4 = false
 
-    @Option(name: .customLong("credentials"), help: ArgumentHelp(
-        "ACCESS_KEY_ID:SECRET_ACCESS_KEY that --verify-sigv4 accepts; repeatable. (MOCK_BEDROCK_CREDENTIALS, comma-separated: keeps secrets out of ps)",
-        valueName: "key:secret"))
+    @Option(
+        name: .customLong("credentials"),
+        help: ArgumentHelp(
+            "ACCESS_KEY_ID:SECRET_ACCESS_KEY that --verify-sigv4 accepts; repeatable. (MOCK_BEDROCK_CREDENTIALS, comma-separated: keeps secrets out of ps)",
+            valueName: "key:secret"))
     var credentials: [CredentialArgument] = []
 
-    @Option(name: .customLong("deny-access-key"), help: ArgumentHelp(
-        "An access key id of --credentials whose signed requests get AccessDeniedException; repeatable. (MOCK_BEDROCK_DENY_ACCESS_KEYS, comma-separated)",
-        valueName: "key"))
+    @Option(
+        name: .customLong("deny-access-key"),
+        help: ArgumentHelp(
+            "An access key id of --credentials whose signed requests get AccessDeniedException; repeatable. (MOCK_BEDROCK_DENY_ACCESS_KEYS, comma-separated)",
+            valueName: "key"))
     var deniedAccessKeys: [String] = []
 
     func validate() throws {
@@ -207,7 +214,8 @@ struct MockBedrockCommand: ParsableCommand {
         _ = malloc_trim(0)
         print("mock-bedrock listening on \(server.endpoint)")
         fflush(nil)  // stdout is block-buffered on a pipe; a script waits for this line
-        logger.notice("""
+        logger.notice(
+            """
             serving \(server.service.store.count) jobs from \(fixtures) with \(configuration.threads) threads; \
             clock starts at \(configuration.clockStart ?? .wallClockNow()), rate \(clockRate)
             """)

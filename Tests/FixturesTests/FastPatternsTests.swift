@@ -42,8 +42,10 @@ import Testing
 
     @Test func randomValuesAgree() {
         // Pieces of valid values, recombined and mutated: most results are near the boundary.
-        let pieces = ["arn", ":", "aws", "-", "cn", "bedrock", "us-east-1", "123456789012", "12345", "model-invocation-job", "/",
-                      "abcdefghijkl", "abc", "X", ".", "+", "_", " ", "9", "--", String(repeating: "a", count: 40), String(repeating: "-b", count: 20)]
+        let pieces = [
+            "arn", ":", "aws", "-", "cn", "bedrock", "us-east-1", "123456789012", "12345", "model-invocation-job", "/",
+            "abcdefghijkl", "abc", "X", ".", "+", "_", " ", "9", "--", String(repeating: "a", count: 40), String(repeating: "-b", count: 20),
+        ]
         var generator = SplitMix64(seed: 20261123)
         for _ in 0..<4000 {
             var text = ""
@@ -66,9 +68,11 @@ import Testing
     /// On short values of pieces that every pattern is made of, the linear-time engine (PCRE2's DFA
     /// on code points) answers what Swift's `Regex` on code points answers.
     @Test func linearEngineAgreesWithRegex() throws {
-        let pieces = ["arn", ":", "aws", "-", "cn", "bedrock", "kms", "iam", "role", "key", "alias", "us-east-1", "123456789012", "/",
-                      "model-invocation-job", "custom-model", "foundation-model", "inference-profile", "imported", "s3://", "my-bucket",
-                      "abcdefghijkl", "anthropic.claude", ".", "v1", "_", " ", "\t", "\n", "\r\n", "é", "\u{2028}", "@", "=", "A", "0", "$", "^"]
+        let pieces = [
+            "arn", ":", "aws", "-", "cn", "bedrock", "kms", "iam", "role", "key", "alias", "us-east-1", "123456789012", "/",
+            "model-invocation-job", "custom-model", "foundation-model", "inference-profile", "imported", "s3://", "my-bucket",
+            "abcdefghijkl", "anthropic.claude", ".", "v1", "_", " ", "\t", "\n", "\r\n", "é", "\u{2028}", "@", "=", "A", "0", "$", "^",
+        ]
         var generator = SplitMix64(seed: 20261201)
         for shape in ServiceModel.shapes.values.sorted(by: { $0.name < $1.name }) {
             guard let pattern = shape.pattern else { continue }

@@ -2,7 +2,7 @@ import Fixtures
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite struct FixtureLoaderTests {
@@ -52,61 +52,92 @@ import Glibc
 
     @Test func reportsAPatternViolationWithFileAndJSONPath() {
         let bad = FixtureSamples.job(setting: ["inputDataConfig", "s3InputDataConfig", "s3Uri"], to: .string("S3://Bad"))
-        #expect(problems(FixtureSamples.file(FixtureSamples.job(id: "000000000000"), bad)) == [
-            "fixtures/jobs.json: jobs[1].inputDataConfig.s3InputDataConfig.s3Uri: Value 'S3://Bad' failed to satisfy constraint: "
-                + "Member must satisfy regular expression pattern: \(s3Pattern)"
-        ])
+        #expect(
+            problems(FixtureSamples.file(FixtureSamples.job(id: "000000000000"), bad)) == [
+                "fixtures/jobs.json: jobs[1].inputDataConfig.s3InputDataConfig.s3Uri: Value 'S3://Bad' failed to satisfy constraint: "
+                    + "Member must satisfy regular expression pattern: \(s3Pattern)"
+            ])
     }
 
-    @Test(arguments: [
-        (["jobName"], JSONValue.string(String(repeating: "a", count: 64)),
-         "jobs[0].jobName: Value '\(String(repeating: "a", count: 64))' failed to satisfy constraint: Member must have length less than or equal to 63"),
-        (["status"], .string("Running"),
-         "jobs[0].status: Value 'Running' failed to satisfy constraint: Member must satisfy enum value set: "
-            + "[Submitted, InProgress, Completed, Failed, Stopping, Stopped, PartiallyCompleted, Expired, Validating, Scheduled]"),
-        (["timeoutDurationInHours"], .number("999"),
-         "jobs[0].timeoutDurationInHours: Value '999' failed to satisfy constraint: Member must have value less than or equal to 168"),
-        (["timeoutDurationInHours"], .number("1"),
-         "jobs[0].timeoutDurationInHours: Value '1' failed to satisfy constraint: Member must have value greater than or equal to 24"),
-        (["totalRecordCount"], .number("-1"),
-         "jobs[0].totalRecordCount: Value '-1' failed to satisfy constraint: Member must have value greater than or equal to 0"),
-        (["totalRecordCount"], .number("1.5"), "jobs[0].totalRecordCount: expected a whole number, found a number"),
-        (["jobName"], .number("7"), "jobs[0].jobName: expected a string, found a number"),
-        (["modelInvocationType"], .string("Batch"),
-         "jobs[0].modelInvocationType: Value 'Batch' failed to satisfy constraint: Member must satisfy enum value set: [InvokeModel, Converse]"),
-        (["roleArn"], nil, "jobs[0].roleArn: required member is missing"),
-        (["jobName"], nil, "jobs[0].jobName: required member is missing"),
-        (["submitTime"], .string("yesterday"),
-         "jobs[0].submitTime: 'yesterday' is not an ISO 8601 timestamp with a UTC offset (e.g. 2026-03-01T10:00:00.123Z)"),
-        (["endTime"], .number("1772359200"), "jobs[0].endTime: expected an ISO 8601 timestamp string, found a number"),
-        (["owner"], .string("me"), "jobs[0].owner: unknown member (not in the service model's shape)"),
-        (["outputDataConfig", "s3OutputDataConfig", "s3EncryptionKeyId"], .string("not a key"),
-         "jobs[0].outputDataConfig.s3OutputDataConfig.s3EncryptionKeyId: Value 'not a key' failed to satisfy constraint: "
-            + "Member must satisfy regular expression pattern: \(ServiceModel.shape("KmsKeyId").pattern!)"),
-        (["inputDataConfig", "s3InputDataConfig", "s3BucketOwner"], .string("12345"),
-         "jobs[0].inputDataConfig.s3InputDataConfig.s3BucketOwner: Value '12345' failed to satisfy constraint: "
-            + "Member must satisfy regular expression pattern: [0-9]{12}"),
-        (["inputDataConfig"], .object([]),
-         "jobs[0].inputDataConfig: exactly one of s3InputDataConfig must be set, found none"),
-        (["inputDataConfig", "s3InputDataConfig", "s3Uri"], nil,
-         "jobs[0].inputDataConfig.s3InputDataConfig.s3Uri: required member is missing"),
-        (["vpcConfig", "securityGroupIds"], .array([]),
-         "jobs[0].vpcConfig.securityGroupIds: Value '[]' failed to satisfy constraint: Member must have length greater than or equal to 1"),
-        (["vpcConfig", "subnetIds"], .array(Array(repeating: .string("subnet-1"), count: 17)),
-         "jobs[0].vpcConfig.subnetIds: Value '[\(Array(repeating: "subnet-1", count: 17).joined(separator: ", "))]' failed to satisfy constraint: "
-            + "Member must have length less than or equal to 16"),
-        (["vpcConfig", "subnetIds"], .array([.string("subnet-1"), .string("subnet_2")]),
-         "jobs[0].vpcConfig.subnetIds[1]: Value 'subnet_2' failed to satisfy constraint: Member must satisfy regular expression pattern: [-0-9a-zA-Z]+"),
-    ] as [([String], JSONValue?, String)])
+    @Test(
+        arguments: [
+            (
+                ["jobName"], JSONValue.string(String(repeating: "a", count: 64)),
+                "jobs[0].jobName: Value '\(String(repeating: "a", count: 64))' failed to satisfy constraint: Member must have length less than or equal to 63"
+            ),
+            (
+                ["status"], .string("Running"),
+                "jobs[0].status: Value 'Running' failed to satisfy constraint: Member must satisfy enum value set: "
+                    + "[Submitted, InProgress, Completed, Failed, Stopping, Stopped, PartiallyCompleted, Expired, Validating, Scheduled]"
+            ),
+            (
+                ["timeoutDurationInHours"], .number("999"),
+                "jobs[0].timeoutDurationInHours: Value '999' failed to satisfy constraint: Member must have value less than or equal to 168"
+            ),
+            (
+                ["timeoutDurationInHours"], .number("1"),
+                "jobs[0].timeoutDurationInHours: Value '1' failed to satisfy constraint: Member must have value greater than or equal to 24"
+            ),
+            (
+                ["totalRecordCount"], .number("-1"),
+                "jobs[0].totalRecordCount: Value '-1' failed to satisfy constraint: Member must have value greater than or equal to 0"
+            ),
+            (["totalRecordCount"], .number("1.5"), "jobs[0].totalRecordCount: expected a whole number, found a number"),
+            (["jobName"], .number("7"), "jobs[0].jobName: expected a string, found a number"),
+            (
+                ["modelInvocationType"], .string("Batch"),
+                "jobs[0].modelInvocationType: Value 'Batch' failed to satisfy constraint: Member must satisfy enum value set: [InvokeModel, Converse]"
+            ),
+            (["roleArn"], nil, "jobs[0].roleArn: required member is missing"),
+            (["jobName"], nil, "jobs[0].jobName: required member is missing"),
+            (
+                ["submitTime"], .string("yesterday"),
+                "jobs[0].submitTime: 'yesterday' is not an ISO 8601 timestamp with a UTC offset (e.g. 2026-03-01T10:00:00.123Z)"
+            ),
+            (["endTime"], .number("1772359200"), "jobs[0].endTime: expected an ISO 8601 timestamp string, found a number"),
+            (["owner"], .string("me"), "jobs[0].owner: unknown member (not in the service model's shape)"),
+            (
+                ["outputDataConfig", "s3OutputDataConfig", "s3EncryptionKeyId"], .string("not a key"),
+                "jobs[0].outputDataConfig.s3OutputDataConfig.s3EncryptionKeyId: Value 'not a key' failed to satisfy constraint: "
+                    + "Member must satisfy regular expression pattern: \(ServiceModel.shape("KmsKeyId").pattern!)"
+            ),
+            (
+                ["inputDataConfig", "s3InputDataConfig", "s3BucketOwner"], .string("12345"),
+                "jobs[0].inputDataConfig.s3InputDataConfig.s3BucketOwner: Value '12345' failed to satisfy constraint: "
+                    + "Member must satisfy regular expression pattern: [0-9]{12}"
+            ),
+            (
+                ["inputDataConfig"], .object([]),
+                "jobs[0].inputDataConfig: exactly one of s3InputDataConfig must be set, found none"
+            ),
+            (
+                ["inputDataConfig", "s3InputDataConfig", "s3Uri"], nil,
+                "jobs[0].inputDataConfig.s3InputDataConfig.s3Uri: required member is missing"
+            ),
+            (
+                ["vpcConfig", "securityGroupIds"], .array([]),
+                "jobs[0].vpcConfig.securityGroupIds: Value '[]' failed to satisfy constraint: Member must have length greater than or equal to 1"
+            ),
+            (
+                ["vpcConfig", "subnetIds"], .array(Array(repeating: .string("subnet-1"), count: 17)),
+                "jobs[0].vpcConfig.subnetIds: Value '[\(Array(repeating: "subnet-1", count: 17).joined(separator: ", "))]' failed to satisfy constraint: "
+                    + "Member must have length less than or equal to 16"
+            ),
+            (
+                ["vpcConfig", "subnetIds"], .array([.string("subnet-1"), .string("subnet_2")]),
+                "jobs[0].vpcConfig.subnetIds[1]: Value 'subnet_2' failed to satisfy constraint: Member must satisfy regular expression pattern: [-0-9a-zA-Z]+"
+            ),
+        ] as [([String], JSONValue?, String)])
     func reportsEachRuleBrokenWithItsPath(path: [String], value: JSONValue?, expected: String) {
         #expect(problems(FixtureSamples.file(FixtureSamples.job(setting: path, to: value))) == ["fixtures/jobs.json: " + expected])
     }
 
     @Test func reportsAnUnknownUnionMemberAndTheUnionRule() {
         let two = FixtureSamples.job(setting: ["outputDataConfig", "s3Output"], to: .object([]))
-        #expect(problems(FixtureSamples.file(two)) == [
-            "fixtures/jobs.json: jobs[0].outputDataConfig.s3Output: unknown member (not in the service model's shape)"
-        ])
+        #expect(
+            problems(FixtureSamples.file(two)) == [
+                "fixtures/jobs.json: jobs[0].outputDataConfig.s3Output: unknown member (not in the service model's shape)"
+            ])
     }
 
     @Test func reportsEveryProblemOfAJobAtOnce() {
@@ -118,23 +149,26 @@ import Glibc
 
     @Test func rejectsAJobArnThatIsNotAJobArn() {
         let bad = FixtureSamples.job(setting: ["jobArn"], to: .string("arn:aws:bedrock:us-east-1:12345678901:model-invocation-job/a1b2c3d4e5f6"))
-        #expect(problems(FixtureSamples.file(bad)) == [
-            "fixtures/jobs.json: jobs[0].jobArn: Value 'arn:aws:bedrock:us-east-1:12345678901:model-invocation-job/a1b2c3d4e5f6' "
-                + "failed to satisfy constraint: Member must satisfy regular expression pattern: \(identifierPattern)"
-        ])
+        #expect(
+            problems(FixtureSamples.file(bad)) == [
+                "fixtures/jobs.json: jobs[0].jobArn: Value 'arn:aws:bedrock:us-east-1:12345678901:model-invocation-job/a1b2c3d4e5f6' "
+                    + "failed to satisfy constraint: Member must satisfy regular expression pattern: \(identifierPattern)"
+            ])
     }
 
     @Test func reportsInvalidJSONWithLineAndColumn() {
-        #expect(problems(Array("{\"jobs\": [\n  {\"jobArn\": }\n]}".utf8)) == [
-            "fixtures/jobs.json: invalid JSON at line 2, column 14: unexpected character '}', expected a value"
-        ])
+        #expect(
+            problems(Array("{\"jobs\": [\n  {\"jobArn\": }\n]}".utf8)) == [
+                "fixtures/jobs.json: invalid JSON at line 2, column 14: unexpected character '}', expected a value"
+            ])
     }
 
     @Test func rejectsAFileShapeThatIsNeitherAJobNorAJobList() {
-        #expect(problems(Array(#"{"jobs": {}, "extra": 1}"#.utf8)) == [
-            "fixtures/jobs.json: extra: unknown member (a file holds one job object or {\"jobs\": [...]})",
-            "fixtures/jobs.json: jobs: expected an array of job objects, found an object",
-        ])
+        #expect(
+            problems(Array(#"{"jobs": {}, "extra": 1}"#.utf8)) == [
+                "fixtures/jobs.json: extra: unknown member (a file holds one job object or {\"jobs\": [...]})",
+                "fixtures/jobs.json: jobs: expected an array of job objects, found an object",
+            ])
         #expect(problems(Array("[]".utf8)) == ["fixtures/jobs.json: $: expected an object, found an array"])
     }
 
@@ -147,9 +181,10 @@ import Glibc
         // when
         let error = #expect(throws: FixtureLoadError.self) { try FixtureLoader.load(path: directory.path) }
         // then
-        #expect(error?.errors.map(\.description) == [
-            "\(directory.path)/b.json: jobs[1].jobArn: job id '000000000002' is already defined at \(directory.path)/a.json"
-        ])
+        #expect(
+            error?.errors.map(\.description) == [
+                "\(directory.path)/b.json: jobs[1].jobArn: job id '000000000002' is already defined at \(directory.path)/a.json"
+            ])
     }
 
     @Test func refusesWhatIsNotARegularFileWithoutWaitingForIt() throws {
@@ -157,26 +192,29 @@ import Glibc
         try directory.write("a.json", FixtureSamples.bytes(FixtureSamples.job(id: "000000000001")))
         #expect(mkfifo(directory.path + "/b.json", 0o600) == 0)
         let error = #expect(throws: FixtureLoadError.self) { try FixtureLoader.load(path: directory.path) }
-        #expect(error?.errors.map(\.description) == [
-            "\(directory.path)/b.json: not a regular file (a FIFO); fixtures are read from regular files only"
-        ])
+        #expect(
+            error?.errors.map(\.description) == [
+                "\(directory.path)/b.json: not a regular file (a FIFO); fixtures are read from regular files only"
+            ])
         let device = #expect(throws: FixtureLoadError.self) { try FixtureLoader.load(path: "/dev/zero") }
         #expect(device?.description == "/dev/zero: not a regular file (a character device); fixtures are read from regular files only")
     }
 
     @Test func namesAByteOrderMark() {
-        #expect(problems([0xEF, 0xBB, 0xBF] + FixtureSamples.bytes(FixtureSamples.job(id: "000000000001"))) == [
-            "fixtures/jobs.json: invalid JSON at line 1, column 1: the file starts with a UTF-8 byte order mark (BOM); save it as UTF-8 without a BOM"
-        ])
+        #expect(
+            problems([0xEF, 0xBB, 0xBF] + FixtureSamples.bytes(FixtureSamples.job(id: "000000000001"))) == [
+                "fixtures/jobs.json: invalid JSON at line 1, column 1: the file starts with a UTF-8 byte order mark (BOM); save it as UTF-8 without a BOM"
+            ])
     }
 
     /// A file of many bad jobs keeps its first problems and counts the rest in one line.
     @Test func keepsTheFirstProblemsOfAFileAndCountsTheRest() {
         var jobs: [String] = []
         for index in 0..<250 {
-            jobs.append(#"{"jobArn": "arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/\#(String(repeating: "0", count: 12 - String(index).count) + String(index))", "jobName": "j", "#
-                + #""modelId": "m", "roleArn": "x", "submitTime": "2026-03-01T10:00:00Z", "inputDataConfig": {"s3InputDataConfig": {"s3Uri": "s3://bucket/x"}}, "#
-                + #""outputDataConfig": {"s3OutputDataConfig": {"s3Uri": "s3://bucket/y"}}}"#)
+            jobs.append(
+                #"{"jobArn": "arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/\#(String(repeating: "0", count: 12 - String(index).count) + String(index))", "jobName": "j", "#
+                    + #""modelId": "m", "roleArn": "x", "submitTime": "2026-03-01T10:00:00Z", "inputDataConfig": {"s3InputDataConfig": {"s3Uri": "s3://bucket/x"}}, "#
+                    + #""outputDataConfig": {"s3OutputDataConfig": {"s3Uri": "s3://bucket/y"}}}"#)
         }
         let (_, errors) = FixtureLoader.decode(Array(("{\"jobs\": [" + jobs.joined(separator: ",") + "]}").utf8), file: "f.json")
         #expect(errors.count == FixtureLoader.problemsKeptPerFile + 1)

@@ -19,9 +19,11 @@ import Testing
         #expect(try MockBedrockCommand.parse([]).adminAccess == .open)
         #expect(try MockBedrockCommand.parse(["--no-admin"]).adminAccess == .off)
         #expect(try MockBedrockCommand.parse(["--admin-token", "t0k"]).adminAccess == .token("t0k"))
-        let environment = ["MOCK_BEDROCK_NO_ADMIN": "1", "MOCK_BEDROCK_VERIFY_SIGV4": "true", "MOCK_BEDROCK_CREDENTIALS": "AKIA1:s1,AKIA2:s2",
-                           "MOCK_BEDROCK_DENY_ACCESS_KEYS": "AKIA2", "MOCK_BEDROCK_IDLE_TIMEOUT": "5", "MOCK_BEDROCK_MAX_BODY_BYTES": "2048",
-                           "MOCK_BEDROCK_MAX_CONNECTIONS": "16"]
+        let environment = [
+            "MOCK_BEDROCK_NO_ADMIN": "1", "MOCK_BEDROCK_VERIFY_SIGV4": "true", "MOCK_BEDROCK_CREDENTIALS": "AKIA1:s1,AKIA2:s2",
+            "MOCK_BEDROCK_DENY_ACCESS_KEYS": "AKIA2", "MOCK_BEDROCK_IDLE_TIMEOUT": "5", "MOCK_BEDROCK_MAX_BODY_BYTES": "2048",
+            "MOCK_BEDROCK_MAX_CONNECTIONS": "16",
+        ]
         let arguments = try MockBedrockCommand.arguments(commandLine: []) { environment[$0] }
         let command = try MockBedrockCommand.parse(Array(arguments.dropFirst()))
         #expect(command.adminAccess == .off)

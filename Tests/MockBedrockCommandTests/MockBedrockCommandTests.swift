@@ -82,8 +82,9 @@ import Testing
             #expect(try !MockBedrockCommand.arguments(commandLine: []) { $0 == "MOCK_BEDROCK_NO_ADMIN" ? value : nil }.contains("--no-admin"))
         }
         let maybe = #expect(throws: (any Error).self) { try MockBedrockCommand.arguments(commandLine: []) { $0 == "MOCK_BEDROCK_NO_ADMIN" ? "maybe" : nil } }
-        #expect(maybe.map(MockBedrockCommand.message(for:))
-            == "MOCK_BEDROCK_NO_ADMIN must be 1, true, yes or on to set --no-admin, or 0, false, no or off; not 'maybe'")
+        #expect(
+            maybe.map(MockBedrockCommand.message(for:))
+                == "MOCK_BEDROCK_NO_ADMIN must be 1, true, yes or on to set --no-admin, or 0, false, no or off; not 'maybe'")
         let two = #expect(throws: (any Error).self) { try MockBedrockCommand.arguments(commandLine: []) { $0 == "MOCK_BEDROCK_VERIFY_SIGV4" ? "2" : nil } }
         #expect(two.map(MockBedrockCommand.message(for:))?.hasPrefix("MOCK_BEDROCK_VERIFY_SIGV4 must be") == true)
     }

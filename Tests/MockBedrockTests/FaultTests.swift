@@ -120,9 +120,10 @@ import Testing
     @Test func theJournalKeepsTheNewestInOrder() {
         let journal = RequestJournal(capacity: 3)
         for index in 0..<5 {
-            journal.record(JournalEntry(
-                time: Timestamp(milliseconds: 0), clock: Timestamp(milliseconds: 0), method: "GET", path: "/\(index)",
-                delayMilliseconds: 0))
+            journal.record(
+                JournalEntry(
+                    time: Timestamp(milliseconds: 0), clock: Timestamp(milliseconds: 0), method: "GET", path: "/\(index)",
+                    delayMilliseconds: 0))
         }
         #expect(journal.entries.map(\.path) == ["/2", "/3", "/4"])
         journal.clear()
@@ -138,11 +139,14 @@ import Testing
 
 @Suite struct FaultRuleSpecTests {
     @Test func decodesEveryKey() throws {
-        let json = #"{"error": "ThrottlingException", "message": "m", "operation": "GetModelInvocationJob", "jobId": "a*", "status": "Scheduled", "times": 2, "after": 1, "probability": 0.25, "seed": 18446744073709551615, "delayMs": [1, 9]}"#
+        let json =
+            #"{"error": "ThrottlingException", "message": "m", "operation": "GetModelInvocationJob", "jobId": "a*", "status": "Scheduled", "times": 2, "after": 1, "probability": 0.25, "seed": 18446744073709551615, "delayMs": [1, 9]}"#
         let spec = try FaultRuleSpec.decode(JSONParser.parse(json)).get()
-        #expect(spec == FaultRuleSpec(
-            error: "ThrottlingException", message: "m", delay: .range(min: 1, max: 9), operation: "GetModelInvocationJob", jobId: "a*",
-            status: .scheduled, times: 2, after: 1, probability: 0.25, seed: UInt64.max))
+        #expect(
+            spec
+                == FaultRuleSpec(
+                    error: "ThrottlingException", message: "m", delay: .range(min: 1, max: 9), operation: "GetModelInvocationJob", jobId: "a*",
+                    status: .scheduled, times: 2, after: 1, probability: 0.25, seed: UInt64.max))
     }
 
     @Test(arguments: [
@@ -150,10 +154,14 @@ import Testing
         (#"{"delayMs": -1}"#, "delayMs: expected milliseconds from 0 to 600000, or [min, max]"),
         (#"{"delayMs": [5, 1]}"#, "delayMs: expected [min, max] milliseconds with 0 <= min <= max <= 600000"),
         (#"{"error": "ThrottlingException", "probability": 1.5}"#, "probability: expected a number from 0 to 1"),
-        (#"{"error": "ThrottlingException", "status": "Running"}"#,
-         "status: expected a status: Submitted, Validating, Scheduled, InProgress, Completed, PartiallyCompleted, Failed, Stopping, Stopped, Expired"),
-        (#"{"error": "ThrottlingException", "operation": "InvokeModel"}"#,
-         "operation: expected an operation: CreateModelInvocationJob, GetModelInvocationJob, ListModelInvocationJobs, ListTagsForResource, StopModelInvocationJob, TagResource, UntagResource"),
+        (
+            #"{"error": "ThrottlingException", "status": "Running"}"#,
+            "status: expected a status: Submitted, Validating, Scheduled, InProgress, Completed, PartiallyCompleted, Failed, Stopping, Stopped, Expired"
+        ),
+        (
+            #"{"error": "ThrottlingException", "operation": "InvokeModel"}"#,
+            "operation: expected an operation: CreateModelInvocationJob, GetModelInvocationJob, ListModelInvocationJobs, ListTagsForResource, StopModelInvocationJob, TagResource, UntagResource"
+        ),
         (#"{"error": "ThrottlingException", "seed": -3}"#, "seed: expected a whole number from 0 to 2^64-1"),
         (#"{"error": "ThrottlingException", "after": -1}"#, "after: expected a whole number, at least 0"),
         (#"{"error": "ThrottlingException", "jobId": ""}"#, "jobId: expected a job id, a job ARN or a pattern with * (at most 1011 characters)"),

@@ -13,12 +13,13 @@ import Testing
         // then
         #expect(response.status == 200)
         #expect(response.header("Content-Type") == "application/json")
-        #expect(response.text == #"{"jobArn":"\#(TestJobs.completedArn)","jobName":"nightly-summaries","#
-            + #""modelId":"anthropic.claude-3-haiku-20240307-v1:0","roleArn":"arn:aws:iam::123456789012:role/BedrockBatchRole","#
-            + #""status":"Completed","submitTime":"2026-03-01T10:00:00.123Z","endTime":"2026-03-01T12:00:00Z","#
-            + #""inputDataConfig":{"s3InputDataConfig":{"s3Uri":"s3://in-bucket/input/"}},"#
-            + #""outputDataConfig":{"s3OutputDataConfig":{"s3Uri":"s3://out-bucket/output/"}},"#
-            + #""totalRecordCount":10,"processedRecordCount":10,"successRecordCount":10,"errorRecordCount":0}"#)
+        #expect(
+            response.text == #"{"jobArn":"\#(TestJobs.completedArn)","jobName":"nightly-summaries","#
+                + #""modelId":"anthropic.claude-3-haiku-20240307-v1:0","roleArn":"arn:aws:iam::123456789012:role/BedrockBatchRole","#
+                + #""status":"Completed","submitTime":"2026-03-01T10:00:00.123Z","endTime":"2026-03-01T12:00:00Z","#
+                + #""inputDataConfig":{"s3InputDataConfig":{"s3Uri":"s3://in-bucket/input/"}},"#
+                + #""outputDataConfig":{"s3OutputDataConfig":{"s3Uri":"s3://out-bucket/output/"}},"#
+                + #""totalRecordCount":10,"processedRecordCount":10,"successRecordCount":10,"errorRecordCount":0}"#)
     }
 
     @Test(arguments: Transport.allCases)
@@ -91,8 +92,10 @@ import Testing
         ("my-job-name", "my-job-name"),
         ("abcdefghijklm", "abcdefghijklm"),
         ("", ""),
-        ("arn%3Aaws%3Abedrock%3Aus-east-1%3A12345678901%3Amodel-invocation-job%2Fa1b2c3d4e5f6",
-         "arn:aws:bedrock:us-east-1:12345678901:model-invocation-job/a1b2c3d4e5f6"),
+        (
+            "arn%3Aaws%3Abedrock%3Aus-east-1%3A12345678901%3Amodel-invocation-job%2Fa1b2c3d4e5f6",
+            "arn:aws:bedrock:us-east-1:12345678901:model-invocation-job/a1b2c3d4e5f6"
+        ),
         ("bad%zzescape", "bad%zzescape"),
     ])
     func answersAWSValidationMessageForAnIdentifierThatBreaksThePattern(rawSegment: String, decoded: String) throws {
@@ -101,18 +104,22 @@ import Testing
         // then
         #expect(response.status == 400)
         #expect(response.header("x-amzn-ErrorType") == "ValidationException")
-        #expect(response.json?["message"] == .string(
-            "1 validation error detected: Value '\(decoded)' at 'jobIdentifier' failed to satisfy constraint: "
-                + "Member must satisfy regular expression pattern: \(pattern)"))
+        #expect(
+            response.json?["message"]
+                == .string(
+                    "1 validation error detected: Value '\(decoded)' at 'jobIdentifier' failed to satisfy constraint: "
+                        + "Member must satisfy regular expression pattern: \(pattern)"))
     }
 
     @Test func reportsLengthAndPatternForAnOverlongIdentifier() throws {
         let long = String(repeating: "a", count: 1012)
         let response = try Transport.direct.send(.make("GET", "/model-invocation-job/\(long)"), to: service)
         #expect(response.status == 400)
-        #expect(response.json?["message"] == .string(
-            "2 validation errors detected: "
-                + "Value '\(long)' at 'jobIdentifier' failed to satisfy constraint: Member must have length less than or equal to 1011; "
-                + "Value '\(long)' at 'jobIdentifier' failed to satisfy constraint: Member must satisfy regular expression pattern: \(pattern)"))
+        #expect(
+            response.json?["message"]
+                == .string(
+                    "2 validation errors detected: "
+                        + "Value '\(long)' at 'jobIdentifier' failed to satisfy constraint: Member must have length less than or equal to 1011; "
+                        + "Value '\(long)' at 'jobIdentifier' failed to satisfy constraint: Member must satisfy regular expression pattern: \(pattern)"))
     }
 }

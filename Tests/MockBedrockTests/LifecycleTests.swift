@@ -73,20 +73,22 @@ import Testing
     }
 
     @Test func anInProgressPhaseWithItsOwnCountsRisesToThem() {
-        let lifecycle = Lifecycle(phases: [
-            PhaseSpec(status: .inProgress, length: .duration(milliseconds: 100), processedRecordCount: 60, successRecordCount: 50, errorRecordCount: 10),
-            PhaseSpec(status: .stopping, length: .final),
-        ], totalRecordCount: 100)
+        let lifecycle = Lifecycle(
+            phases: [
+                PhaseSpec(status: .inProgress, length: .duration(milliseconds: 100), processedRecordCount: 60, successRecordCount: 50, errorRecordCount: 10),
+                PhaseSpec(status: .stopping, length: .final),
+            ], totalRecordCount: 100)
         var progress = LifecycleProgress(phaseCount: 2)
         #expect(position(lifecycle, at: 50, &progress).counts == RecordCounts(processed: 30, success: 25, error: 5))
         #expect(position(lifecycle, at: 100, &progress).counts == RecordCounts(processed: 60, success: 50, error: 10))
     }
 
     @Test func countsOfAPollsInProgressPhaseRiseWithEachGet() {
-        let lifecycle = Lifecycle(phases: [
-            PhaseSpec(status: .inProgress, length: .polls(4)),
-            PhaseSpec(status: .completed, length: .final, processedRecordCount: 100, successRecordCount: 96, errorRecordCount: 4),
-        ], totalRecordCount: 100)
+        let lifecycle = Lifecycle(
+            phases: [
+                PhaseSpec(status: .inProgress, length: .polls(4)),
+                PhaseSpec(status: .completed, length: .final, processedRecordCount: 100, successRecordCount: 96, errorRecordCount: 4),
+            ], totalRecordCount: 100)
         var progress = LifecycleProgress(phaseCount: 2)
         let processed = (0..<5).map { _ in position(lifecycle, at: 0, &progress).counts!.processed }
         #expect(processed == [0, 25, 50, 75, 100])
@@ -105,11 +107,12 @@ import Testing
 
     @Test func aJobInProgressAtItsTimeoutEndsPartiallyCompletedWithWhatItProcessed() {
         // given: in progress from 23h on, for 2h, toward all 1000 records
-        let lifecycle = Lifecycle(phases: [
-            PhaseSpec(status: .submitted, length: .duration(milliseconds: 23 * 60 * minute)),
-            PhaseSpec(status: .inProgress, length: .duration(milliseconds: 120 * minute)),
-            PhaseSpec(status: .completed, length: .final),
-        ], timeoutHours: 24, totalRecordCount: 1000)
+        let lifecycle = Lifecycle(
+            phases: [
+                PhaseSpec(status: .submitted, length: .duration(milliseconds: 23 * 60 * minute)),
+                PhaseSpec(status: .inProgress, length: .duration(milliseconds: 120 * minute)),
+                PhaseSpec(status: .completed, length: .final),
+            ], timeoutHours: 24, totalRecordCount: 1000)
         var progress = LifecycleProgress(phaseCount: 3)
         // then
         #expect(position(lifecycle, at: 24 * 60 * minute - 1, &progress).status == .inProgress)
@@ -121,10 +124,11 @@ import Testing
     }
 
     @Test func aJobThatStartsExactlyAtItsTimeoutExpires() {
-        let lifecycle = Lifecycle(phases: [
-            PhaseSpec(status: .submitted, length: .duration(milliseconds: 24 * 60 * minute)),
-            PhaseSpec(status: .inProgress, length: .final),
-        ], timeoutHours: 24)
+        let lifecycle = Lifecycle(
+            phases: [
+                PhaseSpec(status: .submitted, length: .duration(milliseconds: 24 * 60 * minute)),
+                PhaseSpec(status: .inProgress, length: .final),
+            ], timeoutHours: 24)
         #expect(statusAndSince(lifecycle, at: 24 * 60 * minute) == (.expired, 24 * 60 * minute))
     }
 
@@ -149,10 +153,11 @@ import Testing
     }
 
     @Test func successesAndErrorsEachOnlyRise() {
-        let lifecycle = Lifecycle(phases: [
-            PhaseSpec(status: .inProgress, length: .duration(milliseconds: 1_000_000)),
-            PhaseSpec(status: .partiallyCompleted, length: .final, processedRecordCount: 9, successRecordCount: 1, errorRecordCount: 8),
-        ], totalRecordCount: 10)
+        let lifecycle = Lifecycle(
+            phases: [
+                PhaseSpec(status: .inProgress, length: .duration(milliseconds: 1_000_000)),
+                PhaseSpec(status: .partiallyCompleted, length: .final, processedRecordCount: 9, successRecordCount: 1, errorRecordCount: 8),
+            ], totalRecordCount: 10)
         var last = RecordCounts.zero
         for offset in stride(from: Int64(0), through: 1_000_000, by: 10_000) {
             var progress = LifecycleProgress(phaseCount: 2)

@@ -50,7 +50,8 @@ import Testing
     @Test func createTakesOnlyItsOwnMembersAndRefusesAnInputItDoesNotServe() throws {
         // given: members a Get response has but a Create request does not (found by the fuzz replay)
         let service = service()
-        let extra = Self.createBody.replacingOccurrences(of: #""jobName": "nightly","#, with: #""jobName": "nightly", "message": "set by the caller", "status": "Completed", "jobArn": "x","#)
+        let extra = Self.createBody.replacingOccurrences(
+            of: #""jobName": "nightly","#, with: #""jobName": "nightly", "message": "set by the caller", "status": "Completed", "jobArn": "x","#)
         let future = Self.createBody.replacingOccurrences(of: #""s3InputDataConfig": {"s3Uri": "s3://in-bucket/x.jsonl"}"#, with: #""futureInputConfig": {"uri": "x"}"#)
         // when
         let created = create(service, extra)
@@ -73,7 +74,8 @@ import Testing
         let first = create(service).json?["jobArn"]
         let again = create(service).json?["jobArn"]
         #expect(first != nil && first == again)
-        let reordered = #"{"clientRequestToken": "token-1", "tags": [{"value": "ml", "key": "team"}], "jobName": "nightly", "roleArn": "arn:aws:iam::123456789012:role/R", "modelId": "anthropic.claude-3-haiku-20240307-v1:0", "outputDataConfig": {"s3OutputDataConfig": {"s3Uri": "s3://out-bucket/"}}, "inputDataConfig": {"s3InputDataConfig": {"s3Uri": "s3://in-bucket/x.jsonl"}}}"#
+        let reordered =
+            #"{"clientRequestToken": "token-1", "tags": [{"value": "ml", "key": "team"}], "jobName": "nightly", "roleArn": "arn:aws:iam::123456789012:role/R", "modelId": "anthropic.claude-3-haiku-20240307-v1:0", "outputDataConfig": {"s3OutputDataConfig": {"s3Uri": "s3://out-bucket/"}}, "inputDataConfig": {"s3InputDataConfig": {"s3Uri": "s3://in-bucket/x.jsonl"}}}"#
         #expect(create(service, reordered).json?["jobArn"] == first)
         let changed = create(service, Self.createBody.replacing("s3://out-bucket/", with: "s3://other-bucket/"))
         #expect(changed.status == 400)
@@ -84,16 +86,19 @@ import Testing
     }
 
     @Test func reportsEveryConstraintViolationOfCreateAtOnce() {
-        let body = #"{"jobName": "bad name", "roleArn": "arn:aws:iam::123456789012:role/R", "modelId": "a.bc", "timeoutDurationInHours": 12, "vpcConfig": {"subnetIds": ["ok", "not_ok"], "securityGroupIds": ["sg-1"]}, "inputDataConfig": {}, "outputDataConfig": {"s3OutputDataConfig": {"s3Uri": "s3://out-bucket/"}}}"#
+        let body =
+            #"{"jobName": "bad name", "roleArn": "arn:aws:iam::123456789012:role/R", "modelId": "a.bc", "timeoutDurationInHours": 12, "vpcConfig": {"subnetIds": ["ok", "not_ok"], "securityGroupIds": ["sg-1"]}, "inputDataConfig": {}, "outputDataConfig": {"s3OutputDataConfig": {"s3Uri": "s3://out-bucket/"}}}"#
         let response = create(service(), body)
         #expect(response.status == 400)
         #expect(response.header("x-amzn-ErrorType") == "ValidationException")
-        #expect(response.json?["message"] == .string(
-            "4 validation errors detected: "
-                + "Value 'bad name' at 'jobName' failed to satisfy constraint: Member must satisfy regular expression pattern: \(ServiceModel.shape("ModelInvocationJobName").pattern!); "
-                + "Value '12' at 'timeoutDurationInHours' failed to satisfy constraint: Member must have value greater than or equal to 24; "
-                + "Value 'not_ok' at 'vpcConfig.subnetIds.2.member' failed to satisfy constraint: Member must satisfy regular expression pattern: [-0-9a-zA-Z]+; "
-                + "Value '{}' at 'inputDataConfig' failed to satisfy constraint: Member must have exactly one of [s3InputDataConfig] set"))
+        #expect(
+            response.json?["message"]
+                == .string(
+                    "4 validation errors detected: "
+                        + "Value 'bad name' at 'jobName' failed to satisfy constraint: Member must satisfy regular expression pattern: \(ServiceModel.shape("ModelInvocationJobName").pattern!); "
+                        + "Value '12' at 'timeoutDurationInHours' failed to satisfy constraint: Member must have value greater than or equal to 24; "
+                        + "Value 'not_ok' at 'vpcConfig.subnetIds.2.member' failed to satisfy constraint: Member must satisfy regular expression pattern: [-0-9a-zA-Z]+; "
+                        + "Value '{}' at 'inputDataConfig' failed to satisfy constraint: Member must have exactly one of [s3InputDataConfig] set"))
     }
 
     @Test(arguments: [
@@ -130,7 +135,8 @@ import Testing
         let firstNames = Self.names(first)
         let token = try #require(first["nextToken"]?.stringValue)
         let second = try #require(service.respond(to: HTTPRequest(path: "/model-invocation-jobs", query: [("maxResults", "2"), ("nextToken", token)])).json)
-        let third = try #require(service.respond(to: HTTPRequest(path: "/model-invocation-jobs", query: [("maxResults", "2"), ("nextToken", second["nextToken"]!.stringValue!)])).json)
+        let third = try #require(
+            service.respond(to: HTTPRequest(path: "/model-invocation-jobs", query: [("maxResults", "2"), ("nextToken", second["nextToken"]!.stringValue!)])).json)
         // then
         #expect(firstNames == ["job-0", "job-1"])
         #expect(Self.names(second) == ["job-2", "job-3"])
@@ -160,13 +166,16 @@ import Testing
     }
 
     @Test func refusesBadListParametersInAWSWords() {
-        let response = service().respond(to: HTTPRequest(path: "/model-invocation-jobs", query: [("maxResults", "5000"), ("statusEquals", "Nope"), ("submitTimeAfter", "yesterday")]))
+        let response = service().respond(
+            to: HTTPRequest(path: "/model-invocation-jobs", query: [("maxResults", "5000"), ("statusEquals", "Nope"), ("submitTimeAfter", "yesterday")]))
         #expect(response.status == 400)
-        #expect(response.json?["message"] == .string(
-            "3 validation errors detected: Value 'yesterday' at 'submitTimeAfter' failed to satisfy constraint: Member must be a timestamp in ISO 8601 format; "
-                + "Value 'Nope' at 'statusEquals' failed to satisfy constraint: Member must satisfy enum value set: "
-                + "[Submitted, InProgress, Completed, Failed, Stopping, Stopped, PartiallyCompleted, Expired, Validating, Scheduled]; "
-                + "Value '5000' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000"))
+        #expect(
+            response.json?["message"]
+                == .string(
+                    "3 validation errors detected: Value 'yesterday' at 'submitTimeAfter' failed to satisfy constraint: Member must be a timestamp in ISO 8601 format; "
+                        + "Value 'Nope' at 'statusEquals' failed to satisfy constraint: Member must satisfy enum value set: "
+                        + "[Submitted, InProgress, Completed, Failed, Stopping, Stopped, PartiallyCompleted, Expired, Validating, Scheduled]; "
+                        + "Value '5000' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000"))
     }
 
     @Test func stopsAnUnfinishedJobAndRefusesAFinishedOne() throws {
@@ -197,8 +206,9 @@ import Testing
         }
         #expect(service.respond(to: post("/tagResource", body([("a", "1"), ("b", "2")]))).status == 200)
         #expect(service.respond(to: post("/tagResource", body([("a", "3")]))).status == 200)
-        #expect(service.respond(to: post("/listTagsForResource", #"{"resourceARN": "\#(TestJobs.completedArn)"}"#)).text
-            == #"{"tags":[{"key":"a","value":"3"},{"key":"b","value":"2"}]}"#)
+        #expect(
+            service.respond(to: post("/listTagsForResource", #"{"resourceARN": "\#(TestJobs.completedArn)"}"#)).text
+                == #"{"tags":[{"key":"a","value":"3"},{"key":"b","value":"2"}]}"#)
         let tooMany = service.respond(to: post("/tagResource", body((0..<49).map { ("k\($0)", "v") })))
         #expect(tooMany.status == 400)
         #expect(tooMany.header("x-amzn-ErrorType") == "TooManyTagsException")

@@ -24,11 +24,13 @@ import Testing
         let service = TestJobs.service()
         let requests: [HTTPRequest] = [
             .make("GET", "/model-invocation-job/\(TestJobs.completedId)", headers: [("X-Mock-Error", "ThrottlingException")]),
-            .make("GET", "/model-invocation-job/\(TestJobs.completedId)", headers: [
-                ("Amz-Sdk-Invocation-Id", "3b1f0d4e-0000-4000-8000-000000000001"), ("AMZ-SDK-REQUEST", "attempt=2; max=5"),
-                ("Authorization", "AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20260301/eu-west-1/bedrock/aws4_request, SignedHeaders=host, Signature=00"),
-                ("X-Amz-Date", "20260301T000000Z"),
-            ]),
+            .make(
+                "GET", "/model-invocation-job/\(TestJobs.completedId)",
+                headers: [
+                    ("Amz-Sdk-Invocation-Id", "3b1f0d4e-0000-4000-8000-000000000001"), ("AMZ-SDK-REQUEST", "attempt=2; max=5"),
+                    ("Authorization", "AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20260301/eu-west-1/bedrock/aws4_request, SignedHeaders=host, Signature=00"),
+                    ("X-Amz-Date", "20260301T000000Z"),
+                ]),
         ]
         // when
         let responses = try Transport.live.send(requests, to: service)
@@ -51,13 +53,14 @@ import Testing
     func routesEmptyAndEncodedLabels(transport: Transport) throws {
         let service = TestJobs.service()
         let arn = "arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Amodel-invocation-job%2F\(TestJobs.completedId)"
-        let responses = try transport.send([
-            .make("GET", "/model-invocation-job/\(arn)"),
-            .make("GET", "/model-invocation-job/"),
-            .make("POST", "/model-invocation-job/\(TestJobs.completedId)/stop"),
-            .make("DELETE", "/_mock/faults/fault-9"),
-            .make("GET", "/model-invocation-jobs/"),
-        ], to: service)
+        let responses = try transport.send(
+            [
+                .make("GET", "/model-invocation-job/\(arn)"),
+                .make("GET", "/model-invocation-job/"),
+                .make("POST", "/model-invocation-job/\(TestJobs.completedId)/stop"),
+                .make("DELETE", "/_mock/faults/fault-9"),
+                .make("GET", "/model-invocation-jobs/"),
+            ], to: service)
         #expect(responses.map(\.status) == [200, 400, 400, 404, 404])
         #expect(responses[1].header("x-amzn-ErrorType") == "ValidationException")
         #expect(responses[2].header("x-amzn-ErrorType") == "ConflictException")  // a completed job cannot be stopped

@@ -15,10 +15,12 @@ import Testing
 
     @Test func authenticatesRFC4231TestCases() {
         // Test case 2 and test case 6 (a key longer than a block).
-        #expect(SHA256.hex(SHA256.hmac(key: Array("Jefe".utf8), message: Array("what do ya want for nothing?".utf8)))
-            == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
-        #expect(SHA256.hex(SHA256.hmac(key: [UInt8](repeating: 0xaa, count: 131), message: Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8)))
-            == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54")
+        #expect(
+            SHA256.hex(SHA256.hmac(key: Array("Jefe".utf8), message: Array("what do ya want for nothing?".utf8)))
+                == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+        #expect(
+            SHA256.hex(SHA256.hmac(key: [UInt8](repeating: 0xaa, count: 131), message: Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8)))
+                == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54")
     }
 
     /// AWS's documented example (IAM ListUsers, "Create a signed AWS API request").
@@ -31,7 +33,11 @@ import Testing
         let verification = SigV4Verification(
             secrets: ["AKIDEXAMPLE": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"], allowedSkewSeconds: Int64.max / 4, service: "iam")
         var signed = request
-        signed.headers.append(("authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/iam/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7"))
+        signed.headers.append(
+            (
+                "authorization",
+                "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/iam/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7"
+            ))
         let now = Timestamp(iso8601: "2015-08-30T12:36:00Z")!
         #expect(verification.refusal(of: signed, operation: "ListUsers", accountId: "123456789012", now: now) == nil)
         // the body is covered: a declared payload hash must be the body's
@@ -41,7 +47,8 @@ import Testing
         // a signature scoped to another service, or without host, is refused before it is checked
         var bedrock = verification
         bedrock.service = "bedrock"
-        #expect(bedrock.refusal(of: signed, operation: "ListUsers", accountId: "123456789012", now: now)?.message.hasPrefix("Credential should be scoped to correct service") == true)
+        #expect(
+            bedrock.refusal(of: signed, operation: "ListUsers", accountId: "123456789012", now: now)?.message.hasPrefix("Credential should be scoped to correct service") == true)
         var hostless = signed
         hostless.headers[hostless.headers.count - 1].value = hostless.headers[hostless.headers.count - 1].value.replacingOccurrences(of: ";host;", with: ";")
         #expect(verification.refusal(of: hostless, operation: "ListUsers", accountId: "123456789012", now: now)?.code == "IncompleteSignatureException")
@@ -74,19 +81,25 @@ import Testing
         ("AKID/20260301/us-east-1:x/bedrock/aws4_request", "InvalidSignatureException", "Credential should be scoped to a valid region, not 'us-east-1:x'. "),
         ("AKID/20260301/US-EAST-1/bedrock/aws4_request", "InvalidSignatureException", "Credential should be scoped to a valid region, not 'US-EAST-1'. "),
         ("AKID/20260301//bedrock/aws4_request", "InvalidSignatureException", "Credential should be scoped to a valid region, not ''. "),
-        ("AKID/20260301/abcdefghijklmnopqrstu/bedrock/aws4_request", "InvalidSignatureException",
-         "Credential should be scoped to a valid region, not 'abcdefghijklmnopqrstu'. "),
+        (
+            "AKID/20260301/abcdefghijklmnopqrstu/bedrock/aws4_request", "InvalidSignatureException",
+            "Credential should be scoped to a valid region, not 'abcdefghijklmnopqrstu'. "
+        ),
         ("AKID/20260301/us-east-1/bedrock-runtime/aws4_request", "InvalidSignatureException", "Credential should be scoped to correct service: 'bedrock'. "),
         ("AKID/20260301/us-east-1/bedrock/aws4", "InvalidSignatureException", "Credential should be scoped with a valid terminator: 'aws4_request', not 'aws4'. "),
-        ("AKID/us-east-1/bedrock/aws4_request", "IncompleteSignatureException",
-         "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got 'AKID/us-east-1/bedrock/aws4_request'"),
+        (
+            "AKID/us-east-1/bedrock/aws4_request", "IncompleteSignatureException",
+            "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got 'AKID/us-east-1/bedrock/aws4_request'"
+        ),
     ])
     func refusesWhatAWSRefuses(credential: String, code: String, message: String) throws {
         let service = TestJobs.service()
         let authorization = "AWS4-HMAC-SHA256 Credential=\(credential), SignedHeaders=host, Signature=00"
         let create = HTTPRequest(
             method: "POST", path: "/model-invocation-job", headers: [("authorization", authorization)],
-            body: Array(#"{"jobName": "j", "roleArn": "arn:aws:iam::123456789012:role/R", "modelId": "m.x", "inputDataConfig": {"s3InputDataConfig": {"s3Uri": "s3://in-bucket/x"}}, "outputDataConfig": {"s3OutputDataConfig": {"s3Uri": "s3://out-bucket/"}}}"#.utf8))
+            body: Array(
+                #"{"jobName": "j", "roleArn": "arn:aws:iam::123456789012:role/R", "modelId": "m.x", "inputDataConfig": {"s3InputDataConfig": {"s3Uri": "s3://in-bucket/x"}}, "outputDataConfig": {"s3OutputDataConfig": {"s3Uri": "s3://out-bucket/"}}}"#
+                    .utf8))
         let response = service.respond(to: create)
         #expect(response.status == 403)
         #expect(response.header("x-amzn-ErrorType") == code)

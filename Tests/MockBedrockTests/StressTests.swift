@@ -54,7 +54,8 @@ import Testing
                         if times != times.sorted(by: >) { problem("List page out of order") }
                         for summary in summaries { Self.check(summary, previous: &seen, problem: problem) }
                     case 3:  // Create
-                        let body = #"{"jobName": "w\#(worker)-r\#(round)", "roleArn": "arn:aws:iam::123456789012:role/R", "modelId": "anthropic.claude-3-haiku-20240307-v1:0", "clientRequestToken": "t-\#(worker)-\#(round)", "inputDataConfig": {"s3InputDataConfig": {"s3Uri": "s3://in-bucket/x"}}, "outputDataConfig": {"s3OutputDataConfig": {"s3Uri": "s3://out-bucket/"}}}"#
+                        let body =
+                            #"{"jobName": "w\#(worker)-r\#(round)", "roleArn": "arn:aws:iam::123456789012:role/R", "modelId": "anthropic.claude-3-haiku-20240307-v1:0", "clientRequestToken": "t-\#(worker)-\#(round)", "inputDataConfig": {"s3InputDataConfig": {"s3Uri": "s3://in-bucket/x"}}, "outputDataConfig": {"s3OutputDataConfig": {"s3Uri": "s3://out-bucket/"}}}"#
                         let response = try client.send(HTTPRequest(method: "POST", path: "/model-invocation-job", body: Array(body.utf8)))
                         guard response.status == 200, let arn = response.json?["jobArn"]?.stringValue else { problem("Create: \(response.status) \(response.text)"); continue }
                         mine.append(arn)
@@ -65,7 +66,8 @@ import Testing
                         if response.status != 200, response.header("x-amzn-ErrorType") != "ConflictException" { problem("Stop: \(response.status) \(response.text)") }
                     case 5:  // Tags on one of ours
                         guard let arn = mine.first else { continue }
-                        let tag = try client.send(HTTPRequest(method: "POST", path: "/tagResource", body: Array(#"{"resourceARN": "\#(arn)", "tags": [{"key": "w", "value": "\#(round)"}]}"#.utf8)))
+                        let tag = try client.send(
+                            HTTPRequest(method: "POST", path: "/tagResource", body: Array(#"{"resourceARN": "\#(arn)", "tags": [{"key": "w", "value": "\#(round)"}]}"#.utf8)))
                         let list = try client.send(HTTPRequest(method: "POST", path: "/listTagsForResource", body: Array(#"{"resourceARN": "\#(arn)"}"#.utf8)))
                         if tag.status != 200 || list.status != 200 || !list.text.contains(#""value":"\#(round)""#) { problem("tags: \(tag.status) \(list.text)") }
                     case 6:  // the clock only moves forward, also while others advance it

@@ -2,7 +2,7 @@ import Fixtures
 import MockBedrock
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension HTTPRequest {

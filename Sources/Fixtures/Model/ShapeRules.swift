@@ -1,4 +1,3 @@
-
 /// The scalar constraints of the model (length, range, enum, pattern), worded as AWS words them.
 /// Used by `ShapeValidator` for JSON documents and directly for URI and query members.
 public enum ShapeRules {
@@ -60,7 +59,8 @@ public enum ShapeRules {
 
     /// Whether a string value satisfies the shape (a quick check: `stringViolations` is empty exactly then).
     public static func isValidString(_ text: String, _ shape: Shape) -> Bool {
-        let valid = (shape.enumValues.isEmpty || shape.enumValues.contains(text))
+        let valid =
+            (shape.enumValues.isEmpty || shape.enumValues.contains(text))
             && shape.min.map({ text.utf8.count >= $0 }) ?? true  // a scalar is at most 4 UTF-8 bytes, at least 1
             && shape.max.map({ text.utf8.count <= $0 }) ?? true
             && (shape.pattern == nil || matches(text, shape: shape))

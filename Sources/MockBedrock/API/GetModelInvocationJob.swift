@@ -5,7 +5,8 @@ extension MockBedrockService {
     /// identifier that breaks the model's length or pattern, or ResourceNotFoundException (also for
     /// a job of another account or region, and for an ARN that is not the job's own).
     func getModelInvocationJob(
-        jobIdentifier: String, parsed: Result<JobIdentifier, ValidationFailure>? = nil, scope: Scope, isPoll: Bool = true) throws(AWSError) -> HTTPResponse {
+        jobIdentifier: String, parsed: Result<JobIdentifier, ValidationFailure>? = nil, scope: Scope, isPoll: Bool = true
+    ) throws(AWSError) -> HTTPResponse {
         let identifier: JobIdentifier
         switch parsed ?? JobIdentifier.parse(jobIdentifier) {
         case .success(let parsed): identifier = parsed

@@ -225,11 +225,12 @@ public final class MockBedrockService: Sendable {
         guard journal.capacity > 0 else { return }
         let attempts = JournalEntry.attempts(request.header("amz-sdk-request"))
         let broken = answer.connectionFault.map { $0 != .truncate } ?? false
-        journal.record(JournalEntry(
-            time: .wallClockNow(), clock: store.clock().now, method: request.method, path: request.path,
-            operation: operation, jobId: jobId, status: broken ? nil : answer.response.status,
-            errorCode: broken ? nil : answer.errorCode, ruleId: decision?.ruleId,
-            fault: answer.connectionFault?.rawValue, delayMilliseconds: answer.delayMilliseconds,
-            invocationId: request.header("amz-sdk-invocation-id"), attempt: attempts.attempt, maxAttempts: attempts.max))
+        journal.record(
+            JournalEntry(
+                time: .wallClockNow(), clock: store.clock().now, method: request.method, path: request.path,
+                operation: operation, jobId: jobId, status: broken ? nil : answer.response.status,
+                errorCode: broken ? nil : answer.errorCode, ruleId: decision?.ruleId,
+                fault: answer.connectionFault?.rawValue, delayMilliseconds: answer.delayMilliseconds,
+                invocationId: request.header("amz-sdk-invocation-id"), attempt: attempts.attempt, maxAttempts: attempts.max))
     }
 }

@@ -5,7 +5,8 @@ extension MockBedrockService {
     /// Stopped on the clock; a Stopping job answers `{}` again and stays as it is; a finished job
     /// answers ConflictException.
     func stopModelInvocationJob(
-        jobIdentifier: String, parsed: Result<JobIdentifier, ValidationFailure>? = nil, scope: Scope) throws(AWSError) -> HTTPResponse {
+        jobIdentifier: String, parsed: Result<JobIdentifier, ValidationFailure>? = nil, scope: Scope
+    ) throws(AWSError) -> HTTPResponse {
         let identifier: JobIdentifier
         switch parsed ?? JobIdentifier.parse(jobIdentifier) {
         case .success(let parsed): identifier = parsed

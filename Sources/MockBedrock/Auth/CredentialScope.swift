@@ -15,27 +15,33 @@ struct CredentialScope: Sendable, Equatable {
     static func parse(_ credential: Substring, service expected: String, amzDate: String?) -> Result<CredentialScope, AWSError> {
         let parts = credential.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 5 else {
-            return .failure(AWSError(
-                code: "IncompleteSignatureException", status: 403,
-                message: "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '\(credential)'"))
+            return .failure(
+                AWSError(
+                    code: "IncompleteSignatureException", status: 403,
+                    message: "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '\(credential)'"))
         }
         guard parts[4] == "aws4_request" else {
-            return .failure(AWSError(
-                code: "InvalidSignatureException", status: 403,
-                message: "Credential should be scoped with a valid terminator: 'aws4_request', not '\(parts[4])'. "))
+            return .failure(
+                AWSError(
+                    code: "InvalidSignatureException", status: 403,
+                    message: "Credential should be scoped with a valid terminator: 'aws4_request', not '\(parts[4])'. "))
         }
         guard parts[3] == expected else {
-            return .failure(AWSError(
-                code: "InvalidSignatureException", status: 403, message: "Credential should be scoped to correct service: '\(expected)'. "))
+            return .failure(
+                AWSError(
+                    code: "InvalidSignatureException", status: 403, message: "Credential should be scoped to correct service: '\(expected)'. "))
         }
         guard isRegionName(parts[2]) else {
-            return .failure(AWSError(
-                code: "InvalidSignatureException", status: 403, message: "Credential should be scoped to a valid region, not '\(parts[2])'. "))
+            return .failure(
+                AWSError(
+                    code: "InvalidSignatureException", status: 403, message: "Credential should be scoped to a valid region, not '\(parts[2])'. "))
         }
         if let amzDate, !(parts[1].utf8.count == 8 && amzDate.utf8.starts(with: parts[1].utf8)) {
-            return .failure(AWSError(
-                code: "InvalidSignatureException", status: 403,
-                message: "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '\(parts[1])' != '\(amzDate.prefix(8))', from '\(amzDate)'."))
+            return .failure(
+                AWSError(
+                    code: "InvalidSignatureException", status: 403,
+                    message: "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '\(parts[1])' != '\(amzDate.prefix(8))', from '\(amzDate)'."
+                ))
         }
         return .success(CredentialScope(accessKeyId: String(parts[0]), date: String(parts[1]), region: String(parts[2]), service: String(parts[3])))
     }

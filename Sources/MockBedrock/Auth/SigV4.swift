@@ -32,7 +32,8 @@ public struct SigV4Verification: Sendable {
         guard let parsed = Authorization(authorization) else {
             return AWSError(
                 code: "IncompleteSignatureException", status: 403,
-                message: "Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters with the AWS4-HMAC-SHA256 algorithm. Authorization=\(authorization)")
+                message:
+                    "Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters with the AWS4-HMAC-SHA256 algorithm. Authorization=\(authorization)")
         }
         guard let secret = secrets[parsed.accessKeyId] else {
             return AWSError(code: "UnrecognizedClientException", status: 403, message: "The security token included in the request is invalid.")
@@ -51,7 +52,8 @@ public struct SigV4Verification: Sendable {
         if abs(signedAt - now.seconds) > allowedSkewSeconds {
             let earliest = Self.formatAmzDate(now.seconds - allowedSkewSeconds)
             let latest = Self.formatAmzDate(now.seconds + allowedSkewSeconds)
-            let detail = signedAt < now.seconds
+            let detail =
+                signedAt < now.seconds
                 ? "\(amzDate) is now earlier than \(earliest) (\(Self.formatAmzDate(now.seconds)) - \(allowedSkewSeconds / 60) min.)"
                 : "\(amzDate) is now later than \(latest) (\(Self.formatAmzDate(now.seconds)) + \(allowedSkewSeconds / 60) min.)"
             return AWSError(code: "InvalidSignatureException", status: 403, message: "Signature expired: \(detail)")
@@ -71,7 +73,8 @@ public struct SigV4Verification: Sendable {
         if denied.contains(parsed.accessKeyId) {
             return AWSError(
                 "AccessDeniedException",
-                "User: arn:aws:iam::\(accountId):user/\(parsed.accessKeyId) is not authorized to perform: bedrock:\(operation) because no identity-based policy allows the bedrock:\(operation) action")
+                "User: arn:aws:iam::\(accountId):user/\(parsed.accessKeyId) is not authorized to perform: bedrock:\(operation) because no identity-based policy allows the bedrock:\(operation) action"
+            )
         }
         return nil
     }
@@ -170,7 +173,8 @@ public struct SigV4Verification: Sendable {
     static func parseAmzDate(_ text: String) -> Int64? {
         let bytes = Array(text.utf8)
         guard bytes.count == 16, bytes[8] == UInt8(ascii: "T"), bytes[15] == UInt8(ascii: "Z") else { return nil }
-        let iso = "\(text.prefix(4))-\(text.dropFirst(4).prefix(2))-\(text.dropFirst(6).prefix(2))T\(text.dropFirst(9).prefix(2)):\(text.dropFirst(11).prefix(2)):\(text.dropFirst(13).prefix(2))Z"
+        let iso =
+            "\(text.prefix(4))-\(text.dropFirst(4).prefix(2))-\(text.dropFirst(6).prefix(2))T\(text.dropFirst(9).prefix(2)):\(text.dropFirst(11).prefix(2)):\(text.dropFirst(13).prefix(2))Z"
         return Timestamp(iso8601: iso)?.seconds
     }
 

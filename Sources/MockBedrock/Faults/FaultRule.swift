@@ -28,8 +28,9 @@ public struct FaultRule: Sendable {
         if let fixtureJobId, fixtureJobId != request.jobId { return false }
         if let jobIdGlob {
             // The id and the identifier first: the ARN costs a look-up in the store.
-            guard [request.identifier, request.jobId].contains(where: { $0.map(jobIdGlob.matches) ?? false })
-                || request.jobArn().map(jobIdGlob.matches) ?? false
+            guard
+                [request.identifier, request.jobId].contains(where: { $0.map(jobIdGlob.matches) ?? false })
+                    || request.jobArn().map(jobIdGlob.matches) ?? false
             else { return false }
         }
         if let status = spec.status, status != request.status() { return false }

@@ -3,9 +3,9 @@ import Fixtures
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// The listening socket and a thread that accepts connections on it and hands each to

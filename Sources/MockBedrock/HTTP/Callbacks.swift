@@ -2,9 +2,9 @@ import CMicroHTTPD
 import Logging
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// What one request has gathered between libmicrohttpd's calls of the access handler.
@@ -95,8 +95,8 @@ extension MockBedrockServer {
     static let stallMilliseconds = 600_000
 
     #if DEBUG
-    /// Whether test hooks answer (debug builds, MOCK_BEDROCK_TEST_HOOKS=1 in the environment at start).
-    static let testHooks = getenv("MOCK_BEDROCK_TEST_HOOKS").map { String(cString: $0) == "1" } ?? false
+        /// Whether test hooks answer (debug builds, MOCK_BEDROCK_TEST_HOOKS=1 in the environment at start).
+        static let testHooks = getenv("MOCK_BEDROCK_TEST_HOOKS").map { String(cString: $0) == "1" } ?? false
     #endif
 
     /// The error for a request whose body must not be read, from its head alone: a transfer coding
@@ -108,7 +108,9 @@ extension MockBedrockServer {
             guard ASCII.lowercased(coding) == "chunked" else {
                 return AWSError(
                     code: "NotImplemented", status: 501,
-                    message: "A header you provided implies functionality that is not implemented: Transfer-Encoding '\(coding)'. Send the body with Content-Length or Transfer-Encoding: chunked.")
+                    message:
+                        "A header you provided implies functionality that is not implemented: Transfer-Encoding '\(coding)'. Send the body with Content-Length or Transfer-Encoding: chunked."
+                )
             }
             return nil  // chunked: libmicrohttpd ignores a Content-Length, and so does the limit below
         }
@@ -148,15 +150,15 @@ extension MockBedrockServer {
         withUnsafeMutablePointer(to: &query) { _ = MHD_get_connection_values(connection, .GET_ARGUMENT_KIND, collectDecoded, $0) }
         let request = HTTPRequest(method: method, path: path, query: query, headers: collection.fields, body: context.body)
         #if DEBUG
-        // Debug builds started with MOCK_BEDROCK_TEST_HOOKS=1 only: `x-mock-debug-block-ms: N` holds
-        // this worker thread for N ms (at most a minute), the way a request stuck in the server would;
-        // the shutdown tests use it. Release builds have no such code; debug builds without the
-        // variable ignore the header (any client could otherwise hold the threads).
-        if Self.testHooks, let text = MHD_lookup_connection_value(connection, .HEADER_KIND, "x-mock-debug-block-ms").map({ String(cString: $0) }),
-            let milliseconds = UInt32(text)
-        {
-            usleep(min(milliseconds, 60_000) * 1000)
-        }
+            // Debug builds started with MOCK_BEDROCK_TEST_HOOKS=1 only: `x-mock-debug-block-ms: N` holds
+            // this worker thread for N ms (at most a minute), the way a request stuck in the server would;
+            // the shutdown tests use it. Release builds have no such code; debug builds without the
+            // variable ignore the header (any client could otherwise hold the threads).
+            if Self.testHooks, let text = MHD_lookup_connection_value(connection, .HEADER_KIND, "x-mock-debug-block-ms").map({ String(cString: $0) }),
+                let milliseconds = UInt32(text)
+            {
+                usleep(min(milliseconds, 60_000) * 1000)
+            }
         #endif
         let answer = service.answer(request)
         let hold = answer.connectionFault == .stall ? (answer.delayMilliseconds > 0 ? answer.delayMilliseconds : Self.stallMilliseconds) : answer.delayMilliseconds

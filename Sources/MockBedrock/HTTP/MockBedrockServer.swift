@@ -4,9 +4,9 @@ import Logging
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// The mock on a libmicrohttpd daemon: an internal poll() thread pool with keep-alive, serving
@@ -132,7 +132,8 @@ public final class MockBedrockServer: Sendable {
         // ITC: the Acceptor's MHD_add_connection wakes the pool thread it gives a connection to.
         // NO_LISTEN_SOCKET: the Acceptor listens and accepts (libmicrohttpd's poll() loop accepts
         // one connection a round).
-        var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_POLL.rawValue | MHD_USE_TURBO.rawValue
+        var flags =
+            MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_POLL.rawValue | MHD_USE_TURBO.rawValue
             | MHD_ALLOW_SUSPEND_RESUME.rawValue | MHD_USE_ITC.rawValue | MHD_USE_NO_LISTEN_SOCKET.rawValue
         if verbose { flags |= MHD_USE_ERROR_LOG.rawValue }
         var options: [MHD_OptionItem] = [
@@ -150,8 +151,9 @@ public final class MockBedrockServer: Sendable {
         }
         // The Acceptor holds connections back at the limit. libmicrohttpd splits its own limit among the
         // pool threads: this one leaves each thread room for all, so that it never refuses one.
-        options.append(MHD_OptionItem(
-            option: MHD_OPTION.CONNECTION_LIMIT, value: configuration.threads * (configuration.maxConnections + 64), ptr_value: nil))
+        options.append(
+            MHD_OptionItem(
+                option: MHD_OPTION.CONNECTION_LIMIT, value: configuration.threads * (configuration.maxConnections + 64), ptr_value: nil))
         options.append(MHD_OptionItem(option: MHD_OPTION.CONNECTION_TIMEOUT, value: configuration.idleTimeoutSeconds, ptr_value: nil))
         options.append(MHD_OptionItem(option: MHD_OPTION.END, value: 0, ptr_value: nil))
         return mhd_shim_start_daemon(flags, 0, accessHandler, context, &options)

@@ -1,9 +1,9 @@
 import Fixtures
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// Everything a server is set up with, in one value: what the command line's flags set (each has a

@@ -3,9 +3,9 @@ import CMicroHTTPD
 import Dispatch
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// Connections held back from libmicrohttpd's event loop for a while (a delay, a stall), and

@@ -79,18 +79,26 @@ public struct Lifecycle: Sendable, Equatable {
         case .completed:
             return [submitted, validating, scheduled, inProgress, PhaseSpec(status: .completed, length: .final)]
         case .partiallyCompleted:
-            return [submitted, validating, scheduled, inProgress, PhaseSpec(
-                status: .partiallyCompleted, length: .final,
-                message: "Not all records were processed: some model invocations did not finish before the job ended.")]
+            return [
+                submitted, validating, scheduled, inProgress,
+                PhaseSpec(
+                    status: .partiallyCompleted, length: .final,
+                    message: "Not all records were processed: some model invocations did not finish before the job ended."),
+            ]
         case .failed:
-            return [submitted, validating, PhaseSpec(
-                status: .failed, length: .final,
-                message: "Input validation failed: no record of the input file is a valid JSON object with recordId and modelInput.")]
+            return [
+                submitted, validating,
+                PhaseSpec(
+                    status: .failed, length: .final,
+                    message: "Input validation failed: no record of the input file is a valid JSON object with recordId and modelInput."),
+            ]
         case .expired:
             return [submitted, validating, PhaseSpec(status: .scheduled, length: .final)]
         case .stopped:
-            return [submitted, validating, scheduled, PhaseSpec(status: .inProgress, length: .duration(milliseconds: 60 * minute)),
-                    PhaseSpec(status: .stopping, length: .duration(milliseconds: 2 * minute)), PhaseSpec(status: .stopped, length: .final)]
+            return [
+                submitted, validating, scheduled, PhaseSpec(status: .inProgress, length: .duration(milliseconds: 60 * minute)),
+                PhaseSpec(status: .stopping, length: .duration(milliseconds: 2 * minute)), PhaseSpec(status: .stopped, length: .final),
+            ]
         }
     }
 }
@@ -132,11 +140,12 @@ extension Lifecycle {
         var start = submit
         var carried: RecordCounts?
         for (index, phase) in phases.enumerated() {
-            let end: Int64? = switch phase.length {
-            case .duration(let milliseconds): start + milliseconds
-            case .polls: progress.pollEnds[index]
-            case .final: nil
-            }
+            let end: Int64? =
+                switch phase.length {
+                case .duration(let milliseconds): start + milliseconds
+                case .polls: progress.pollEnds[index]
+                case .final: nil
+                }
             if now >= expiry, start <= expiry, end.map({ expiry <= $0 }) ?? true {
                 if phase.status.isWaitingToRun {
                     return LifecyclePosition(
@@ -205,11 +214,12 @@ extension Lifecycle {
 
     private func defaultCounts(for status: JobStatus) -> RecordCounts {
         let total = totalRecordCount
-        let processed = switch status {
-        case .completed: total
-        case .partiallyCompleted: total / 10 * 8 + total % 10 * 8 / 10
-        default: total / 10 * 4 + total % 10 * 4 / 10
-        }
+        let processed =
+            switch status {
+            case .completed: total
+            case .partiallyCompleted: total / 10 * 8 + total % 10 * 8 / 10
+            default: total / 10 * 4 + total % 10 * 4 / 10
+            }
         return RecordCounts(processed: processed, success: processed, error: 0)
     }
 }

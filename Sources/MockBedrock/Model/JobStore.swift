@@ -28,7 +28,9 @@ public final class JobStore: Sendable {
         self.state = Locked(State(clock: LifecycleClock(startMillis: clockStart.milliseconds, rate: clockRate, realNow: realTime()), table: table))
     }
 
-    public convenience init(fixtures: [FixtureJob], clockStart: Timestamp = .wallClockNow(), clockRate: Double = 1, realTime: @escaping @Sendable () -> UInt64 = monotonicNanoseconds) {
+    public convenience init(
+        fixtures: [FixtureJob], clockStart: Timestamp = .wallClockNow(), clockRate: Double = 1, realTime: @escaping @Sendable () -> UInt64 = monotonicNanoseconds
+    ) {
         self.init(fixtures.compactMap(Job.init(fixture:)), clockStart: clockStart, clockRate: clockRate, realTime: realTime)
     }
 
@@ -147,8 +149,10 @@ extension JobStore {
             guard FastPatterns.isJobArn(arn.description) else {
                 throw AWSError("InternalServerException", "The mock cannot make a job ARN for the scope \(scope).")
             }
-            guard var record = JobRecord(validated: request.addingMember("jobArn", .string(arn.description))
-                .addingMember("submitTime", .string(Timestamp(milliseconds: state.now).description)))
+            guard
+                var record = JobRecord(
+                    validated: request.addingMember("jobArn", .string(arn.description))
+                        .addingMember("submitTime", .string(Timestamp(milliseconds: state.now).description)))
             else {
                 // A union member newer than the model (the mock serves S3 input and output only).
                 throw AWSError("ValidationException", "The mock supports inputDataConfig.s3InputDataConfig and outputDataConfig.s3OutputDataConfig only.")
@@ -197,11 +201,12 @@ extension JobStore {
             if query.descending {
                 index = query.after.map { state.table.insertionIndex(of: $0) - 1 } ?? order.count - 1
             } else {
-                index = query.after.map { key in
-                    var next = state.table.insertionIndex(of: key)
-                    if next < order.count, order[next] == key { next += 1 }
-                    return next
-                } ?? 0
+                index =
+                    query.after.map { key in
+                        var next = state.table.insertionIndex(of: key)
+                        if next < order.count, order[next] == key { next += 1 }
+                        return next
+                    } ?? 0
             }
             var bodies: [[UInt8]] = []
             var last: JobTable.OrderKey?

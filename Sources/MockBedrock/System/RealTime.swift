@@ -1,9 +1,9 @@
 import Fixtures
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// CLOCK_MONOTONIC in nanoseconds: what the virtual clock runs on, and request durations.

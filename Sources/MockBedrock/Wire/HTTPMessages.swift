@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// A request as the service sees it: the raw (still percent-encoded) path, decoded query
@@ -46,7 +46,10 @@ public struct HTTPRequest: Sendable {
 
     /// The first header field named `name` (case-insensitive).
     public func header(_ name: String) -> String? {
-        assert({ var lower = ASCII.lowercased(name); return lower.withUTF8(Self.isRead) }(), "add \(name) to HTTPRequest.readHeaders, or the HTTP server drops it")
+        assert(
+            {
+                var lower = ASCII.lowercased(name); return lower.withUTF8(Self.isRead)
+            }(), "add \(name) to HTTPRequest.readHeaders, or the HTTP server drops it")
         return headers.first { ASCII.equalsIgnoringCase(lowercased: $0.name, name) }?.value
     }
 
