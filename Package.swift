@@ -23,11 +23,17 @@ let package = Package(
             pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"])]
         ),
-        .target(name: "Fixtures", dependencies: ["CPCRE2"]),
+        // JSON: the strict parser and the writer. ServiceModel: botocore's model (generated), its shapes
+        // and constraints, timestamps. Fixtures: the job record and fixture loading, and small helpers.
+        .target(name: "JSON"),
+        .target(name: "ServiceModel", dependencies: ["JSON", "CPCRE2"]),
+        .target(name: "Fixtures", dependencies: ["JSON", "ServiceModel"]),
         .target(
             name: "MockBedrock",
             dependencies: [
                 "Fixtures",
+                "JSON",
+                "ServiceModel",
                 "CMicroHTTPD",
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -36,15 +42,17 @@ let package = Package(
             name: "mock-bedrock",
             dependencies: [
                 "MockBedrock",
+                "Fixtures",
+                "ServiceModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The fuzz inputs (a library, so that the tests replay the seeds) and the libFuzzer binary (scripts/fuzz).
-        .target(name: "MockBedrockFuzzing", dependencies: ["MockBedrock", "Fixtures"]),
+        .target(name: "MockBedrockFuzzing", dependencies: ["MockBedrock", "Fixtures", "JSON", "ServiceModel"]),
         .executableTarget(name: "mock-bedrock-fuzz", dependencies: ["MockBedrockFuzzing"]),
-        .testTarget(name: "FixturesTests", dependencies: ["Fixtures"]),
-        .testTarget(name: "MockBedrockTests", dependencies: ["MockBedrock", "Fixtures", "MockBedrockFuzzing"]),
+        .testTarget(name: "FixturesTests", dependencies: ["Fixtures", "JSON", "ServiceModel"]),
+        .testTarget(name: "MockBedrockTests", dependencies: ["MockBedrock", "Fixtures", "JSON", "ServiceModel", "MockBedrockFuzzing"]),
         .testTarget(name: "MockBedrockCommandTests", dependencies: ["mock-bedrock"]),
     ]
 )

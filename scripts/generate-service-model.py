@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes Sources/Fixtures/Model/ServiceModel+Generated.swift from botocore's Bedrock service model.
+"""Writes Sources/ServiceModel/ServiceModel+Generated.swift from botocore's Bedrock service model.
 
 The mock derives every shape constraint, error status and operation route it serves from the
 model rather than retyping it. Only the operations mock-bedrock covers, the shapes they reach and
@@ -27,7 +27,7 @@ OPERATIONS = [
     "ListTagsForResource",
 ]
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TARGET = os.path.join(ROOT, "Sources", "Fixtures", "Model", "ServiceModel+Generated.swift")
+TARGET = os.path.join(ROOT, "Sources", "ServiceModel", "ServiceModel+Generated.swift")
 
 
 def load_model():

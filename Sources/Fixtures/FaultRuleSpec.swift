@@ -1,3 +1,5 @@
+import JSON
+import ServiceModel
 /// A fault rule as written: in a fixture's `faults`, in `POST /_mock/faults`, or as request flags.
 /// One model behind every way of asking. What a rule does is an `error` of the service model, a
 /// connection `fault`, a delay, or a delay with one of the others.

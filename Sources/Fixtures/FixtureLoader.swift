@@ -1,3 +1,5 @@
+import JSON
+import ServiceModel
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)

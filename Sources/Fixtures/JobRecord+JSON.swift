@@ -1,3 +1,5 @@
+import JSON
+import ServiceModel
 extension JobRecord {
     /// The shape a fixture job is checked against: the Get response, as `aws bedrock get-model-invocation-job` prints it.
     public static let shapeName = "GetModelInvocationJobResponse"

@@ -1,3 +1,4 @@
+import ServiceModel
 /// A batch inference job as `GetModelInvocationJob` returns it: every member of the model's
 /// `GetModelInvocationJobResponse`, typed. Optional members are nil when the job does not have them.
 public struct JobRecord: Sendable, Equatable {

@@ -1,3 +1,5 @@
+import JSON
+import ServiceModel
 /// Reads and checks the fixture members that are not AWS's: `lifecycle` and `outcome`.
 enum LifecycleDecoder {
     /// Members a job with a lifecycle must not have: the clock computes them.

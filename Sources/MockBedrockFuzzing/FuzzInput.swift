@@ -1,5 +1,7 @@
 import Fixtures
 import MockBedrock
+import JSON
+import ServiceModel
 
 /// One fuzz input run through the part of mock-bedrock its first byte picks; the rest of the bytes
 /// are that part's input. Every part must return normally on any bytes and keep its invariants:

@@ -2,6 +2,7 @@ import ArgumentParser
 import Fixtures
 import Logging
 import MockBedrock
+import ServiceModel
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
 

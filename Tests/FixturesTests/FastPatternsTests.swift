@@ -1,5 +1,6 @@
 import Fixtures
 import Testing
+import ServiceModel
 
 /// The hand-written matchers answer exactly what the model's patterns answer, and the linear-time
 /// engine answers what Swift's `Regex` (the engine the mock used before) answers on short values.

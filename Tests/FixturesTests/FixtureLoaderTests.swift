@@ -1,5 +1,7 @@
 import Fixtures
 import Testing
+import JSON
+import ServiceModel
 
 #if canImport(Glibc)
     import Glibc

@@ -1,4 +1,5 @@
 import Fixtures
+import JSON
 
 /// A valid fixture job and ways to break it, for the fixture tests.
 enum FixtureSamples {

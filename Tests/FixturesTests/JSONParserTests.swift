@@ -1,5 +1,6 @@
 import Fixtures
 import Testing
+import JSON
 
 @Suite struct JSONParserTests {
     @Test func keepsMemberOrderAndNumberLiterals() throws {

@@ -1,5 +1,7 @@
 import Fixtures
 import Testing
+import JSON
+import ServiceModel
 
 /// The phases before InProgress, for lifecycles that test what comes after.
 let ready = #"{"status": "Submitted", "for": "1m"}, {"status": "Validating", "for": "1m"}, {"status": "Scheduled", "for": "1m"}, "#

@@ -1,5 +1,6 @@
 import Fixtures
 import Testing
+import ServiceModel
 
 @Suite struct TimestampTests {
     @Test(arguments: [

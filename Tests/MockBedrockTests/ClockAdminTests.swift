@@ -2,6 +2,7 @@ import Fixtures
 import MockBedrock
 import Synchronization
 import Testing
+import ServiceModel
 
 /// Real time that moves only when a test says so.
 final class ManualRealTime: Sendable {

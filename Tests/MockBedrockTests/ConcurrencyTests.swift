@@ -4,6 +4,7 @@ import Fixtures
 import MockBedrock
 import Synchronization
 import Testing
+import ServiceModel
 
 @Suite struct ConcurrencyTests {
     /// The phase start of each status of the default lifecycle, in minutes after submission.

@@ -2,6 +2,8 @@ import Fixtures
 import Testing
 
 @testable import MockBedrock
+import JSON
+import ServiceModel
 
 @Suite struct FaultTests {
     private func rule(_ json: String, id: String = "fault-1") throws -> FaultRule {

@@ -1,6 +1,7 @@
 import Fixtures
 import MockBedrock
 import Testing
+import ServiceModel
 
 @Suite struct GetModelInvocationJobTests {
     let service = TestJobs.service()

@@ -2,6 +2,8 @@ import Foundation
 import Fixtures
 import MockBedrock
 import Testing
+import JSON
+import ServiceModel
 
 /// Create, List, Stop and tags through the service, without a socket.
 @Suite struct OperationTests {

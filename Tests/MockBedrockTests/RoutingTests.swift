@@ -1,6 +1,7 @@
 import Fixtures
 import MockBedrock
 import Testing
+import JSON
 
 @Suite struct RoutingTests {
     let service = TestJobs.service()

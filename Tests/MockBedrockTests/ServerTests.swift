@@ -1,6 +1,7 @@
 import Fixtures
 import MockBedrock
 import Testing
+import ServiceModel
 
 @Suite struct ServerTests {
     @Test func bindsAFreePortAndKeepsTheConnectionOpenAcrossRequests() throws {

@@ -3,6 +3,7 @@ import Fixtures
 import Testing
 
 @testable import MockBedrock
+import ServiceModel
 
 @Suite struct SigV4Tests {
     @Test func hashesTheFIPSTestVectors() {

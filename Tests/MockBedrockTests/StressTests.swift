@@ -3,6 +3,8 @@ import Fixtures
 @testable import MockBedrock
 import Synchronization
 import Testing
+import JSON
+import ServiceModel
 
 /// Many clients at once on a live server, mixing every operation with admin calls, while the clock
 /// runs fast. Every answer is checked as it arrives; at the end, List must hold each job once.

@@ -1,4 +1,5 @@
 import Fixtures
+import JSON
 
 extension AWSError {
     /// The one encoder of error responses.

@@ -1,4 +1,5 @@
 import Fixtures
+import JSON
 
 extension MockBedrockService {
     /// `POST /model-invocation-job`: validates every member, then creates a job on the default

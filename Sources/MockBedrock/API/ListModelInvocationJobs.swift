@@ -1,4 +1,6 @@
 import Fixtures
+import JSON
+import ServiceModel
 
 extension MockBedrockService {
     /// `GET /model-invocation-jobs`: the caller's jobs, newest first by default, filtered, a page at a time.

@@ -1,4 +1,6 @@
 import Fixtures
+import JSON
+import ServiceModel
 
 /// What the service makes of one request: the response, and what the transport must do first or
 /// instead (a delay, a broken connection).

@@ -1,4 +1,6 @@
 import Fixtures
+import JSON
+import ServiceModel
 
 /// The JSON body of an AWS operation, read and checked against the operation's input shape.
 struct RequestBody {

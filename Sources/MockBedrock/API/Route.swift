@@ -1,4 +1,5 @@
 import Fixtures
+import ServiceModel
 
 /// What a route is: an AWS operation (scoped, signed, faults apply), the admin API (its access
 /// rules apply), or the health check (always open).

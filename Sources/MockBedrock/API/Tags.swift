@@ -1,4 +1,5 @@
 import Fixtures
+import JSON
 
 extension MockBedrockService {
     /// `POST /tagResource`: adds tags (a key already there gets the new value); past 50 tags,

@@ -1,4 +1,5 @@
 import Fixtures
+import JSON
 
 /// The JSON object of an admin request, with its keys checked: unknown keys are refused, never ignored.
 struct AdminBody {

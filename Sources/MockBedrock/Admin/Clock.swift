@@ -1,4 +1,6 @@
 import Fixtures
+import JSON
+import ServiceModel
 
 extension MockBedrockService {
     /// `GET /_mock/clock`: `{"now": ISO, "rate": R}`.

@@ -1,4 +1,5 @@
 import Fixtures
+import JSON
 
 extension MockBedrockService {
     /// `GET /_mock/faults`: `{"faults": [rule, ...]}`, each with its id and counters.

@@ -1,4 +1,5 @@
 import Fixtures
+import JSON
 
 extension MockBedrockService {
     /// `GET /_mock/health`: `{"status":"ok","jobs":N}`.

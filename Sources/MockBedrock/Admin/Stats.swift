@@ -1,5 +1,6 @@
 import Fixtures
 import Synchronization
+import JSON
 
 extension MockBedrockService {
     /// `GET /_mock/stats`: `{"answers": N, "errors": N, "connections": N}` (connections is null without

@@ -1,4 +1,5 @@
 import Fixtures
+import ServiceModel
 
 /// Optional checking of AWS Signature Version 4, so that tests can exercise their credential
 /// handling: requests must be signed with one of the configured key pairs, the way botocore signs

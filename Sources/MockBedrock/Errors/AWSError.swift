@@ -1,4 +1,6 @@
 import Fixtures
+import JSON
+import ServiceModel
 
 /// An error answered the way AWS answers it: the status, `x-amzn-ErrorType: <code>` and a JSON
 /// body `{"message": ...}` (plus any extra members the error shape has, such as `resourceName`).

@@ -1,4 +1,5 @@
 import Fixtures
+import ServiceModel
 
 /// `--rate-limit OPERATION=N/s`: at most N requests a second of an operation (bursts up to N),
 /// the way AWS's per-operation TPS quotas throttle.

@@ -1,4 +1,5 @@
 import Fixtures
+import ServiceModel
 
 /// The server's one virtual clock: simulated milliseconds that run at `rate` simulated seconds per
 /// real second (0 freezes it). A pure value: every reading takes the real monotonic time as an

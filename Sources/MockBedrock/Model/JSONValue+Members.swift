@@ -1,4 +1,5 @@
 import Fixtures
+import JSON
 
 extension JSONValue {
     func removingMember(_ key: String) -> JSONValue {

@@ -1,4 +1,6 @@
 import Fixtures
+import JSON
+import ServiceModel
 
 /// A job the mock serves: its record as loaded or created, its lifecycle (nil when served as
 /// written), its tags, a stop if one was asked for, and what its Gets have done so far.

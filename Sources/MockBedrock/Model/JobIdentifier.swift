@@ -1,4 +1,5 @@
 import Fixtures
+import ServiceModel
 
 /// The `jobIdentifier` of Get and Stop: a 12-character job id or a full job ARN.
 public enum JobIdentifier: Sendable, Hashable {

@@ -1,4 +1,5 @@
 import Fixtures
+import ServiceModel
 
 /// What ListModelInvocationJobs is asked for.
 struct JobListQuery: Sendable {

@@ -1,4 +1,6 @@
 import Fixtures
+import JSON
+import ServiceModel
 
 /// Every job the mock knows and the clock that moves them; one lock guards both, so a request
 /// never sees a job at one instant and the clock at another. Safe to use from libmicrohttpd's threads.

@@ -1,4 +1,6 @@
 import Fixtures
+import JSON
+import ServiceModel
 
 /// The jobs and their indexes: by id, in submission order (for List), by client request token
 /// and by name (for Create). A value, so that a reset is a copy.

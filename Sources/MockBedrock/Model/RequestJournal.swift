@@ -1,4 +1,6 @@
 import Fixtures
+import JSON
+import ServiceModel
 
 /// One AWS request as the mock saw and answered it.
 public struct JournalEntry: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Fixtures
+import ServiceModel
 
 #if canImport(Glibc)
     import Glibc

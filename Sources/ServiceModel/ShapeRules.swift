@@ -1,3 +1,4 @@
+import JSON
 /// The scalar constraints of the model (length, range, enum, pattern), worded as AWS words them.
 /// Used by `ShapeValidator` for JSON documents and directly for URI and query members.
 public enum ShapeRules {

@@ -1,3 +1,4 @@
+import JSON
 /// Checks JSON values against shapes of the service model: types, required members, unions,
 /// lengths, ranges, enums and patterns, reporting every violation with its path.
 public struct ShapeValidator: Sendable {
