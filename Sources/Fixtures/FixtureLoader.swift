@@ -228,11 +228,8 @@ public enum FixtureLoader {
     static func decodeTags(_ value: JSONValue?, at path: ValuePath) -> ([ResourceTag], [Violation]) {
         guard let value else { return ([], []) }
         let violations = validator.violations(of: value, against: "TagList", at: path)
-        guard violations.isEmpty, case .array(let elements) = value else { return ([], violations) }
-        let tags = elements.compactMap { element -> ResourceTag? in
-            guard let key = element["key"]?.stringValue, let value = element["value"]?.stringValue else { return nil }
-            return ResourceTag(key: key, value: value)
-        }
+        guard violations.isEmpty else { return ([], violations) }
+        let tags = ResourceTag.decode(value)
         if let problem = ResourceTag.problem(with: tags) { return ([], [Violation(path, .other(problem))]) }
         return (tags, [])
     }

@@ -1,3 +1,5 @@
+import JSON
+
 /// A tag of a resource: the model's `Tag`.
 public struct ResourceTag: Sendable, Equatable {
     public var key: String
@@ -10,6 +12,16 @@ public struct ResourceTag: Sendable, Equatable {
 
     /// The most tags a resource can have (the model's TooManyTagsException: "50 tags per resource").
     public static let limit = 50
+
+    /// The tags of a TagList value as the model writes it (`[{"key": K, "value": V}, ...]`), already
+    /// checked against the model's shape: the one tag decoder of fixtures and requests.
+    public static func decode(_ list: JSONValue?) -> [ResourceTag] {
+        guard case .array(let elements)? = list else { return [] }
+        return elements.compactMap { element in
+            guard let key = element["key"]?.stringValue, let value = element["value"]?.stringValue else { return nil }
+            return ResourceTag(key: key, value: value)
+        }
+    }
 
     /// What is wrong with a list of tags beyond the model's shapes: a key given twice, or more than `limit`.
     public static func problem(with tags: [ResourceTag]) -> String? {

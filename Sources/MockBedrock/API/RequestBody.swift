@@ -34,11 +34,7 @@ struct RequestBody {
 
     /// The tags of a TagList member (already validated).
     func tags(_ key: String) throws(AWSError) -> [ResourceTag] {
-        guard case .array(let elements)? = object[key] else { return [] }
-        let tags = elements.compactMap { element -> ResourceTag? in
-            guard let key = element["key"]?.stringValue, let value = element["value"]?.stringValue else { return nil }
-            return ResourceTag(key: key, value: value)
-        }
+        let tags = ResourceTag.decode(object[key])
         var seen: Set<String> = []
         for tag in tags where !seen.insert(tag.key).inserted {
             throw AWSError("ValidationException", "The tag key '\(tag.key)' is given more than once.")

@@ -67,7 +67,7 @@ let requestCompleted: MHD_RequestCompletedCallback = { context, _, requestContex
 private let collectLowercasedName: MHD_KeyValueIterator = { context, _, key, value in
     guard let context else { return MHD_Result.YES }
     let collection = context.assumingMemoryBound(to: HeaderCollection.self)
-    guard let key, let name = ASCII.lowercasedString(cString: key, keep: { collection.pointee.everything || HTTPRequest.isRead($0) }) else {
+    guard let key, let name = lowercasedString(cString: key, keep: { collection.pointee.everything || HTTPRequest.isRead($0) }) else {
         return MHD_Result.YES
     }
     collection.pointee.fields.append((name, value.map { String(cString: $0) } ?? ""))
@@ -251,4 +251,18 @@ private let truncatedReader: MHD_ContentReaderCallback = { context, position, bu
 
 private let truncatedRelease: MHD_ContentReaderFreeCallback = { context in
     if let context { Unmanaged<TruncatedBody>.fromOpaque(context).release() }
+}
+
+/// A copy of a C string with ASCII letters in lower case, if `keep` accepts it (it sees the
+/// lower-case bytes; names are short, longer ones are refused unseen).
+private func lowercasedString(cString: UnsafePointer<CChar>, keep: (UnsafeBufferPointer<UInt8>) -> Bool) -> String? {
+    let count = strlen(cString)
+    guard count <= 64 else { return nil }
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(count, 1)) { buffer -> String? in
+        cString.withMemoryRebound(to: UInt8.self, capacity: count) { bytes in
+            for index in 0..<count { buffer[index] = ASCII.lower(bytes[index]) }
+        }
+        let name = UnsafeBufferPointer(rebasing: buffer[..<count])
+        return keep(name) ? String(decoding: name, as: UTF8.self) : nil
+    }
 }

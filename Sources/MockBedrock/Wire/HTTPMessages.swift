@@ -104,18 +104,4 @@ public enum ASCII {
     static func lower(_ byte: UInt8) -> UInt8 {
         byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
     }
-
-    /// A copy of a C string with ASCII letters in lower case, if `keep` accepts it (it sees the
-    /// lower-case bytes; names are short, longer ones are refused unseen).
-    static func lowercasedString(cString: UnsafePointer<CChar>, keep: (UnsafeBufferPointer<UInt8>) -> Bool) -> String? {
-        let count = strlen(cString)
-        guard count <= 64 else { return nil }
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(count, 1)) { buffer -> String? in
-            cString.withMemoryRebound(to: UInt8.self, capacity: count) { bytes in
-                for index in 0..<count { buffer[index] = lower(bytes[index]) }
-            }
-            let name = UnsafeBufferPointer(rebasing: buffer[..<count])
-            return keep(name) ? String(decoding: name, as: UTF8.self) : nil
-        }
-    }
 }
