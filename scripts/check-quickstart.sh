@@ -41,10 +41,12 @@ run() { "${buildah[@]}" run --isolation chroot --network host "$container" -- "$
 
 step "git clone, then command 1 (in the background until it serves)"
 port=4599
-run bash -c "git clone --quiet /src/repo.git /work/mock-bedrock && cd /work/mock-bedrock && bash /src/command-1.sh >/tmp/server.log 2>&1 &
+# set -m: command 1 runs in a process group of its own, which is then stopped whole (swift run and the server).
+run bash -c "set -m; (git clone --quiet /src/repo.git /work/mock-bedrock && cd /work/mock-bedrock && bash /src/command-1.sh) >/tmp/server.log 2>&1 &
+    group=\$!
     for second in \$(seq 1 1800); do
-        if grep -q 'mock-bedrock listening on' /tmp/server.log; then break; fi
-        if ! kill -0 \$! 2>/dev/null; then cat /tmp/server.log; exit 1; fi
+        if grep -qs 'mock-bedrock listening on' /tmp/server.log; then break; fi
+        if ! kill -0 \$group 2>/dev/null; then cat /tmp/server.log; exit 1; fi
         sleep 1
     done
     grep 'mock-bedrock listening on' /tmp/server.log || { tail -30 /tmp/server.log; exit 1; }
@@ -53,8 +55,8 @@ run bash -c "git clone --quiet /src/repo.git /work/mock-bedrock && cd /work/mock
     answer=\$(cat <&3)
     echo \"\$answer\" | head -1
     echo \"\$answer\" | head -1 | grep -q ' 200 ' && echo \"\$answer\" | grep -q 'model-invocation-job/b7q2k9x4m1z8' || exit 1
-    pkill -TERM -x mock-bedrock || true
-    wait"
+    kill -TERM -- -\$group
+    wait \$group || true  # stopped by our signal"
 
 step "command 2"
 run bash -c "cd /work/mock-bedrock && bash /src/command-2.sh"
