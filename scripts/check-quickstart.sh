@@ -39,6 +39,17 @@ printf '%s\n' "${commands[1]}" >"$work/command-2.sh"
 "${buildah[@]}" copy "$container" "$work/command-1.sh" "$work/command-2.sh" /src/ >/dev/null
 run() { "${buildah[@]}" run --isolation chroot --network host "$container" -- "$@"; }
 
+# Where this machine reaches registries through a TLS-inspecting proxy, its CA certificates (the
+# ones installed in /usr/local/share/ca-certificates) are what a fresh machine of this workplace has:
+# the container gets them, and pip is told to use the system's bundle (it carries its own otherwise).
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+    step "this machine's extra CA certificates"
+    "${buildah[@]}" copy "$container" /usr/local/share/ca-certificates/ /usr/local/share/ca-certificates/ >/dev/null
+    printf '[global]\ncert = /etc/ssl/certs/ca-certificates.crt\n' >"$work/pip.conf"
+    "${buildah[@]}" copy "$container" "$work/pip.conf" /etc/pip.conf >/dev/null
+    run update-ca-certificates >/dev/null
+fi
+
 step "git clone, then command 1 (in the background until it serves)"
 port=4599
 # set -m: command 1 runs in a process group of its own, which is then stopped whole (swift run and the server).
