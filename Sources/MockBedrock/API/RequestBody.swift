@@ -13,12 +13,12 @@ struct RequestBody {
     init(_ request: HTTPRequest, shape: String) throws(AWSError) {
         let document: JSONValue
         do {
-            document = try JSONParser.parse(request.body.isEmpty ? Array("{}".utf8) : request.body)
+            document = try request.bodyObject()
         } catch {
-            throw .serialization("Could not read the request body as JSON: \(error)")
-        }
-        guard case .object = document else {
-            throw .serialization("The request body must be a JSON object, not \(document.kindDescription).")
+            switch error {
+            case .notJSON(let syntax): throw .serialization("Could not read the request body as JSON: \(syntax)")
+            case .notAnObject(let kind): throw .serialization("The request body must be a JSON object, not \(kind).")
+            }
         }
         let violations = Self.validator.violations(of: document, against: shape)
         if let typeError = violations.first(where: { !$0.isConstraint }) {

@@ -8,13 +8,14 @@ struct AdminBody {
     init(_ request: HTTPRequest, allowed: [String]) throws(AWSError) {
         let document: JSONValue
         do {
-            document = try JSONParser.parse(request.body.isEmpty ? Array("{}".utf8) : request.body)
+            document = try request.bodyObject()
         } catch {
-            throw AWSError.adminInput("the body is not JSON: \(error)")
+            switch error {
+            case .notJSON(let syntax): throw AWSError.adminInput("the body is not JSON: \(syntax)")
+            case .notAnObject(let kind): throw AWSError.adminInput("the body must be a JSON object, not \(kind)")
+            }
         }
-        guard case .object(let members) = document else {
-            throw AWSError.adminInput("the body must be a JSON object, not \(document.kindDescription)")
-        }
+        guard case .object(let members) = document else { throw AWSError.adminInput("the body must be a JSON object") }
         for member in members where !allowed.contains(member.key) {
             throw AWSError.adminInput("\(member.key): unknown key (allowed: \(allowed.joined(separator: ", ")))")
         }

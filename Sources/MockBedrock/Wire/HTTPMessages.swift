@@ -1,3 +1,5 @@
+import JSON
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -103,5 +105,26 @@ public enum ASCII {
     @inline(__always)
     static func lower(_ byte: UInt8) -> UInt8 {
         byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+    }
+}
+
+/// Why a body is not a JSON object.
+enum BodyProblem: Error {
+    case notJSON(JSONSyntaxError)
+    case notAnObject(kind: String)
+}
+
+extension HTTPRequest {
+    /// The one body reader: the body as a JSON object (an empty body is `{}`), or why it is not one.
+    /// Operations, the admin API and the fault rules' look at a tagging request read it so.
+    func bodyObject() throws(BodyProblem) -> JSONValue {
+        let document: JSONValue
+        do {
+            document = try JSONParser.parse(body.isEmpty ? Array("{}".utf8) : body)
+        } catch {
+            throw .notJSON(error)
+        }
+        guard case .object = document else { throw .notAnObject(kind: document.kindDescription) }
+        return document
     }
 }
