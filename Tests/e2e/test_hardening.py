@@ -16,7 +16,7 @@ import botocore.exceptions
 import pytest
 from botocore.config import Config
 
-from conftest import (ACCESS_KEY, FULL_ID, REGION, child_env, http, make_client, make_job, write_fixtures)
+from conftest import (ACCESS_KEY, AWS_CLI, FULL_ID, REGION, child_env, http, make_client, make_job, write_fixtures)
 
 
 JOB_ID = "h4r0d3n1n9aa"
@@ -319,7 +319,7 @@ def test_sigv4_accepts_session_tokens_and_the_aws_cli(signed_server):
     assert client.get_model_invocation_job(jobIdentifier=JOB_ID)
     env = child_env({"AWS_ACCESS_KEY_ID": KEY, "AWS_SECRET_ACCESS_KEY": SECRET, "AWS_DEFAULT_REGION": REGION})
     env.pop("AWS_SESSION_TOKEN", None)
-    done = subprocess.run(["aws", "bedrock", "get-model-invocation-job", "--endpoint-url", signed_server.url,
+    done = subprocess.run([str(AWS_CLI), "bedrock", "get-model-invocation-job", "--endpoint-url", signed_server.url,
                            "--job-identifier", JOB_ID], capture_output=True, text=True, env=env, timeout=60)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["jobArn"].endswith(JOB_ID)
