@@ -14,7 +14,9 @@ ours="$(swift build -c release --static-swift-stdlib --scratch-path .build-stati
 swift build -c release --product mock-bedrock >/dev/null
 dynamic="$(swift build -c release --show-bin-path)/mock-bedrock"
 reference=.build/bench-reference
-cc -O2 -Wall -o "$reference" bench/reference.c $(pkg-config --cflags --libs libmicrohttpd) -lpthread
+# The C compiler: cc where the system has one, else the Swift toolchain's clang (the Swift images have no gcc).
+compiler=$(command -v cc || command -v clang) || { echo "bench: a C compiler (cc or clang) is needed" >&2; exit 1; }
+"$compiler" -O2 -Wall -o "$reference" bench/reference.c $(pkg-config --cflags --libs libmicrohttpd) -lpthread
 
 if [ "${1:-}" = "--smoke" ]; then
     report=$(mktemp)
