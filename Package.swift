@@ -17,7 +17,7 @@ let package = Package(
             pkgConfig: "libmicrohttpd",
             providers: [.apt(["libmicrohttpd-dev"])]
         ),
-        // PCRE2's DFA matcher: the model's patterns in linear time (Sources/Fixtures/Model/LinearPattern.swift).
+        // PCRE2's DFA matcher: the model's patterns in linear time (Sources/ServiceModel/LinearPattern.swift).
         .systemLibrary(
             name: "CPCRE2",
             pkgConfig: "libpcre2-8",
@@ -53,6 +53,6 @@ let package = Package(
         .executableTarget(name: "mock-bedrock-fuzz", dependencies: ["MockBedrockFuzzing"]),
         .testTarget(name: "FixturesTests", dependencies: ["Fixtures", "JSON", "ServiceModel"]),
         .testTarget(name: "MockBedrockTests", dependencies: ["MockBedrock", "Fixtures", "JSON", "ServiceModel", "MockBedrockFuzzing"]),
-        .testTarget(name: "MockBedrockCommandTests", dependencies: ["mock-bedrock"]),
+        .testTarget(name: "MockBedrockCommandTests", dependencies: ["mock-bedrock", "MockBedrock"]),
     ]
 )

@@ -12,12 +12,14 @@ cd "$(dirname "$0")/.."
 scripts/check-container.sh --bases-only
 buildah=(buildah --storage-driver vfs)
 swift_tag=$(sed -n 's/^FROM swift:\([^ ]*\) AS build$/\1/p' Dockerfile)
+[ -n "$swift_tag" ] || { echo "no 'FROM swift:TAG AS build' in the Dockerfile"; exit 1; }
 step() { printf '== %s\n' "$*"; }
 
 # The quick start's two commands: the lines of its first sh block that are not comments.
 mapfile -t commands < <(python3 - <<'PY'
 import re
-text = open("README.md", encoding="utf-8").read()
+import subprocess
+text = subprocess.run(["git", "show", "HEAD:README.md"], capture_output=True, text=True, check=True).stdout  # what the clone holds
 block = re.search(r"## Quick start\n.*?```sh\n(.*?)```", text, re.S).group(1)
 for line in block.splitlines():
     if line.strip() and not line.lstrip().startswith("#"):
@@ -28,10 +30,11 @@ PY
 printf 'command 1: %s\ncommand 2: %s\n' "${commands[0]}" "${commands[1]}"
 
 work=$(mktemp -d /var/tmp/mock-bedrock-quickstart.XXXXXX)
+container=""
+cleanup() { [ -z "$container" ] || "${buildah[@]}" rm "$container" >/dev/null 2>&1 || true; rm -rf "$work"; }
+trap cleanup EXIT
 git clone --quiet --bare . "$work/repo.git"
 container=$("${buildah[@]}" from --pull=never "docker.io/library/swift:$swift_tag")
-cleanup() { "${buildah[@]}" rm "$container" >/dev/null 2>&1 || true; rm -rf "$work"; }
-trap cleanup EXIT
 "${buildah[@]}" copy "$container" "$work/repo.git" /src/repo.git >/dev/null
 # Each command as a file, run by bash from the clone as a user would type it (no quoting of ours around it).
 printf '%s\n' "${commands[0]}" >"$work/command-1.sh"
@@ -55,6 +58,7 @@ port=4599
 # set -m: command 1 runs in a process group of its own, which is then stopped whole (swift run and the server).
 run bash -c "set -m; (git clone --quiet /src/repo.git /work/mock-bedrock && cd /work/mock-bedrock && bash /src/command-1.sh) >/tmp/server.log 2>&1 &
     group=\$!
+    trap 'kill -TERM -- -\$group 2>/dev/null' EXIT  # never leave the server running on the host's network
     for second in \$(seq 1 1800); do
         if grep -qs 'mock-bedrock listening on' /tmp/server.log; then break; fi
         if ! kill -0 \$group 2>/dev/null; then cat /tmp/server.log; exit 1; fi
@@ -67,7 +71,10 @@ run bash -c "set -m; (git clone --quiet /src/repo.git /work/mock-bedrock && cd /
     echo \"\$answer\" | head -1
     echo \"\$answer\" | head -1 | grep -q ' 200 ' && echo \"\$answer\" | grep -q 'model-invocation-job/b7q2k9x4m1z8' || exit 1
     kill -TERM -- -\$group
-    wait \$group || true  # stopped by our signal"
+    wait \$group; code=\$?
+    trap - EXIT
+    # swift run passes the signal on; the server exits 0 on SIGTERM (143 is swift run itself stopped by it).
+    [ \$code -eq 0 ] || [ \$code -eq 143 ] || { echo \"command 1 exited with \$code after SIGTERM\"; tail -20 /tmp/server.log; exit 1; }"
 
 step "command 2"
 run bash -c "cd /work/mock-bedrock && bash /src/command-2.sh"

@@ -170,11 +170,6 @@ struct MockBedrockCommand: ParsableCommand {
                     : nil))
     }
 
-    /// The warning for an admin API anyone on the network can use (ServerConfiguration.exposureWarning).
-    static func exposureWarning(host: String, admin: AdminAccess) -> String? {
-        ServerConfiguration(host: host, service: ServiceSettings(admin: admin)).exposureWarning
-    }
-
     func run() throws {
         let level = logLevel
         LoggingSystem.bootstrap { label in
@@ -248,5 +243,4 @@ struct MockBedrockCommand: ParsableCommand {
         let text = "mock-bedrock: \(line)\n"
         _ = text.withCString { write(2, $0, strlen($0)) }
     }
-
 }

@@ -5,14 +5,14 @@ import Testing
 
 @Suite struct ExposureOptionTests {
     @Test func warnsOnceAboutAnOpenAdminAPIBeyondLoopbackOnly() {
-        #expect(MockBedrockCommand.exposureWarning(host: "0.0.0.0", admin: .open)?.contains("--admin-token") == true)
-        #expect(MockBedrockCommand.exposureWarning(host: "::", admin: .open) != nil)
-        #expect(MockBedrockCommand.exposureWarning(host: "192.168.1.20", admin: .open) != nil)
+        #expect(ServerConfiguration(host: "0.0.0.0", service: ServiceSettings(admin: .open)).exposureWarning?.contains("--admin-token") == true)
+        #expect(ServerConfiguration(host: "::", service: ServiceSettings(admin: .open)).exposureWarning != nil)
+        #expect(ServerConfiguration(host: "192.168.1.20", service: ServiceSettings(admin: .open)).exposureWarning != nil)
         for host in ["127.0.0.1", "127.0.0.2", "localhost", "::1", "[::1]"] {
-            #expect(MockBedrockCommand.exposureWarning(host: host, admin: .open) == nil, "\(host)")
+            #expect(ServerConfiguration(host: host, service: ServiceSettings(admin: .open)).exposureWarning == nil, "\(host)")
         }
-        #expect(MockBedrockCommand.exposureWarning(host: "0.0.0.0", admin: .token("t")) == nil)
-        #expect(MockBedrockCommand.exposureWarning(host: "0.0.0.0", admin: .off) == nil)
+        #expect(ServerConfiguration(host: "0.0.0.0", service: ServiceSettings(admin: .token("t"))).exposureWarning == nil)
+        #expect(ServerConfiguration(host: "0.0.0.0", service: ServiceSettings(admin: .off)).exposureWarning == nil)
     }
 
     @Test func adminOptionsAndTheirVariables() throws {

@@ -53,6 +53,7 @@ import Testing
         (["--port", "-1"], "--port must be a whole number from 0 to 65535, not '-1'"),
         (["--threads", "-1"], "--threads must be from 1 to 256"),
         (["--threads", "100000"], "--threads must be from 1 to 256"),
+        (["--threads", "2000000"], "--threads must be from 1 to 256"),  // past --max-connections' own bound: no trap
         (["--idle-timeout", "-5"], "--idle-timeout must be from 0 to 31536000 seconds"),
         (["--clock-rate", "-1"], "--clock-rate must be from 0 (frozen) to 1e9"),
         (["--journal-size", "-1"], "--journal-size must be from 0 to 1000000"),

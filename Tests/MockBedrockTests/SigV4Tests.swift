@@ -126,3 +126,16 @@ import ServiceModel
         #expect(error.message == "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '20260301' != '20260302', from '20260302T000000Z'.")
     }
 }
+
+/// Page tokens are written in lower-case hex and read back only so (as before the one hex helper).
+@Suite struct PageTokenTests {
+    @Test func onlyTheTokenAsWrittenIsAccepted() throws {
+        let tokens = PageTokens(secret: 42)
+        let key = JobTable.OrderKey(submit: try #require(Timestamp(iso8601: "2026-03-01T10:00:00Z")), id: "a1b2c3d4e5f6")
+        let token = tokens.token(after: key, fingerprint: "f")
+        #expect(token == token.lowercased())
+        #expect(tokens.position(from: token, fingerprint: "f") == key)
+        #expect(tokens.position(from: token.uppercased(), fingerprint: "f") == nil)
+        #expect(tokens.position(from: token, fingerprint: "g") == nil)
+    }
+}

@@ -38,8 +38,8 @@ public final class MockBedrockServer: Sendable {
     /// Set when a graceful stop begins: every response from then on closes its connection.
     let isStopping = Atomic<Bool>(false)
 
-    /// Starts serving `service`; the server accepts connections when this returns.
-    /// Serves `service` with the listening part of `configuration` (its jobs, clock and settings are the service's).
+    /// Starts serving `service` with the listening part of `configuration` (the jobs, the clock and the
+    /// settings are the service's); the server accepts connections when this returns.
     public init(service: MockBedrockService, configuration: ServerConfiguration = ServerConfiguration(), logger: Logger = Logger(label: "mock-bedrock")) throws(ServerError) {
         self.service = service
         self.configuration = configuration
@@ -79,6 +79,7 @@ public final class MockBedrockServer: Sendable {
     /// Loads the fixtures the configuration names and serves them, its clock and its settings.
     /// Throws `FixtureLoadError` (every problem of the fixtures) or `ServerError`.
     public convenience init(configuration: ServerConfiguration, logger: Logger = Logger(label: "mock-bedrock")) throws {
+        if let problem = configuration.problems.first { throw ServerError(operation: "start", detail: problem) }
         let start = configuration.clockStart ?? .wallClockNow()
         let jobs = try configuration.fixtures.map { path throws(FixtureLoadError) in try FixtureLoader.load(path: path, defaultSubmitTime: start) } ?? []
         let service = MockBedrockService(

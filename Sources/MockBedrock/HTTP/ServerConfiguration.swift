@@ -78,7 +78,9 @@ public struct ServerConfiguration: Sendable {
             found.append("--region must be 1 to 20 characters of a-z, 0-9 and -, like us-east-1")
         }
         if (service.maxActiveJobs ?? 1) < 1 { found.append("--max-active-jobs must be at least 1") }
-        if !(threads...1_000_000).contains(maxConnections) { found.append("--max-connections must be from the number of threads to 1000000") }
+        if maxConnections < threads || maxConnections > 1_000_000 {
+            found.append("--max-connections must be from the number of threads to 1000000")
+        }
         if !(0...31_536_000).contains(idleTimeoutSeconds) { found.append("--idle-timeout must be from 0 to 31536000 seconds") }
         if !(1024...(1 << 30)).contains(maxBodyBytes) { found.append("--max-body-bytes must be from 1024 to 1073741824") }
         return found
