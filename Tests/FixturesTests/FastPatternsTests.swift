@@ -33,12 +33,17 @@ import ServiceModel
         String(repeating: "a", count: 256) + String(repeating: "-a", count: 257), "a-", "a--", "a-b-", "a+-",
     ]
 
+    /// Each hand-written matcher answers what the linear-time engine answers on `text`.
+    func expectAgreement(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(FastPatterns.isJobIdentifier(text) == ShapeRules.matchesByPattern(text, pattern: Self.identifier), "\(text)", sourceLocation: sourceLocation)
+        #expect(FastPatterns.isJobArn(text) == ShapeRules.matchesByPattern(text, pattern: Self.arn), "\(text)", sourceLocation: sourceLocation)
+        #expect(FastPatterns.isJobName(text) == ShapeRules.matchesByPattern(text, pattern: Self.name), "\(text)", sourceLocation: sourceLocation)
+        #expect(FastPatterns.isIdempotencyToken(text) == ShapeRules.matchesByPattern(text, pattern: Self.token), "\(text)", sourceLocation: sourceLocation)
+    }
+
     @Test(arguments: crafted)
     func craftedValuesAgree(text: String) {
-        #expect(FastPatterns.isJobIdentifier(text) == ShapeRules.matchesByPattern(text, pattern: Self.identifier))
-        #expect(FastPatterns.isJobArn(text) == ShapeRules.matchesByPattern(text, pattern: Self.arn))
-        #expect(FastPatterns.isJobName(text) == ShapeRules.matchesByPattern(text, pattern: Self.name))
-        #expect(FastPatterns.isIdempotencyToken(text) == ShapeRules.matchesByPattern(text, pattern: Self.token))
+        expectAgreement(text)
     }
 
     @Test func randomValuesAgree() {
@@ -51,10 +56,7 @@ import ServiceModel
         for _ in 0..<4000 {
             var text = ""
             for _ in 0..<Int(generator.next() % 12) { text += pieces[Int(generator.next() % UInt64(pieces.count))] }
-            #expect(FastPatterns.isJobIdentifier(text) == ShapeRules.matchesByPattern(text, pattern: Self.identifier), "\(text)")
-            #expect(FastPatterns.isJobArn(text) == ShapeRules.matchesByPattern(text, pattern: Self.arn), "\(text)")
-            #expect(FastPatterns.isJobName(text) == ShapeRules.matchesByPattern(text, pattern: Self.name), "\(text)")
-            #expect(FastPatterns.isIdempotencyToken(text) == ShapeRules.matchesByPattern(text, pattern: Self.token), "\(text)")
+            expectAgreement(text)
         }
     }
 

@@ -40,12 +40,7 @@ import Testing
         (["--log-level", "loud"], "The value 'loud' is invalid for '--log-level"),
     ])
     func rejectsInvalidValues(arguments: [String], message: String) {
-        do {
-            _ = try MockBedrockCommand.parse(arguments)
-            Issue.record("\(arguments) was accepted")
-        } catch {
-            #expect(MockBedrockCommand.message(for: error).contains(message), "\(MockBedrockCommand.message(for: error))")
-        }
+        expectRefusal(arguments, saying: message)
     }
 
     /// A negative number is the option's value, refused with its range, not a missing value.
@@ -61,12 +56,7 @@ import Testing
         (["--clock-start", "0000-01-01T00:00:00+00:01"], "within the years 1 to 9999"),
     ])
     func outOfRangeNumbersSayTheirRange(arguments: [String], message: String) {
-        do {
-            _ = try MockBedrockCommand.parse(arguments)
-            Issue.record("\(arguments) was accepted")
-        } catch {
-            #expect(MockBedrockCommand.message(for: error).contains(message), "\(MockBedrockCommand.message(for: error))")
-        }
+        expectRefusal(arguments, saying: message)
     }
 
     @Test func clockStartsAtTheEdgesOfTheRange() throws {

@@ -7,20 +7,20 @@ import ServiceModel
 
 @Suite struct SigV4Tests {
     @Test func hashesTheFIPSTestVectors() {
-        #expect(SHA256.hex(SHA256.hash(Array("abc".utf8))) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(SHA256.hex(SHA256.hash([UInt8]())) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(Hex.encode(SHA256.hash(Array("abc".utf8))) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(Hex.encode(SHA256.hash([UInt8]())) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         let twoBlocks = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"
-        #expect(SHA256.hex(SHA256.hash(Array(twoBlocks.utf8))) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
-        #expect(SHA256.hex(SHA256.hash([UInt8](repeating: 0x61, count: 1_000_000))) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+        #expect(Hex.encode(SHA256.hash(Array(twoBlocks.utf8))) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        #expect(Hex.encode(SHA256.hash([UInt8](repeating: 0x61, count: 1_000_000))) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 
     @Test func authenticatesRFC4231TestCases() {
         // Test case 2 and test case 6 (a key longer than a block).
         #expect(
-            SHA256.hex(SHA256.hmac(key: Array("Jefe".utf8), message: Array("what do ya want for nothing?".utf8)))
+            Hex.encode(SHA256.hmac(key: Array("Jefe".utf8), message: Array("what do ya want for nothing?".utf8)))
                 == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
         #expect(
-            SHA256.hex(SHA256.hmac(key: [UInt8](repeating: 0xaa, count: 131), message: Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8)))
+            Hex.encode(SHA256.hmac(key: [UInt8](repeating: 0xaa, count: 131), message: Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8)))
                 == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54")
     }
 
@@ -30,7 +30,7 @@ import ServiceModel
             method: "GET", path: "/", query: [("Action", "ListUsers"), ("Version", "2010-05-08")],
             headers: [("host", "iam.amazonaws.com"), ("content-type", "application/x-www-form-urlencoded; charset=utf-8"), ("x-amz-date", "20150830T123600Z")])
         let canonical = SigV4Verification.canonicalRequest(request, signedHeaders: ["content-type", "host", "x-amz-date"])
-        #expect(SHA256.hex(SHA256.hash(Array(canonical!.utf8))) == "f536975d06c0309214f805bb90ccff089219ecd68b2577efef23edd43b7e1a59")
+        #expect(Hex.encode(SHA256.hash(Array(canonical!.utf8))) == "f536975d06c0309214f805bb90ccff089219ecd68b2577efef23edd43b7e1a59")
         let verification = SigV4Verification(
             secrets: ["AKIDEXAMPLE": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"], allowedSkewSeconds: Int64.max / 4, service: "iam")
         var signed = request
@@ -43,7 +43,7 @@ import ServiceModel
         #expect(verification.refusal(of: signed, operation: "ListUsers", accountId: "123456789012", now: now) == nil)
         // the body is covered: a declared payload hash must be the body's
         var declared = signed
-        declared.headers.append(("x-amz-content-sha256", SHA256.hex(SHA256.hash(Array("other".utf8)))))
+        declared.headers.append(("x-amz-content-sha256", Hex.encode(SHA256.hash(Array("other".utf8)))))
         #expect(verification.refusal(of: declared, operation: "ListUsers", accountId: "123456789012", now: now)?.code == "InvalidSignatureException")
         // a signature scoped to another service, or without host, is refused before it is checked
         var bedrock = verification

@@ -220,7 +220,7 @@ public final class MockBedrockService: Sendable {
     /// The `resourceARN` of a tagging request's body, for fault rules and the journal.
     fileprivate static func resourceARN(of request: HTTPRequest, operation: String) -> String? {
         guard ["TagResource", "UntagResource", "ListTagsForResource"].contains(operation) else { return nil }
-        return (try? request.bodyObject())?["resourceARN"]?.stringValue
+        return (try? request.bodyObject())?.first { $0.key == "resourceARN" }?.value.stringValue
     }
 
     private func record(_ request: HTTPRequest, operation: String?, jobId: String?, _ answer: ServiceAnswer, decision: FaultDecision?) {

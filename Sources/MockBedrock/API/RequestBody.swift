@@ -13,7 +13,7 @@ struct RequestBody {
     init(_ request: HTTPRequest, shape: String) throws(AWSError) {
         let document: JSONValue
         do {
-            document = try request.bodyObject()
+            document = .object(try request.bodyObject())
         } catch {
             switch error {
             case .notJSON(let syntax): throw .serialization("Could not read the request body as JSON: \(syntax)")

@@ -6,16 +6,15 @@ struct AdminBody {
     let members: [JSONMember]
 
     init(_ request: HTTPRequest, allowed: [String]) throws(AWSError) {
-        let document: JSONValue
+        let members: [JSONMember]
         do {
-            document = try request.bodyObject()
+            members = try request.bodyObject()
         } catch {
             switch error {
             case .notJSON(let syntax): throw AWSError.adminInput("the body is not JSON: \(syntax)")
             case .notAnObject(let kind): throw AWSError.adminInput("the body must be a JSON object, not \(kind)")
             }
         }
-        guard case .object(let members) = document else { throw AWSError.adminInput("the body must be a JSON object") }
         for member in members where !allowed.contains(member.key) {
             throw AWSError.adminInput("\(member.key): unknown key (allowed: \(allowed.joined(separator: ", ")))")
         }

@@ -88,6 +88,4 @@ struct SHA256 {
         outer.update(inner.finish())
         return outer.finish()
     }
-
-    static func hex(_ bytes: [UInt8]) -> String { Hex.encode(bytes) }
 }

@@ -62,12 +62,12 @@ public struct SigV4Verification: Sendable {
         guard let canonical = Self.canonicalRequest(request, signedHeaders: parsed.signedHeaders) else {
             return AWSError(code: "InvalidSignatureException", status: 403, message: Self.invalidSignatureMessage)
         }
-        let stringToSign = ["AWS4-HMAC-SHA256", amzDate, parsed.scope, SHA256.hex(SHA256.hash(Array(canonical.utf8)))].joined(separator: "\n")
+        let stringToSign = ["AWS4-HMAC-SHA256", amzDate, parsed.scope, Hex.encode(SHA256.hash(Array(canonical.utf8)))].joined(separator: "\n")
         var key = Array("AWS4\(secret)".utf8)
         for part in [parsed.date, parsed.region, parsed.service, "aws4_request"] {
             key = SHA256.hmac(key: key, message: Array(part.utf8))
         }
-        let expected = SHA256.hex(SHA256.hmac(key: key, message: Array(stringToSign.utf8)))
+        let expected = Hex.encode(SHA256.hmac(key: key, message: Array(stringToSign.utf8)))
         guard ConstantTime.equals(expected, parsed.signature) else {
             return AWSError(code: "InvalidSignatureException", status: 403, message: Self.invalidSignatureMessage)
         }
@@ -110,7 +110,7 @@ public struct SigV4Verification: Sendable {
     static func canonicalRequest(_ request: HTTPRequest, signedHeaders: [String]) -> String? {
         // The body is always hashed: a declared x-amz-content-sha256 must match it, or the signature
         // would not cover the body.
-        var payloadHash = SHA256.hex(SHA256.hash(request.body))
+        var payloadHash = Hex.encode(SHA256.hash(request.body))
         if let declared = request.allValues(named: "x-amz-content-sha256") {
             guard declared == payloadHash || declared == "UNSIGNED-PAYLOAD" else { return nil }
             payloadHash = declared

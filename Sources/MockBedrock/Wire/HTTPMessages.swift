@@ -115,16 +115,16 @@ enum BodyProblem: Error {
 }
 
 extension HTTPRequest {
-    /// The one body reader: the body as a JSON object (an empty body is `{}`), or why it is not one.
-    /// Operations, the admin API and the fault rules' look at a tagging request read it so.
-    func bodyObject() throws(BodyProblem) -> JSONValue {
+    /// The one body reader: the members of the body's JSON object (an empty body is `{}`), or why it
+    /// is not one. Operations, the admin API and the fault rules' look at a tagging request read it so.
+    func bodyObject() throws(BodyProblem) -> [JSONMember] {
         let document: JSONValue
         do {
             document = try JSONParser.parse(body.isEmpty ? Array("{}".utf8) : body)
         } catch {
             throw .notJSON(error)
         }
-        guard case .object = document else { throw .notAnObject(kind: document.kindDescription) }
-        return document
+        guard case .object(let members) = document else { throw .notAnObject(kind: document.kindDescription) }
+        return members
     }
 }
