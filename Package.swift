@@ -28,9 +28,13 @@ let package = Package(
         .target(name: "JSON"),
         .target(name: "ServiceModel", dependencies: ["JSON", "CPCRE2"]),
         .target(name: "Fixtures", dependencies: ["JSON", "ServiceModel"]),
+        // BatchData: the data plane's parts without the server: S3 locations, the object stores, reading
+        // and checking a job's input, writing its results.
+        .target(name: "BatchData", dependencies: ["JSON"]),
         .target(
             name: "MockBedrock",
             dependencies: [
+                "BatchData",
                 "Fixtures",
                 "JSON",
                 "ServiceModel",
@@ -42,6 +46,7 @@ let package = Package(
             name: "mock-bedrock",
             dependencies: [
                 "MockBedrock",
+                "BatchData",
                 "Fixtures",
                 "ServiceModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -52,6 +57,7 @@ let package = Package(
         .target(name: "MockBedrockFuzzing", dependencies: ["MockBedrock", "Fixtures", "JSON", "ServiceModel"]),
         .executableTarget(name: "mock-bedrock-fuzz", dependencies: ["MockBedrockFuzzing"]),
         .testTarget(name: "FixturesTests", dependencies: ["Fixtures", "JSON", "ServiceModel"]),
+        .testTarget(name: "BatchDataTests", dependencies: ["BatchData", "JSON"]),
         .testTarget(name: "MockBedrockTests", dependencies: ["MockBedrock", "Fixtures", "JSON", "ServiceModel", "MockBedrockFuzzing"]),
         .testTarget(name: "MockBedrockCommandTests", dependencies: ["mock-bedrock", "MockBedrock"]),
     ]

@@ -139,6 +139,9 @@ struct MockBedrockCommand: ParsableCommand {
             valueName: "key"))
     var deniedAccessKeys: [String] = []
 
+    @OptionGroup(title: "Batch data")
+    var data: DataOptions
+
     func validate() throws {
         if let problem = serverConfiguration.problems.first { throw ValidationError(problem) }
         if noAdmin, adminToken != nil { throw ValidationError("--no-admin and --admin-token exclude each other") }
@@ -167,7 +170,8 @@ struct MockBedrockCommand: ParsableCommand {
                     ? SigV4Verification(
                         secrets: Dictionary(credentials.map { ($0.accessKeyId, $0.secret) }, uniquingKeysWith: { _, last in last }),
                         denied: Set(deniedAccessKeys))
-                    : nil))
+                    : nil),
+            data: data.configuration)
     }
 
     func run() throws {

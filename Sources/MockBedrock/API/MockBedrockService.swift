@@ -45,11 +45,12 @@ public final class MockBedrockService: Sendable {
     /// their own fault rules, the quotas, and a journal of `journalSize` requests.
     public convenience init(
         fixtures: [FixtureJob], clockStart: Timestamp = .wallClockNow(), clockRate: Double = 1, rateLimits: [RateLimit] = [],
-        journalSize: Int = 1000, settings: ServiceSettings = ServiceSettings(), realTime: @escaping @Sendable () -> UInt64 = monotonicNanoseconds
+        journalSize: Int = 1000, settings: ServiceSettings = ServiceSettings(), realTime: @escaping @Sendable () -> UInt64 = monotonicNanoseconds,
+        dataPlane: DataPlane? = nil
     ) {
         let rules = fixtures.flatMap { job in job.faults.map { (jobId: job.record.jobId, spec: $0) } }
         self.init(
-            store: JobStore(fixtures: fixtures, clockStart: clockStart, clockRate: clockRate, realTime: realTime),
+            store: JobStore(fixtures: fixtures, clockStart: clockStart, clockRate: clockRate, realTime: realTime, dataPlane: dataPlane),
             faults: FaultBook(fixtureRules: rules, rateLimits: rateLimits, realTime: realTime),
             journal: RequestJournal(capacity: journalSize), settings: settings)
     }

@@ -84,7 +84,7 @@ public final class MockBedrockServer: Sendable {
         let jobs = try configuration.fixtures.map { path throws(FixtureLoadError) in try FixtureLoader.load(path: path, defaultSubmitTime: start) } ?? []
         let service = MockBedrockService(
             fixtures: jobs, clockStart: start, clockRate: configuration.clockRate, rateLimits: configuration.rateLimits,
-            journalSize: configuration.journalSize, settings: configuration.service)
+            journalSize: configuration.journalSize, settings: configuration.service, dataPlane: try DataPlane(configuration.data, logger: logger))
         try self.init(service: service, configuration: configuration, logger: logger)
     }
 

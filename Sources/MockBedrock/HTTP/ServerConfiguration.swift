@@ -40,6 +40,9 @@ public struct ServerConfiguration: Sendable {
     /// Scoping, quotas, the admin API's access and SigV4 checking. (`--region`, `--account-id`,
     /// `--max-active-jobs`, `--no-admin`, `--admin-token`, `--verify-sigv4` and its keys)
     public var service: ServiceSettings
+    /// Where jobs read their input and write their results, and the quotas. (`--s3-dir`,
+    /// `--s3-endpoint` and the data flags, docs/batch-data.md)
+    public var data: DataConfiguration
 
     public static let defaultMaxConnections = 1024
     public static let defaultIdleTimeoutSeconds = 60
@@ -50,7 +53,7 @@ public struct ServerConfiguration: Sendable {
         host: String = "127.0.0.1", port: UInt16 = 0, threads: Int = MockBedrockServer.defaultThreads,
         maxConnections: Int = defaultMaxConnections, idleTimeoutSeconds: Int = defaultIdleTimeoutSeconds,
         maxBodyBytes: Int = defaultMaxBodyBytes, fixtures: String? = nil, clockStart: Timestamp? = nil, clockRate: Double = 1,
-        rateLimits: [RateLimit] = [], journalSize: Int = 1000, service: ServiceSettings = ServiceSettings()
+        rateLimits: [RateLimit] = [], journalSize: Int = 1000, service: ServiceSettings = ServiceSettings(), data: DataConfiguration = DataConfiguration()
     ) {
         self.host = host
         self.port = port
@@ -64,6 +67,7 @@ public struct ServerConfiguration: Sendable {
         self.rateLimits = rateLimits
         self.journalSize = journalSize
         self.service = service
+        self.data = data
     }
 
     /// What is out of range, each in the words of its flag; empty when the configuration can serve.
@@ -83,7 +87,7 @@ public struct ServerConfiguration: Sendable {
         }
         if !(0...31_536_000).contains(idleTimeoutSeconds) { found.append("--idle-timeout must be from 0 to 31536000 seconds") }
         if !(1024...(1 << 30)).contains(maxBodyBytes) { found.append("--max-body-bytes must be from 1024 to 1073741824") }
-        return found
+        return found + data.problems
     }
 
     /// Whether `host` only listens on the local machine.

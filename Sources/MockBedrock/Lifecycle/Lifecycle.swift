@@ -223,3 +223,48 @@ extension Lifecycle {
         return RecordCounts(processed: processed, success: processed, error: 0)
     }
 }
+
+extension Lifecycle {
+    /// When the job leaves Validating: the start of the first phase after its leading Submitted and
+    /// Validating phases (the submit time when it has none), nil while that is not known (a `polls`
+    /// phase not yet ended) or never comes (the lifecycle ends before it). Validating checks the input
+    /// at this instant.
+    public func validationEnd(submit: Int64, progress: LifecycleProgress) -> Int64? {
+        var start = submit
+        for (index, phase) in phases.enumerated() {
+            guard phase.status == .submitted || phase.status == .validating else { return start }
+            switch phase.length {
+            case .duration(let milliseconds): start += milliseconds
+            case .polls:
+                guard let end = progress.pollEnds[index] else { return nil }
+                start = end
+            case .final: return nil
+            }
+        }
+        return nil
+    }
+
+    /// The lifecycle a job with input data follows: the same phases, `total` records, and counts
+    /// from the shares the phases imply rather than the numbers a fixture wrote for its own total.
+    func withData(total: Int64) -> Lifecycle {
+        var copy = self
+        copy.totalRecordCount = total
+        copy.phases = phases.map { phase in
+            var stripped = phase
+            stripped.processedRecordCount = nil
+            stripped.successRecordCount = nil
+            stripped.errorRecordCount = nil
+            return stripped
+        }
+        return copy
+    }
+
+    /// The share of records a fixture's counts ask to fail: the error count over the processed count
+    /// of the last phase that sets counts (0 when none does).
+    var requestedErrorShare: Double {
+        guard let phase = phases.last(where: \.setsRecordCounts) else { return 0 }
+        let errors = Double(phase.errorRecordCount ?? 0)
+        let processed = Double(phase.processedRecordCount ?? ((phase.successRecordCount ?? 0) + (phase.errorRecordCount ?? 0)))
+        return processed > 0 ? min(1, errors / processed) : 0
+    }
+}

@@ -53,6 +53,9 @@ public struct Job: Sendable {
     var stop: Stop?
     /// The last body served and the state it belongs to; a body whose counts rise is never kept.
     var cachedBody: (key: Int, body: [UInt8])?
+    /// What the job's input data showed and what was written, for a job on the clock when the mock
+    /// has an object store; nil otherwise.
+    var data: JobData?
 
     /// A job whose ARN is `arn` (the one `record.jobArn` writes).
     public init(record: JobRecord, arn: JobARN, lifecycle: Lifecycle? = nil, tags: [Tag] = [], source: FixtureLocation? = nil) {
@@ -87,7 +90,7 @@ public struct Job: Sendable {
     /// The record as served at clock time `now` (milliseconds), and a key for the state it shows
     /// (nil while the record changes within that state). A Get passes `isPoll`, which counts
     /// toward a `polls` phase.
-    mutating func snapshot(at now: Int64, isPoll: Bool) -> (record: JobRecord, key: Int?) {
+    mutating func lifecycleSnapshot(at now: Int64, isPoll: Bool) -> (record: JobRecord, key: Int?) {
         if let stop, now >= stop.at {
             var served = stop.record
             served.message = nil
@@ -105,6 +108,12 @@ public struct Job: Sendable {
         guard let lifecycle else { return (record, 0) }
         let submit = record.submitTime.milliseconds
         let position = lifecycle.position(submit: submit, now: now, progress: &progress, isPoll: isPoll)
+        return (served(position, lifecycle), position.isChanging ? nil : position.phaseIndex ?? -1)
+    }
+
+    /// The record at a lifecycle position.
+    func served(_ position: LifecyclePosition, _ lifecycle: Lifecycle) -> JobRecord {
+        let submit = record.submitTime.milliseconds
         var served = record
         served.submitTime = Timestamp(milliseconds: submit)  // the clock's precision, like every time it computes
         served.status = position.status
@@ -117,20 +126,20 @@ public struct Job: Sendable {
         served.processedRecordCount = position.counts?.processed
         served.successRecordCount = position.counts?.success
         served.errorRecordCount = position.counts?.error
-        return (served, position.isChanging ? nil : position.phaseIndex ?? -1)
+        return served
     }
 
     /// The Get response body (also the List summary) at clock time `now`, encoded once per state
-    /// unless its counts are rising.
-    mutating func body(at now: Int64, isPoll: Bool) -> [UInt8] {
+    /// unless its counts are rising, and the data work the job waits for.
+    mutating func body(at now: Int64, isPoll: Bool) -> (body: [UInt8], need: DataNeed?) {
         // A job served as written never changes: skip building its record.
-        if lifecycle == nil, stop.map({ now < $0.at }) ?? true, let cachedBody, cachedBody.key == 0 { return cachedBody.body }
-        let (served, key) = snapshot(at: now, isPoll: isPoll)
-        if let key, let cachedBody, cachedBody.key == key { return cachedBody.body }
+        if lifecycle == nil, stop.map({ now < $0.at }) ?? true, let cachedBody, cachedBody.key == 0 { return (cachedBody.body, nil) }
+        let (served, key, need) = snapshot(at: now, isPoll: isPoll)
+        if let key, let cachedBody, cachedBody.key == key { return (cachedBody.body, need) }
         var writer = JSONWriter(reservingCapacity: 1536)
         served.writeJSON(to: &writer)
         cachedBody = key.map { ($0, writer.bytes) }
-        return writer.bytes
+        return (writer.bytes, need)
     }
 
     /// What a stop does to the job.

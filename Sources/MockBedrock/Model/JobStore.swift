@@ -9,6 +9,8 @@ public final class JobStore: Sendable {
         var clock: LifecycleClock
         var table: JobTable
         var now: Int64 = 0
+        /// Counts resets: data work asked for before one is stale.
+        var generation = 0
     }
 
     private let state: Locked<State>
@@ -16,13 +18,20 @@ public final class JobStore: Sendable {
     private let clockStart: Timestamp
     private let clockRate: Double
     let realTime: @Sendable () -> UInt64
+    /// Reads inputs and writes results of jobs on the clock; nil: jobs have no data (docs/batch-data.md).
+    public let dataPlane: DataPlane?
 
     /// - Parameters:
     ///   - clockStart: the clock's time when the store is made (and after `reset()`).
     ///   - clockRate: simulated seconds per real second; 0 freezes the clock.
     ///   - realTime: the real monotonic time in nanoseconds the clock runs on (tests pass their own).
-    public init(_ jobs: [Job] = [], clockStart: Timestamp = .wallClockNow(), clockRate: Double = 1, realTime: @escaping @Sendable () -> UInt64 = monotonicNanoseconds) {
-        let table = JobTable(jobs)
+    ///   - dataPlane: where jobs on the clock read their input and write their results.
+    public init(
+        _ jobs: [Job] = [], clockStart: Timestamp = .wallClockNow(), clockRate: Double = 1,
+        realTime: @escaping @Sendable () -> UInt64 = monotonicNanoseconds, dataPlane: DataPlane? = nil
+    ) {
+        self.dataPlane = dataPlane
+        let table = JobTable(dataPlane == nil ? jobs : jobs.map(Self.withData))
         self.initialTable = table
         self.clockStart = clockStart
         self.clockRate = clockRate
@@ -31,13 +40,22 @@ public final class JobStore: Sendable {
     }
 
     public convenience init(
-        fixtures: [FixtureJob], clockStart: Timestamp = .wallClockNow(), clockRate: Double = 1, realTime: @escaping @Sendable () -> UInt64 = monotonicNanoseconds
+        fixtures: [FixtureJob], clockStart: Timestamp = .wallClockNow(), clockRate: Double = 1,
+        realTime: @escaping @Sendable () -> UInt64 = monotonicNanoseconds, dataPlane: DataPlane? = nil
     ) {
-        self.init(fixtures.compactMap(Job.init(fixture:)), clockStart: clockStart, clockRate: clockRate, realTime: realTime)
+        self.init(fixtures.compactMap(Job.init(fixture:)), clockStart: clockStart, clockRate: clockRate, realTime: realTime, dataPlane: dataPlane)
+    }
+
+    /// The job with its data to read, when it is on the clock (a job served as written has none).
+    static func withData(_ job: Job) -> Job {
+        guard let lifecycle = job.lifecycle else { return job }
+        var copy = job
+        copy.data = JobData(errorShare: lifecycle.requestedErrorShare)
+        return copy
     }
 
     /// Runs `body` under the lock with the clock's time in `state.now`.
-    private func withState<Result>(_ body: (inout State) throws(AWSError) -> Result) throws(AWSError) -> Result {
+    func withState<Result>(_ body: (inout State) throws(AWSError) -> Result) throws(AWSError) -> Result {
         try state.withLock { (state: inout State) throws(AWSError) -> Result in
             state.now = state.clock.now(realNow: realTime())
             return try body(&state)
@@ -49,10 +67,20 @@ public final class JobStore: Sendable {
     /// The Get response body of the job an identifier names, for a caller in `scope`, at the clock's
     /// time. A Get counts as a poll (`isPoll`; a HEAD does not).
     public func getBody(_ identifier: JobIdentifier, in scope: Scope, isPoll: Bool = true) -> [UInt8]? {
-        try? withState { state in
-            guard let position = state.table.find(identifier, in: scope, at: state.now) else { return nil }
-            return state.table.jobs[position].body(at: state.now, isPoll: isPoll)
+        var poll = isPoll
+        // Two rounds of data work at most (the input's check, then the results); then the job is served as it stands.
+        for round in 0..<3 {
+            let found = try? withState { state -> (body: [UInt8], work: DataWork?)? in
+                guard let position = state.table.find(identifier, in: scope, at: state.now) else { return nil }
+                let (body, need) = state.table.jobs[position].body(at: state.now, isPoll: poll)
+                return (body, need.map { state.work(position, $0) })
+            }
+            guard let found = found ?? nil else { return nil }
+            poll = false  // the first round counted the Get
+            guard let work = found.work, round < 2, let dataPlane else { return found.body }
+            dataPlane.perform(work, apply: applyData)
         }
+        return nil
     }
 
     /// The job's record as it stands at the clock's time, without counting a poll.
@@ -93,7 +121,9 @@ public final class JobStore: Sendable {
     /// at start (its start time and rate).
     public func reset() {
         state.withLock { state in
+            let generation = state.generation + 1
             state = State(clock: LifecycleClock(startMillis: clockStart.milliseconds, rate: clockRate, realNow: realTime()), table: initialTable)
+            state.generation = generation
         }
     }
 }
@@ -162,7 +192,7 @@ extension JobStore {
             record.status = nil
             let outcome = tags.first { $0.key == Self.outcomeTag }.flatMap { LifecycleOutcome(rawValue: $0.value) } ?? .completed
             let job = Job(record: record, arn: arn, lifecycle: Lifecycle(.defaultLifecycle(outcome), record: record), tags: tags)
-            state.table.insert(job)
+            state.table.insert(dataPlane == nil ? job : Self.withData(job))
             if let token { state.table.tokens[JobTable.TokenKey(scope: scope, token: token)] = JobTable.TokenUse(jobId: id, parameters: parameters) }
             return arn.description
         }
@@ -197,7 +227,8 @@ extension JobStore {
     /// when more jobs match, the position of the last one. Positions are (submitTime, id), so a
     /// listing is stable while jobs are created: each job shows up at most once.
     func list(_ query: JobListQuery, in scope: Scope) -> (bodies: [[UInt8]], last: JobTable.OrderKey?) {
-        (try? withState { state -> ([[UInt8]], JobTable.OrderKey?) in
+        prepareData { table, position, now in table.isVisible(position, in: scope, at: now) }
+        return (try? withState { state -> ([[UInt8]], JobTable.OrderKey?) in
             let order = state.table.order
             var index: Int
             if query.descending {
@@ -219,7 +250,7 @@ extension JobStore {
                 guard let position = state.table.positions[key.id] else { continue }
                 guard state.table.matches(position, key, query, scope, at: state.now) else { continue }
                 if bodies.count == query.maxResults { return (bodies, last) }  // one more matches: there is a next page
-                bodies.append(state.table.jobs[position].body(at: state.now, isPoll: false))
+                bodies.append(state.table.jobs[position].body(at: state.now, isPoll: false).body)
                 last = key
             }
             return (bodies, nil)
@@ -242,7 +273,8 @@ extension JobTable {
 extension JobStore {
     /// Asks the job `identifier` names (written as `text`) to stop, for a caller in `scope`.
     func stop(_ identifier: JobIdentifier, named text: String, in scope: Scope) throws(AWSError) -> Job.StopOutcome {
-        try withState { state throws(AWSError) -> Job.StopOutcome in
+        prepareData { table, position, now in table.find(identifier, in: scope, at: now) == position }
+        return try withState { state throws(AWSError) -> Job.StopOutcome in
             guard let position = state.table.find(identifier, in: scope, at: state.now) else { throw .jobNotFound(text) }
             return state.table.jobs[position].requestStop(at: state.now)
         }

@@ -1,0 +1,134 @@
+import JSON
+
+/// The counts a job's manifest reports, equal to what Get and List report for the job.
+public struct Manifest: Sendable, Equatable {
+    public var totalRecordCount: Int
+    public var processedRecordCount: Int
+    public var successRecordCount: Int
+    public var errorRecordCount: Int
+    public var inputTokenCount: Int64
+    public var outputTokenCount: Int64
+
+    public var json: [UInt8] {
+        var writer = JSONWriter(reservingCapacity: 256)
+        writer.beginObject()
+        for (key, value) in [
+            ("totalRecordCount", Int64(totalRecordCount)), ("processedRecordCount", Int64(processedRecordCount)),
+            ("successRecordCount", Int64(successRecordCount)), ("errorRecordCount", Int64(errorRecordCount)),
+            ("inputTokenCount", inputTokenCount), ("outputTokenCount", outputTokenCount),
+        ] {
+            writer.key(key)
+            writer.integer(value)
+        }
+        writer.endObject()
+        return writer.bytes
+    }
+}
+
+/// Writes a finished job's results: for each input file `<output>/<jobId>/<name>.out` with a line for
+/// each processed record (the first `processed` records in input order), then
+/// `<output>/<jobId>/manifest.json.out`. The input is read again as a stream; the scan's decisions
+/// (which records fail) are followed, so the counts are the scan's.
+public struct OutputWriter {
+    public var store: any ObjectStore
+    public var limits: DataLimits
+
+    public init(store: any ObjectStore, limits: DataLimits) {
+        self.store = store
+        self.limits = limits
+    }
+
+    /// The message a record picked to fail (not refused by the model) carries.
+    public static let pickedErrorMessage = "The model could not process this record: an internal error occurred. Try your request again."
+
+    public func write(
+        _ scan: InputScan, processed: Int, output: S3Location, jobId: String, responder: any RecordResponder
+    ) throws(DataProblem) -> Manifest {
+        let folder = output.appending(jobId)
+        var manifest = Manifest(
+            totalRecordCount: scan.totalRecords, processedRecordCount: min(processed, scan.totalRecords), successRecordCount: 0,
+            errorRecordCount: 0, inputTokenCount: 0, outputTokenCount: 0)
+        var index = 0
+        for file in scan.files {
+            let target = folder.appending(file.outputName)
+            let sink: any ObjectSink
+            do throws(StoreError) {
+                sink = try store.writer(bucket: target.bucket, key: target.key)
+            } catch {
+                throw DataProblem(Self.writeMessage(error, target))
+            }
+            var lines = LineReader(maxLineBytes: limits.maxRecordBytes)
+            let handle = { (line: LineReader.Line, _: Int) throws(StoreError) in
+                guard index < manifest.processedRecordCount, case .bytes(let bytes) = line,
+                    !bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 })
+                else { return }
+                // The scan accepted every line, so a parse failure here means the input changed after Validating.
+                guard case .success(let record) = BatchRecord.parse(bytes, index: index, makeId: { BatchRecord.generatedId(jobId: jobId, index: $0) }) else {
+                    throw StoreError("InputChanged", "\(file.location) changed after the job was validated.")
+                }
+                index += 1
+                let answer = scan.isError(record.index) && !scan.isRefused(record.index)
+                    ? RecordAnswer(outcome: .error(code: 500, message: Self.pickedErrorMessage)) : responder.answer(record)
+                switch answer.outcome {
+                case .output: manifest.successRecordCount += 1
+                case .error: manifest.errorRecordCount += 1
+                }
+                manifest.inputTokenCount += answer.inputTokens
+                manifest.outputTokenCount += answer.outputTokens
+                try sink.append(Self.line(record, answer))
+            }
+            do throws(StoreError) {
+                if index < manifest.processedRecordCount {
+                    try store.read(bucket: file.location.bucket, key: file.location.key) { (chunk: UnsafeRawBufferPointer) throws(StoreError) in try lines.feed(chunk, handle) }
+                    try lines.finish(handle)
+                }
+                try sink.finish()
+            } catch {
+                sink.abort()
+                throw DataProblem(error.code == "InputChanged" ? error.message : Self.writeMessage(error, target))
+            }
+        }
+        let target = folder.appending("manifest.json.out")
+        do throws(StoreError) {
+            try store.put(bucket: target.bucket, key: target.key, manifest.json)
+        } catch {
+            throw DataProblem(Self.writeMessage(error, target))
+        }
+        return manifest
+    }
+
+    static func writeMessage(_ error: StoreError, _ location: S3Location) -> String {
+        switch error.code {
+        case "NoSuchBucket": "Unable to write the output to \(location): the bucket \(location.bucket) does not exist."
+        case "AccessDenied", "Forbidden": "Unable to write the output to \(location): access denied (\(error.message))."
+        default: "Unable to write the output to \(location): \(error.code): \(error.message)"
+        }
+    }
+
+    /// `{"recordId": ..., "modelInput": ..., "modelOutput": ...}` or with `"error": {"errorCode", "errorMessage"}`, and LF.
+    static func line(_ record: BatchRecord, _ answer: RecordAnswer) -> [UInt8] {
+        var writer = JSONWriter(reservingCapacity: 2048)
+        writer.beginObject()
+        writer.key("recordId")
+        writer.string(record.recordId)
+        writer.key("modelInput")
+        writer.write(record.modelInput)
+        switch answer.outcome {
+        case .output(let output):
+            writer.key("modelOutput")
+            writer.write(output)
+        case .error(let code, let message):
+            writer.key("error")
+            writer.beginObject()
+            writer.key("errorCode")
+            writer.integer(Int64(code))
+            writer.key("errorMessage")
+            writer.string(message)
+            writer.endObject()
+        }
+        writer.endObject()
+        var bytes = writer.bytes
+        bytes.append(0x0A)
+        return bytes
+    }
+}

@@ -1,0 +1,98 @@
+import BatchData
+import Fixtures
+import ServiceModel
+
+/// A job's input data as far as the mock has got: not read yet, refused by Validating, or read;
+/// and the results written, or the write that failed.
+struct JobData: Sendable {
+    enum Scan: Sendable {
+        case pending
+        case failed(String)
+        /// The scan, and the lifecycle over its records.
+        case ready(InputScan, Lifecycle)
+    }
+
+    var scan: Scan = .pending
+    /// The processed count whose results are written.
+    var written: Int?
+    var writeFailure: String?
+    /// The share of records picked to fail (the fixture's counts or a fault rule).
+    var errorShare: Double
+}
+
+/// Work a job's data needs before the job can be served at the clock's time.
+enum DataNeed: Sendable, Equatable {
+    case scan
+    case write(processed: Int)
+}
+
+extension Job {
+    /// The record served at clock time `now`, a key for the state it shows (nil: do not cache), and
+    /// the data work it waits for. A job with data is served, until that work is done, as it was
+    /// just before the instant the work belongs to (still Validating, still InProgress, still
+    /// Stopping): a client never sees a status whose data is not there yet.
+    mutating func snapshot(at now: Int64, isPoll: Bool) -> (record: JobRecord, key: Int?, need: DataNeed?) {
+        guard let data, let lifecycle else {
+            let (record, key) = lifecycleSnapshot(at: now, isPoll: isPoll)
+            return (record, key, nil)
+        }
+        if let stop, now >= stop.at {
+            var served = lifecycleSnapshot(at: now, isPoll: isPoll).record
+            guard served.status == .stopped, case .ready = data.scan, let processed = served.processedRecordCount else { return (served, nil, nil) }
+            if data.written == Int(processed) || data.writeFailure != nil { return (served, nil, nil) }
+            served.status = .stopping
+            served.lastModifiedTime = Timestamp(milliseconds: stop.at)
+            served.endTime = nil
+            return (served, nil, .write(processed: Int(processed)))
+        }
+        let plain = lifecycleSnapshot(at: now, isPoll: isPoll).record
+        let submit = record.submitTime.milliseconds
+        guard let leave = lifecycle.validationEnd(submit: submit, progress: progress), now >= leave, leave <= submit + lifecycle.timeoutMillis else {
+            return (plain, nil, nil)
+        }
+        switch data.scan {
+        case .pending:
+            return (lifecycleSnapshot(at: max(submit, leave - 1), isPoll: false).record, nil, .scan)
+        case .failed(let message):
+            return (failed(at: leave, message: message, lifecycle: lifecycle), nil, nil)
+        case .ready(let scan, let dataLifecycle):
+            let position = dataLifecycle.position(submit: submit, now: now, progress: &progress, isPoll: false)
+            var served = self.served(position, dataLifecycle)
+            if let processed = position.counts?.processed {
+                let errors = Int64(scan.errors(amongFirst: Int(processed)))
+                served.errorRecordCount = errors
+                served.successRecordCount = processed - errors
+            }
+            guard position.status == .completed || position.status == .partiallyCompleted else { return (served, nil, nil) }
+            let processed = Int(position.counts?.processed ?? 0)
+            if let failure = data.writeFailure { return (failed(at: position.since, message: failure, lifecycle: lifecycle), nil, nil) }
+            if data.written == processed { return (served, nil, nil) }
+            let before = dataLifecycle.position(submit: submit, now: max(submit, position.since - 1), progress: &progress, isPoll: false)
+            var waiting = self.served(before, dataLifecycle)
+            if let counts = before.counts {
+                let errors = Int64(scan.errors(amongFirst: Int(counts.processed)))
+                waiting.errorRecordCount = errors
+                waiting.successRecordCount = counts.processed - errors
+            }
+            return (waiting, nil, .write(processed: processed))
+        }
+    }
+
+    /// The job Failed at `at` with `message` and no records.
+    private func failed(at instant: Int64, message: String, lifecycle: Lifecycle) -> JobRecord {
+        var served = record
+        let submit = record.submitTime.milliseconds
+        served.submitTime = Timestamp(milliseconds: submit)
+        served.status = .failed
+        served.message = message
+        served.lastModifiedTime = Timestamp(milliseconds: instant)
+        served.endTime = served.lastModifiedTime
+        served.timeoutDurationInHours = lifecycle.timeoutHours
+        served.jobExpirationTime = Timestamp(milliseconds: submit + lifecycle.timeoutMillis)
+        served.totalRecordCount = 0
+        served.processedRecordCount = 0
+        served.successRecordCount = 0
+        served.errorRecordCount = 0
+        return served
+    }
+}
