@@ -16,6 +16,14 @@ public struct FaultRuleSpec: Sendable, Equatable {
         case stall
     }
 
+    /// What a rule does to a job's data instead of to a request.
+    public enum DataFault: String, Sendable, CaseIterable {
+        /// Validating cannot read the input: the job fails with an access message.
+        case inputUnreadable
+        /// Writing the results fails: the job fails with an access message instead of finishing.
+        case outputWriteFails
+    }
+
     public enum Delay: Sendable, Equatable {
         case fixed(milliseconds: Int)
         /// Uniform in `min ... max`, drawn from the rule's random sequence.
@@ -40,12 +48,21 @@ public struct FaultRuleSpec: Sendable, Equatable {
     public var probability: Double?
     /// Seeds the rule's random sequence (probability draws and delay ranges): the same seed, the same sequence.
     public var seed: UInt64?
+    /// A data fault of the matching jobs (`data`).
+    public var data: DataFault?
+    /// The share of the matching jobs' records that end in an error (`recordErrors`, 0 to 1).
+    public var recordErrors: Double?
+
+    /// True for a rule about jobs' data, which requests never fire.
+    public var isDataRule: Bool { data != nil || recordErrors != nil }
 
     public init(
         error: String? = nil, message: String? = nil, fault: ConnectionFault? = nil, delay: Delay? = nil,
         operation: String? = nil, jobId: String? = nil, status: JobStatus? = nil, times: Int? = nil, after: Int = 0,
-        probability: Double? = nil, seed: UInt64? = nil
+        probability: Double? = nil, seed: UInt64? = nil, data: DataFault? = nil, recordErrors: Double? = nil
     ) {
+        self.data = data
+        self.recordErrors = recordErrors
         self.error = error
         self.message = message
         self.fault = fault
@@ -60,7 +77,7 @@ public struct FaultRuleSpec: Sendable, Equatable {
     }
 
     /// The keys a rule object may have.
-    public static let keys = ["error", "message", "fault", "delayMs", "operation", "jobId", "status", "times", "after", "probability", "seed"]
+    public static let keys = ["error", "message", "fault", "delayMs", "operation", "jobId", "status", "times", "after", "probability", "seed", "data", "recordErrors"]
     /// The longest delay a rule may ask for: ten minutes.
     public static let maxDelayMilliseconds = 600_000
     /// The operations a rule may name.
@@ -177,6 +194,16 @@ public struct FaultRuleSpec: Sendable, Equatable {
         case "seed":
             guard case .number(let literal) = value, let number = UInt64(literal) else { return "expected a whole number from 0 to 2^64-1" }
             seed = number
+        case "data":
+            guard case .string(let text) = value, let chosen = DataFault(rawValue: text) else {
+                return "expected one of \(DataFault.allCases.map(\.rawValue).joined(separator: ", "))"
+            }
+            data = chosen
+        case "recordErrors":
+            guard case .number(let literal) = value, let share = Double(literal), share >= 0, share <= 1 else {
+                return "expected a share of records from 0 to 1"
+            }
+            recordErrors = share
         default:
             preconditionFailure("unhandled rule key \(key)")
         }
@@ -185,8 +212,16 @@ public struct FaultRuleSpec: Sendable, Equatable {
 
     private func crossFieldViolations(at path: ValuePath) -> [Violation] {
         var violations: [Violation] = []
+        if isDataRule {
+            if data != nil, recordErrors != nil { violations.append(Violation(path.appending("recordErrors"), .other("a rule has data or recordErrors, not both"))) }
+            for (key, isSet) in [("error", error != nil), ("fault", fault != nil), ("delayMs", delay != nil), ("operation", operation != nil), ("status", status != nil)]
+            where isSet {
+                violations.append(Violation(path.appending(key), .other("a rule about jobs' data (data, recordErrors) has no \(key)")))
+            }
+            return violations
+        }
         if error == nil, fault == nil, delay == nil {
-            violations.append(Violation(path, .other("a rule needs error, fault or delayMs")))
+            violations.append(Violation(path, .other("a rule needs error, fault, delayMs, data or recordErrors")))
         }
         if error != nil, fault != nil {
             violations.append(Violation(path.appending("fault"), .other("a rule answers an error or breaks the connection, not both")))

@@ -17,6 +17,8 @@ public struct FixtureJob: Sendable {
     public var faults: [FaultRuleSpec]
     /// The job's tags (`tags`, never served by Get; ListTagsForResource answers them).
     public var tags: [ResourceTag]
+    /// The job's own response rules (`responses`), tried before the `--responses` file's.
+    public var responses: [ResponseRule] = []
     public var location: FixtureLocation
 }
 
@@ -101,7 +103,7 @@ public enum FixtureLoader {
         rejectsUnknownMembers: true,
         // Every real job has a name (Create requires one), and List summaries must carry it.
         extraRequired: [JobRecord.shapeName: ["jobName"]],
-        ignoredMembers: [JobRecord.shapeName: ["ResponseMetadata", "lifecycle", "outcome", "faults", "tags"]]
+        ignoredMembers: [JobRecord.shapeName: ["ResponseMetadata", "lifecycle", "outcome", "faults", "tags", "responses"]]
     )
 
     /// The problems listed for one file; past them, one line counts the rest.
@@ -194,9 +196,10 @@ public enum FixtureLoader {
         }
         let (faults, faultViolations) = object["faults"].map { decodeFaults($0, at: path.appending("faults")) } ?? ([], [])
         let (tags, tagViolations) = object["tags"].map { decodeTags($0, at: path.appending("tags")) } ?? ([], [])
+        let (responses, responseViolations) = object["responses"].map { ResponseRule.decodeList($0, at: path.appending("responses")) } ?? ([], [])
         let violations =
             validator.violations(of: object, against: JobRecord.shapeName, at: path) + lifecycleViolations
-            + faultViolations + tagViolations
+            + faultViolations + tagViolations + responseViolations
         guard violations.isEmpty, var record = JobRecord(validated: object) else {
             for violation in violations { errors.add(violation.description) }
             return
@@ -204,7 +207,7 @@ public enum FixtureLoader {
         record.intern(&interner)
         jobs.append(
             FixtureJob(
-                record: record, behaviour: behaviour, faults: faults, tags: tags, location: FixtureLocation(file: file, path: path)))
+                record: record, behaviour: behaviour, faults: faults, tags: tags, responses: responses, location: FixtureLocation(file: file, path: path)))
     }
 
     /// A job's `faults`: rule objects without `jobId` (they apply to the job).

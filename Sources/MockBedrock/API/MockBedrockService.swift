@@ -37,6 +37,8 @@ public final class MockBedrockService: Sendable {
         self.faults = faults
         self.journal = journal
         self.settings = settings
+        store.dataPlane?.faults.withLock { $0 = faults }
+        store.dataPlane?.journal.withLock { $0 = (journal, { [weak store] in store?.clock().now ?? .wallClockNow() }) }
         // Switched off, the admin routes are not there at all (404 on any method); the health check stays.
         self.router = Router(routes: settings.admin == .off ? Self.routes.filter { $0.kind != .admin } : Self.routes)
     }

@@ -2,6 +2,7 @@ import BatchData
 import Dispatch
 import Fixtures
 import Logging
+import ServiceModel
 
 /// One piece of data work for a job, with all it needs (the job's record may change meanwhile).
 struct DataWork: Sendable {
@@ -10,6 +11,8 @@ struct DataWork: Sendable {
     let generation: Int
     let need: DataNeed
     let record: JobRecord
+    /// The job's own response rules.
+    let responses: [ResponseRule]
     let errorShare: Double
     let scan: InputScan?
 }
@@ -31,15 +34,20 @@ public final class DataPlane: Sendable {
     public let store: any ObjectStore
     public let limits: DataLimits
     public let waitSeconds: Double
-    let responders: @Sendable (JobRecord) -> any RecordResponder
+    /// The responder of a job: its record and its own response rules.
+    let responders: @Sendable (JobRecord, [ResponseRule]) -> any RecordResponder
     /// Lines for the access log: the store's reads and writes.
     let log: @Sendable (String) -> Void
     private let inFlight = Locked<[String: DispatchGroup]>([:])
+    /// The service's fault rules, for the rules about data, and its journal, which shows each read of
+    /// an input and each write of results (set when the service is made).
+    let faults = Locked<FaultBook?>(nil)
+    let journal = Locked<(journal: RequestJournal, clock: @Sendable () -> Timestamp)?>(nil)
     private let queue = DispatchQueue(label: "mock-bedrock.data", attributes: .concurrent)
 
     public init(
         store: any ObjectStore, limits: DataLimits = DataLimits(), waitSeconds: Double = 10,
-        responders: @escaping @Sendable (JobRecord) -> any RecordResponder, log: @escaping @Sendable (String) -> Void = { _ in }
+        responders: @escaping @Sendable (JobRecord, [ResponseRule]) -> any RecordResponder, log: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.store = store
         self.limits = limits
@@ -82,11 +90,46 @@ public final class DataPlane: Sendable {
         return group
     }
 
+    /// The first data fault rule of a kind that fires for the work's job.
+    private func dataRule(_ work: DataWork, _ kind: (FaultRuleSpec) -> Bool) -> FaultRule? {
+        faults.withLock { $0 }?.dataRule(jobId: work.jobId, jobArn: work.record.jobArn, where: kind)
+    }
+
+    /// Journals a step: `ReadInput` or `WriteOutput` of `location`, with the S3-like status it had.
+    private func note(_ work: DataWork, _ step: String, _ location: String, status: Int, errorCode: String? = nil, ruleId: String? = nil) {
+        guard let (journal, clock) = journal.withLock({ $0 }), journal.capacity > 0 else { return }
+        journal.record(
+            JournalEntry(
+                time: .wallClockNow(), clock: clock(), method: step == "ReadInput" ? "GET" : "PUT", path: location, operation: step,
+                jobId: work.jobId, status: status, errorCode: errorCode, ruleId: ruleId, fault: nil, delayMilliseconds: 0, invocationId: nil,
+                attempt: nil, maxAttempts: nil))
+    }
+
     private func run(_ work: DataWork) -> DataResult {
+        let result = perform(work)
         let record = work.record
-        let responder = responders(record)
+        switch result {
+        case .scanned: note(work, "ReadInput", record.inputDataConfig.s3Uri, status: 200)
+        case .scanFailed(let message):
+            note(work, "ReadInput", record.inputDataConfig.s3Uri, status: 400, errorCode: message.hasPrefix("Unable to") ? "AccessDenied" : "ValidationFailed")
+        case .written: note(work, "WriteOutput", record.outputDataConfig.s3Uri, status: 200)
+        case .writeFailed: note(work, "WriteOutput", record.outputDataConfig.s3Uri, status: 403, errorCode: "AccessDenied")
+        }
+        return result
+    }
+
+    private func perform(_ work: DataWork) -> DataResult {
+        let record = work.record
+        let responder = responders(record, work.responses)
         switch work.need {
         case .scan:
+            var errorShare = work.errorShare
+            if let rule = dataRule(work, { $0.recordErrors != nil }), let share = rule.spec.recordErrors { errorShare = max(errorShare, share) }
+            if let rule = dataRule(work, { $0.data == .inputUnreadable }) {
+                let message = "Unable to access the input data at \(record.inputDataConfig.s3Uri): access denied (\(rule.spec.message ?? "fault rule \(rule.id)"))."
+                log("data \(work.jobId) validation failed: \(message)")
+                return .scanFailed(message)
+            }
             let input: S3Location
             switch S3Location.parse(record.inputDataConfig.s3Uri) {
             case .success(let location): input = location
@@ -94,7 +137,7 @@ public final class DataPlane: Sendable {
             }
             if case .failure(let problem) = S3Location.parse(record.outputDataConfig.s3Uri) { return .scanFailed(problem.message) }
             do throws(DataProblem) {
-                let scan = try InputScanner(store: store, limits: limits).scan(input, jobId: work.jobId, responder: responder, errorShare: work.errorShare)
+                let scan = try InputScanner(store: store, limits: limits).scan(input, jobId: work.jobId, responder: responder, errorShare: errorShare)
                 log("data \(work.jobId) read \(scan.files.count) input files, \(scan.totalRecords) records from \(input) (\(store.name))")
                 return .scanned(scan)
             } catch {
@@ -104,6 +147,11 @@ public final class DataPlane: Sendable {
         case .write(let processed):
             guard let scan = work.scan, case .success(let output) = S3Location.parse(record.outputDataConfig.s3Uri) else {
                 return .writeFailed("The output location \(record.outputDataConfig.s3Uri) is not valid.")
+            }
+            if let rule = dataRule(work, { $0.data == .outputWriteFails }) {
+                let message = "Unable to write the output to \(output.appending(work.jobId)): access denied (\(rule.spec.message ?? "fault rule \(rule.id)"))."
+                log("data \(work.jobId) output failed: \(message)")
+                return .writeFailed(message)
             }
             do throws(DataProblem) {
                 let manifest = try OutputWriter(store: store, limits: limits).write(scan, processed: processed, output: output, jobId: work.jobId, responder: responder)
@@ -135,8 +183,9 @@ extension DataPlane {
         } else {
             return nil
         }
+        let rules = try configuration.responses.map { path throws(FixtureLoadError) in try ResponseRule.load(path: path) } ?? []
         self.init(
-            store: store, limits: configuration.limits, waitSeconds: configuration.waitSeconds, responders: { _ in PlaceholderResponder() },
+            store: store, limits: configuration.limits, waitSeconds: configuration.waitSeconds, responders: { record, own in JobResponder(record: record, rules: own + rules) },
             log: { logger.info("\($0)") })
     }
 }

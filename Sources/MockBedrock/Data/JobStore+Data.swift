@@ -7,7 +7,7 @@ extension JobStore.State {
         let job = table.jobs[position]
         var scan: InputScan?
         if case .ready(let found, _)? = job.data?.scan { scan = found }
-        return DataWork(jobId: job.id, generation: generation, need: need, record: job.record, errorShare: job.data?.errorShare ?? 0, scan: scan)
+        return DataWork(jobId: job.id, generation: generation, need: need, record: job.record, responses: job.definition.responses, errorShare: job.data?.errorShare ?? 0, scan: scan)
     }
 }
 

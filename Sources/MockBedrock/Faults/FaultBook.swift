@@ -71,7 +71,7 @@ public final class FaultBook: Sendable {
             let request = makeContext()
             var decision = start ?? FaultDecision(ruleId: "", error: nil, fault: nil, delayMilliseconds: 0)
             var fired = start.map { [$0.ruleId] } ?? []
-            for index in state.rules.indices where state.rules[index].matches(request) {
+            for index in state.rules.indices where !state.rules[index].spec.isDataRule && state.rules[index].matches(request) {
                 guard state.rules[index].fires() else { continue }
                 let rule = state.rules[index]
                 fired.append(rule.id)
@@ -91,6 +91,17 @@ public final class FaultBook: Sendable {
             }
             decision.ruleId = fired.joined(separator: ",")
             return fired.isEmpty ? nil : decision
+        }
+    }
+
+    /// The first data rule of `kind` that matches the job and fires (counted as fired), if any.
+    func dataRule(jobId: String, jobArn: String, where kind: (FaultRuleSpec) -> Bool) -> FaultRule? {
+        state.withLock { state -> FaultRule? in
+            let context = FaultContext(operation: "", identifier: jobId, jobId: jobId, jobArn: { jobArn }, status: { nil })
+            for index in state.rules.indices where kind(state.rules[index].spec) && state.rules[index].matches(context) {
+                if state.rules[index].fires() { return state.rules[index] }
+            }
+            return nil
         }
     }
 

@@ -32,12 +32,15 @@ public struct Job: Sendable {
         let arn: JobARN
         let lifecycle: Lifecycle?
         let source: FixtureLocation?
+        /// The fixture's `responses`, tried before the `--responses` file's.
+        let responses: [ResponseRule]
 
-        init(record: JobRecord, arn: JobARN, lifecycle: Lifecycle?, source: FixtureLocation?) {
+        init(record: JobRecord, arn: JobARN, lifecycle: Lifecycle?, source: FixtureLocation?, responses: [ResponseRule]) {
             self.record = record
             self.arn = arn
             self.lifecycle = lifecycle
             self.source = source
+            self.responses = responses
         }
     }
 
@@ -58,8 +61,10 @@ public struct Job: Sendable {
     var data: JobData?
 
     /// A job whose ARN is `arn` (the one `record.jobArn` writes).
-    public init(record: JobRecord, arn: JobARN, lifecycle: Lifecycle? = nil, tags: [Tag] = [], source: FixtureLocation? = nil) {
-        self.definition = Definition(record: record, arn: arn, lifecycle: lifecycle, source: source)
+    public init(
+        record: JobRecord, arn: JobARN, lifecycle: Lifecycle? = nil, tags: [Tag] = [], source: FixtureLocation? = nil, responses: [ResponseRule] = []
+    ) {
+        self.definition = Definition(record: record, arn: arn, lifecycle: lifecycle, source: source, responses: responses)
         self.tags = tags
         self.progress = LifecycleProgress(phaseCount: lifecycle?.phases.count ?? 0)
     }
@@ -77,7 +82,7 @@ public struct Job: Sendable {
         guard let arn = JobARN(fixture.record.jobArn) else { return nil }
         self.init(
             record: fixture.record, arn: arn, lifecycle: Lifecycle(fixture.behaviour, record: fixture.record),
-            tags: fixture.tags, source: fixture.location)
+            tags: fixture.tags, source: fixture.location, responses: fixture.responses)
     }
 
     public var id: String { arn.jobId }
