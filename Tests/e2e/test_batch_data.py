@@ -1,0 +1,282 @@
+"""The data plane end to end: a job reads its input from S3 at the end of Validating and writes each
+record's output and the manifest when it finishes; real boto3 calls, a real server, and a real store
+(a directory with --s3-dir, or moto_server with --s3-endpoint)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import ROLE_ARN, add_fault, admin, advance, http, journal, make_client, write_fixtures
+from s3stores import DirStore, MotoStore
+
+MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
+IN, OUT = "batch-in", "batch-out"
+
+
+def claude_record(i: int, *, record_id: str | None = None) -> dict:
+    record = {"modelInput": {"anthropic_version": "bedrock-2023-05-31", "max_tokens": 200,
+                             "messages": [{"role": "user", "content": f"Summarise ticket {i}: the printer is on fire."}]}}
+    if record_id is not False:
+        record["recordId"] = record_id or f"rec-{i:05d}"
+    return record
+
+
+def jsonl(records) -> bytes:
+    return "".join(json.dumps(r) + "\n" for r in records).encode()
+
+
+@pytest.fixture(params=["dir", "moto"])
+def store(request, tmp_path):
+    made = DirStore(tmp_path / "s3") if request.param == "dir" else MotoStore(tmp_path / "moto.log")
+    made.make_bucket(IN)
+    made.make_bucket(OUT)
+    yield made
+    made.stop()
+
+
+@pytest.fixture
+def dir_store(tmp_path):
+    made = DirStore(tmp_path / "s3")
+    made.make_bucket(IN)
+    made.make_bucket(OUT)
+    return made
+
+
+def start(server_factory, tmp_path, store, *args, fixtures=None):
+    directory = write_fixtures(tmp_path, fixtures or {})
+    return server_factory(directory, "--clock-rate", "0", *store.server_args(), *args)
+
+
+def create(client, uri: str, *, name="data-job", model=MODEL, out=f"s3://{OUT}/results/", **extra) -> str:
+    return client.create_model_invocation_job(
+        jobName=name, roleArn=ROLE_ARN, modelId=model,
+        inputDataConfig={"s3InputDataConfig": {"s3Uri": uri}},
+        outputDataConfig={"s3OutputDataConfig": {"s3Uri": out}}, **extra)["jobArn"]
+
+
+def finished(server, client, arn: str, duration: str = "3h") -> dict:
+    advance(server, duration)
+    return client.get_model_invocation_job(jobIdentifier=arn)
+
+
+def read_jsonl(data: bytes) -> list[dict]:
+    return [json.loads(line) for line in data.decode().splitlines() if line.strip()]
+
+
+COUNTS = ("totalRecordCount", "processedRecordCount", "successRecordCount", "errorRecordCount")
+
+
+def test_a_boto3_pipeline_uploads_runs_reads_and_joins_every_output(store, server_factory, tmp_path):
+    # given 150 records in two files under a prefix, one of them nested
+    records = [claude_record(i) for i in range(150)]
+    store.put(IN, "jobs/2026-12/part-1.jsonl", jsonl(records[:100]))
+    store.put(IN, "jobs/2026-12/more/part-2.jsonl", jsonl(records[100:]))
+    store.put(IN, "jobs/2026-12/images/cat.png", b"\x89PNG not a record")
+    server = start(server_factory, tmp_path, store)
+    client = make_client(server.url)
+    # when the job runs to its end on the clock
+    arn = create(client, f"s3://{IN}/jobs/2026-12/")
+    job_id = arn.rsplit("/", 1)[1]
+    assert client.get_model_invocation_job(jobIdentifier=arn)["status"] == "Submitted"
+    job = finished(server, client, arn)
+    # then it completed with the records it found, and every output is there at once
+    assert job["status"] == "Completed", job.get("message")
+    assert [job[k] for k in COUNTS] == [150, 150, 150, 0]
+    keys = store.keys(OUT, f"results/{job_id}/")
+    assert keys == sorted([f"results/{job_id}/part-1.jsonl.out", f"results/{job_id}/more/part-2.jsonl.out",
+                           f"results/{job_id}/manifest.json.out"])
+    outputs = read_jsonl(store.get(OUT, f"results/{job_id}/part-1.jsonl.out")) + \
+        read_jsonl(store.get(OUT, f"results/{job_id}/more/part-2.jsonl.out"))
+    by_id = {r["recordId"]: r for r in records}
+    assert sorted(o["recordId"] for o in outputs) == sorted(by_id)
+    for output in outputs:
+        assert output["modelInput"] == by_id[output["recordId"]]["modelInput"]
+        assert "modelOutput" in output and "error" not in output
+    manifest = json.loads(store.get(OUT, f"results/{job_id}/manifest.json.out"))
+    assert [manifest[k] for k in COUNTS] == [job[k] for k in COUNTS]
+    assert manifest["inputTokenCount"] > 0 and manifest["outputTokenCount"] > 0
+    # and List reports the same counts
+    summary = client.list_model_invocation_jobs()["invocationJobSummaries"][0]
+    assert [summary[k] for k in COUNTS] == [job[k] for k in COUNTS]
+
+
+def test_record_counts_are_zero_while_validating_and_rise_over_the_records_found(dir_store, server_factory, tmp_path):
+    dir_store.put(IN, "in.jsonl", jsonl(claude_record(i) for i in range(120)))
+    server = start(server_factory, tmp_path, dir_store)
+    client = make_client(server.url)
+    arn = create(client, f"s3://{IN}/in.jsonl")
+    advance(server, "6m")
+    validating = client.get_model_invocation_job(jobIdentifier=arn)
+    assert validating["status"] == "Validating"
+    assert validating.get("totalRecordCount", 0) == 0 and validating.get("processedRecordCount", 0) == 0
+    advance(server, "9m")  # past Validating: the input was read
+    advance(server, "90m")  # an hour into InProgress (2 h long)
+    running = client.get_model_invocation_job(jobIdentifier=arn)
+    assert running["status"] == "InProgress"
+    assert running["totalRecordCount"] == 120 and 0 < running["processedRecordCount"] < 120
+    assert dir_store.keys(OUT) == []  # nothing written before the end
+
+
+def test_a_record_without_record_id_gets_an_11_character_id(dir_store, server_factory, tmp_path):
+    dir_store.put(IN, "in.jsonl", jsonl([claude_record(i, record_id=False) for i in range(100)]))
+    server = start(server_factory, tmp_path, dir_store)
+    client = make_client(server.url)
+    arn = create(client, f"s3://{IN}/in.jsonl", out=f"s3://{OUT}")
+    assert finished(server, client, arn)["status"] == "Completed"
+    outputs = read_jsonl(dir_store.get(OUT, f"{arn.rsplit('/', 1)[1]}/in.jsonl.out"))
+    ids = [o["recordId"] for o in outputs]
+    assert len(set(ids)) == 100 and all(len(i) == 11 and i.isalnum() and i.isupper() or i.isdigit() for i in ids)
+
+
+def failing_inputs():
+    good = jsonl(claude_record(i) for i in range(150))
+    lines = good.splitlines(keepends=True)
+    big = b'{"recordId": "big", "modelInput": {"x": "' + b"a" * 10_000_000 + b'"}}'
+    return {
+        "missing object": ({}, f"s3://{IN}/nothing-here.jsonl", "No .jsonl file was found"),
+        "missing bucket": ({}, "s3://no-such-bucket-here/x.jsonl", "does not exist"),
+        "prefix without jsonl": ({"data/a.csv": b"a,b\n"}, f"s3://{IN}/data/", "No .jsonl file was found"),
+        "not jsonl": ({"data/in.json": good}, f"s3://{IN}/data/in.json", "does not have the .jsonl extension"),
+        "malformed line": ({"in.jsonl": b"".join(lines[:6] + [b"{not json\n"] + lines[6:])}, f"s3://{IN}/in.jsonl",
+                           f"s3://{IN}/in.jsonl line 7 is not valid JSON"),
+        "not an object": ({"in.jsonl": b"".join(lines[:2] + [b"[1, 2]\n"] + lines[2:])}, f"s3://{IN}/in.jsonl",
+                          "line 3 is an array, not a JSON object"),
+        "no modelInput": ({"in.jsonl": b"".join(lines[:4] + [b'{"recordId": "x"}\n'] + lines[4:])}, f"s3://{IN}/in.jsonl",
+                          "line 5 has no modelInput"),
+        "invalid utf-8": ({"in.jsonl": b"".join(lines[:9] + [b'{"recordId": "\xff\xfe", "modelInput": {}}\n'] + lines[9:])},
+                          f"s3://{IN}/in.jsonl", "line 10 is not valid JSON"),
+        "10 MB line": ({"in.jsonl": b"".join(lines[:3] + [big + b"\n"] + lines[3:])},
+                       f"s3://{IN}/in.jsonl", f"line 4 is {len(big)} bytes, more than the 8388608"),
+        "empty file": ({"in.jsonl": b""}, f"s3://{IN}/in.jsonl", "has 0 records, fewer than the minimum of 100"),
+        "too few records": ({"in.jsonl": b"".join(lines[:99])}, f"s3://{IN}/in.jsonl", "has 99 records, fewer than the minimum of 100"),
+        "dot-dot key": ({}, f"s3://{IN}/../{OUT}/x.jsonl", "must not hold '.' or '..' segments"),
+    }
+
+
+@pytest.mark.parametrize("case", list(failing_inputs()))
+def test_input_that_aws_refuses_fails_the_job_with_a_message_naming_file_and_line(case, dir_store, server_factory, tmp_path):
+    objects, uri, expected = failing_inputs()[case]
+    for key, data in objects.items():
+        dir_store.put(IN, key, data)
+    server = start(server_factory, tmp_path, dir_store)
+    client = make_client(server.url)
+    arn = create(client, uri)
+    job = finished(server, client, arn)
+    assert job["status"] == "Failed"
+    assert expected in job["message"], job["message"]
+    assert len(job["message"]) <= 2048
+    assert [job.get(k) for k in COUNTS] == [0, 0, 0, 0]
+    assert dir_store.keys(OUT) == []
+    assert http(server.url, "/_mock/health").status == 200
+
+
+def test_quotas_are_flags(dir_store, server_factory, tmp_path):
+    dir_store.put(IN, "in/a.jsonl", jsonl(claude_record(i) for i in range(30)))
+    dir_store.put(IN, "in/b.jsonl", jsonl(claude_record(i) for i in range(30, 60)))
+    server = start(server_factory, tmp_path, dir_store, "--min-records", "10", "--max-records-per-file", "25")
+    client = make_client(server.url)
+    job = finished(server, client, create(client, f"s3://{IN}/in/"))
+    assert job["status"] == "Failed"
+    assert f"s3://{IN}/in/a.jsonl has 30 records, more than the quota of 25 records per file" in job["message"]
+    assert f"s3://{IN}/in/b.jsonl has 30 records" in job["message"]
+
+
+def test_a_symlink_out_of_the_s3_dir_is_not_followed(dir_store, server_factory, tmp_path):
+    secret = tmp_path / "secret.jsonl"
+    secret.write_bytes(jsonl(claude_record(i) for i in range(150)))
+    os.symlink(secret, dir_store.root / IN / "leak.jsonl")
+    os.symlink(tmp_path, dir_store.root / OUT / "escape")
+    server = start(server_factory, tmp_path, dir_store)
+    client = make_client(server.url)
+    job = finished(server, client, create(client, f"s3://{IN}/leak.jsonl"))
+    assert job["status"] == "Failed" and "leads outside the --s3-dir directory" in job["message"]
+    # and results are never written through a link that leads out
+    dir_store.put(IN, "ok.jsonl", jsonl(claude_record(i) for i in range(100)))
+    job = finished(server, client, create(client, f"s3://{IN}/ok.jsonl", name="second", out=f"s3://{OUT}/escape/"))
+    assert job["status"] == "Failed" and "leads outside the --s3-dir directory" in job["message"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["fixtures", "s3", "secret.jsonl"])
+
+
+def test_a_stopped_job_writes_the_records_processed_until_then(dir_store, server_factory, tmp_path):
+    dir_store.put(IN, "in.jsonl", jsonl(claude_record(i) for i in range(200)))
+    server = start(server_factory, tmp_path, dir_store)
+    client = make_client(server.url)
+    arn = create(client, f"s3://{IN}/in.jsonl")
+    advance(server, "105m")  # an hour into InProgress
+    client.stop_model_invocation_job(jobIdentifier=arn)
+    job = finished(server, client, arn, "2m")
+    assert job["status"] == "Stopped"
+    processed = job["processedRecordCount"]
+    assert 0 < processed < 200
+    job_id = arn.rsplit("/", 1)[1]
+    assert len(read_jsonl(dir_store.get(OUT, f"results/{job_id}/in.jsonl.out"))) == processed
+    assert json.loads(dir_store.get(OUT, f"results/{job_id}/manifest.json.out"))["processedRecordCount"] == processed
+
+
+def test_data_fault_rules_fail_reads_and_writes_and_make_record_errors(dir_store, server_factory, tmp_path):
+    dir_store.put(IN, "in.jsonl", jsonl(claude_record(i) for i in range(200)))
+    server = start(server_factory, tmp_path, dir_store)
+    client = make_client(server.url)
+    add_fault(server, {"data": "inputUnreadable", "times": 1, "message": "the role cannot read the bucket"})
+    job = finished(server, client, create(client, f"s3://{IN}/in.jsonl", name="a"))
+    assert job["status"] == "Failed" and "the role cannot read the bucket" in job["message"]
+    add_fault(server, {"data": "outputWriteFails", "times": 1})
+    job = finished(server, client, create(client, f"s3://{IN}/in.jsonl", name="b"))
+    assert job["status"] == "Failed" and job["message"].startswith("Unable to write the output")
+    add_fault(server, {"recordErrors": 0.25, "times": 1})
+    arn = create(client, f"s3://{IN}/in.jsonl", name="c")
+    job = finished(server, client, arn)
+    assert job["status"] == "Completed" and job["errorRecordCount"] == 50 and job["successRecordCount"] == 150
+    lines = read_jsonl(dir_store.get(OUT, f"results/{arn.rsplit('/', 1)[1]}/in.jsonl.out"))
+    errors = [line for line in lines if "error" in line]
+    assert len(errors) == 50 and all(isinstance(e["error"]["errorCode"], int) for e in errors)
+    steps = [(e["operation"], e["status"]) for e in journal(server) if e["operation"] in ("ReadInput", "WriteOutput")]
+    assert ("ReadInput", 400) in steps and ("WriteOutput", 403) in steps and ("WriteOutput", 200) in steps
+
+
+def test_responses_file_answers_records_by_id_and_by_prompt_text(dir_store, server_factory, tmp_path):
+    dir_store.put(IN, "in.jsonl", jsonl(claude_record(i) for i in range(100)))
+    rules = [{"recordId": "rec-00003", "error": {"errorCode": 400, "errorMessage": "Input is too long for requested model."}},
+             {"promptContains": "ticket 7:", "text": "The printer is fine."},
+             {"recordId": "rec-00009", "modelOutput": {"custom": True}}]
+    (tmp_path / "responses.json").write_text(json.dumps({"responses": rules}))
+    server = start(server_factory, tmp_path, dir_store, "--responses", str(tmp_path / "responses.json"))
+    client = make_client(server.url)
+    arn = create(client, f"s3://{IN}/in.jsonl")
+    job = finished(server, client, arn)
+    assert (job["status"], job["errorRecordCount"], job["successRecordCount"]) == ("Completed", 1, 99)
+    lines = {o["recordId"]: o for o in read_jsonl(dir_store.get(OUT, f"results/{arn.rsplit('/', 1)[1]}/in.jsonl.out"))}
+    assert lines["rec-00003"]["error"] == {"errorCode": 400, "errorMessage": "Input is too long for requested model."}
+    assert "The printer is fine." in json.dumps(lines["rec-00007"]["modelOutput"])
+    assert lines["rec-00009"]["modelOutput"] == {"custom": True}
+
+
+def test_a_fixture_job_on_the_clock_reads_its_input_too(dir_store, server_factory, tmp_path):
+    dir_store.put(IN, "fx.jsonl", jsonl(claude_record(i) for i in range(100)))
+    fixture = {"jobArn": "arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/fx0000000001", "jobName": "fx",
+               "modelId": MODEL, "roleArn": ROLE_ARN, "submitTime": "2026-01-01T00:00:00Z",
+               "inputDataConfig": {"s3InputDataConfig": {"s3Uri": f"s3://{IN}/fx.jsonl"}},
+               "outputDataConfig": {"s3OutputDataConfig": {"s3Uri": f"s3://{OUT}/fx/"}},
+               "responses": [{"recordId": "rec-00001", "text": "fixture answer"}]}
+    server = start(server_factory, tmp_path, dir_store, "--clock-start", "2026-01-02T00:00:00Z", fixtures={"fx.json": fixture})
+    client = make_client(server.url)
+    job = client.get_model_invocation_job(jobIdentifier="fx0000000001")
+    assert job["status"] == "Completed" and job["totalRecordCount"] == 100
+    lines = {o["recordId"]: o for o in read_jsonl(dir_store.get(OUT, "fx/fx0000000001/fx.jsonl.out"))}
+    assert "fixture answer" in json.dumps(lines["rec-00001"]["modelOutput"])
+
+
+def test_bad_flags_and_a_missing_directory_are_refused_at_start(tmp_path):
+    from conftest import run_server_to_exit
+    fixtures = write_fixtures(tmp_path, {})
+    result = run_server_to_exit(fixtures, "--s3-dir", str(tmp_path / "nope"))
+    assert result.returncode == 1 and "--s3-dir" in result.stderr and "does not exist" in result.stderr
+    result = run_server_to_exit(fixtures, "--s3-dir", str(tmp_path), "--s3-endpoint", "http://127.0.0.1:1")
+    assert result.returncode != 0 and "exclude each other" in result.stderr
+    (tmp_path / "bad.json").write_text('[{"recordId": 3, "text": "x"}]')
+    result = run_server_to_exit(fixtures, "--s3-dir", str(tmp_path), "--responses", str(tmp_path / "bad.json"))
+    assert result.returncode == 1 and "bad.json" in result.stderr and "[0].recordId" in result.stderr
