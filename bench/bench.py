@@ -578,7 +578,12 @@ def write_report(args, connections, results, first, idle, peak, bundled_first, b
     for name, met, measured in targets:
         lines.append(f"| {name} | {'yes' if met else '**no**'} | {measured} |")
     lines += ["", "## Why the misses (profile)", "", *WHY]
-    Path(args.report).write_text("\n".join(lines) + "\n")
+    # bench/data.py's section (the data plane) is kept as it is: this run did not measure it.
+    report = Path(args.report)
+    old = report.read_text() if report.exists() else ""
+    begin, end = "<!-- batch-data:begin -->", "<!-- batch-data:end -->"
+    kept = old[old.index(begin):old.index(end) + len(end)] if begin in old and end in old else None
+    report.write_text("\n".join(lines) + "\n" + ("\n" + kept + "\n" if kept else ""))
     print("\n".join(lines))
 
 
