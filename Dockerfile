@@ -3,13 +3,14 @@
 #   docker build -t mock-bedrock .
 #   docker run --rm -p 4599:4599 mock-bedrock
 #   docker run --rm -p 4599:4599 -v "$PWD/fixtures:/fixtures:ro" mock-bedrock --clock-rate 60
+#   docker run --rm -p 4599:4599 -v "$PWD/s3:/s3" -e MOCK_BEDROCK_S3_DIR=/s3 mock-bedrock   # jobs read and write s3:// in ./s3
 #
 # Every flag is also an environment variable (MOCK_BEDROCK_PORT, MOCK_BEDROCK_CLOCK_RATE, ...).
 
 # Build: the official Swift image on Debian bookworm, pinned to the toolchain the project uses.
 FROM swift:6.3.1-bookworm AS build
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libmicrohttpd-dev libpcre2-dev pkg-config \
+    && apt-get install -y --no-install-recommends libmicrohttpd-dev libpcre2-dev libcurl4-openssl-dev libxml2-dev pkg-config \
     && apt-get clean && rm -rf /var/lib/apt/lists/*
 WORKDIR /build
 # Resolve the dependencies in a layer of their own, so that a source change does not fetch them again.
@@ -21,10 +22,10 @@ COPY Tests ./Tests
 RUN swift build -c release --static-swift-stdlib --product mock-bedrock \
     && install -D -s "$(swift build -c release --show-bin-path)/mock-bedrock" /staging/usr/local/bin/mock-bedrock
 
-# Run: Debian slim with libmicrohttpd and PCRE2, as a user without privileges.
+# Run: Debian slim with libmicrohttpd, PCRE2, libcurl and libxml2 (the S3 client), as a user without privileges.
 FROM debian:bookworm-slim
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libmicrohttpd12 libpcre2-8-0 \
+    && apt-get install -y --no-install-recommends libmicrohttpd12 libpcre2-8-0 libcurl4 libxml2 ca-certificates \
     && apt-get clean && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin \
     && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin mockbedrock
 COPY --from=build /staging/ /

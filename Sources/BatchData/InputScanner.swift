@@ -84,7 +84,7 @@ public struct InputScanner {
             do throws(StoreError) {
                 try store.read(bucket: location.bucket, key: location.key) { (chunk: UnsafeRawBufferPointer) throws(StoreError) in try lines.feed(chunk, handle) }
                 try lines.finish(handle)
-            } catch where error.code == "Stop" {
+            } catch  where error.code == "Stop" {
                 break
             } catch {
                 throw DataProblem(Self.accessMessage(error, location))

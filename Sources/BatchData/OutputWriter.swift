@@ -67,7 +67,8 @@ public struct OutputWriter {
                     throw StoreError("InputChanged", "\(file.location) changed after the job was validated.")
                 }
                 index += 1
-                let answer = scan.isError(record.index) && !scan.isRefused(record.index)
+                let answer =
+                    scan.isError(record.index) && !scan.isRefused(record.index)
                     ? RecordAnswer(outcome: .error(code: 500, message: Self.pickedErrorMessage)) : responder.answer(record)
                 switch answer.outcome {
                 case .output: manifest.successRecordCount += 1

@@ -280,3 +280,13 @@ def test_bad_flags_and_a_missing_directory_are_refused_at_start(tmp_path):
     (tmp_path / "bad.json").write_text('[{"recordId": 3, "text": "x"}]')
     result = run_server_to_exit(fixtures, "--s3-dir", str(tmp_path), "--responses", str(tmp_path / "bad.json"))
     assert result.returncode == 1 and "bad.json" in result.stderr and "[0].recordId" in result.stderr
+
+
+def test_the_documented_pytest_pipeline_runs(tmp_path):
+    import subprocess
+    import sys
+    from conftest import BIN, REPO, child_env
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(REPO / "docs" / "examples" / "test_batch_pipeline.py")],
+                            capture_output=True, text=True, env=child_env({"MOCK_BEDROCK_BIN": str(BIN)}), cwd=tmp_path, timeout=300)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "1 passed" in result.stdout

@@ -7,7 +7,8 @@ extension JobStore.State {
         let job = table.jobs[position]
         var scan: InputScan?
         if case .ready(let found, _)? = job.data?.scan { scan = found }
-        return DataWork(jobId: job.id, generation: generation, need: need, record: job.record, responses: job.definition.responses, errorShare: job.data?.errorShare ?? 0, scan: scan)
+        return DataWork(
+            jobId: job.id, generation: generation, need: need, record: job.record, responses: job.definition.responses, errorShare: job.data?.errorShare ?? 0, scan: scan)
     }
 }
 
@@ -17,13 +18,14 @@ extension JobStore {
     func prepareData(_ include: (JobTable, Int, Int64) -> Bool) {
         guard let dataPlane else { return }
         for _ in 0..<2 {
-            let works = (try? withState { state -> [DataWork] in
-                var works: [DataWork] = []
-                for position in state.table.jobs.indices where state.table.jobs[position].data != nil && include(state.table, position, state.now) {
-                    if let need = state.table.jobs[position].snapshot(at: state.now, isPoll: false).need { works.append(state.work(position, need)) }
-                }
-                return works
-            }) ?? []
+            let works =
+                (try? withState { state -> [DataWork] in
+                    var works: [DataWork] = []
+                    for position in state.table.jobs.indices where state.table.jobs[position].data != nil && include(state.table, position, state.now) {
+                        if let need = state.table.jobs[position].snapshot(at: state.now, isPoll: false).need { works.append(state.work(position, need)) }
+                    }
+                    return works
+                }) ?? []
             if works.isEmpty { return }
             dataPlane.performAll(works, apply: applyData)
         }

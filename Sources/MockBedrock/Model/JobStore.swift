@@ -228,33 +228,34 @@ extension JobStore {
     /// listing is stable while jobs are created: each job shows up at most once.
     func list(_ query: JobListQuery, in scope: Scope) -> (bodies: [[UInt8]], last: JobTable.OrderKey?) {
         prepareData { table, position, now in table.isVisible(position, in: scope, at: now) }
-        return (try? withState { state -> ([[UInt8]], JobTable.OrderKey?) in
-            let order = state.table.order
-            var index: Int
-            if query.descending {
-                index = query.after.map { state.table.insertionIndex(of: $0) - 1 } ?? order.count - 1
-            } else {
-                index =
-                    query.after.map { key in
-                        var next = state.table.insertionIndex(of: key)
-                        if next < order.count, order[next] == key { next += 1 }
-                        return next
-                    } ?? 0
-            }
-            var bodies: [[UInt8]] = []
-            var last: JobTable.OrderKey?
-            while index >= 0, index < order.count {
-                let key = order[index]
-                index += query.descending ? -1 : 1
-                // The table keeps `order` and `positions` together; a key without a position is skipped, not trusted.
-                guard let position = state.table.positions[key.id] else { continue }
-                guard state.table.matches(position, key, query, scope, at: state.now) else { continue }
-                if bodies.count == query.maxResults { return (bodies, last) }  // one more matches: there is a next page
-                bodies.append(state.table.jobs[position].body(at: state.now, isPoll: false).body)
-                last = key
-            }
-            return (bodies, nil)
-        }) ?? ([], nil)
+        return
+            (try? withState { state -> ([[UInt8]], JobTable.OrderKey?) in
+                let order = state.table.order
+                var index: Int
+                if query.descending {
+                    index = query.after.map { state.table.insertionIndex(of: $0) - 1 } ?? order.count - 1
+                } else {
+                    index =
+                        query.after.map { key in
+                            var next = state.table.insertionIndex(of: key)
+                            if next < order.count, order[next] == key { next += 1 }
+                            return next
+                        } ?? 0
+                }
+                var bodies: [[UInt8]] = []
+                var last: JobTable.OrderKey?
+                while index >= 0, index < order.count {
+                    let key = order[index]
+                    index += query.descending ? -1 : 1
+                    // The table keeps `order` and `positions` together; a key without a position is skipped, not trusted.
+                    guard let position = state.table.positions[key.id] else { continue }
+                    guard state.table.matches(position, key, query, scope, at: state.now) else { continue }
+                    if bodies.count == query.maxResults { return (bodies, last) }  // one more matches: there is a next page
+                    bodies.append(state.table.jobs[position].body(at: state.now, isPoll: false).body)
+                    last = key
+                }
+                return (bodies, nil)
+            }) ?? ([], nil)
     }
 }
 
