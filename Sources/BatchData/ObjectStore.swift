@@ -37,6 +37,8 @@ public protocol ObjectStore: Sendable {
     func read(bucket: String, key: String, _ chunk: (UnsafeRawBufferPointer) throws(StoreError) -> Void) throws(StoreError)
     /// A new object written in parts; it exists (whole) only after `finish()`.
     func writer(bucket: String, key: String) throws(StoreError) -> any ObjectSink
+    /// The store as a job of `region` uses it (an S3 endpoint signs for the job's region).
+    func forRegion(_ region: String) -> any ObjectStore
 }
 
 /// An object being written: appended to, then finished (it appears) or aborted (it does not).
@@ -47,6 +49,8 @@ public protocol ObjectSink: AnyObject {
 }
 
 extension ObjectStore {
+    public func forRegion(_ region: String) -> any ObjectStore { self }
+
     /// Writes a whole object at once.
     public func put(bucket: String, key: String, _ bytes: [UInt8]) throws(StoreError) {
         let sink = try writer(bucket: bucket, key: key)

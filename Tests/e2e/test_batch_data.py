@@ -290,3 +290,24 @@ def test_the_documented_pytest_pipeline_runs(tmp_path):
                             capture_output=True, text=True, env=child_env({"MOCK_BEDROCK_BIN": str(BIN)}), cwd=tmp_path, timeout=300)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "1 passed" in result.stdout
+
+
+def test_a_status_is_never_shown_before_its_data_is_there(dir_store, server_factory, tmp_path):
+    # given requests that do not wait for data work at all, and an input that takes a moment to read
+    dir_store.put(IN, "in.jsonl", jsonl(claude_record(i) for i in range(20_000)))
+    server = start(server_factory, tmp_path, dir_store, "--data-wait", "0")
+    client = make_client(server.url)
+    arn = create(client, f"s3://{IN}/in.jsonl")
+    job_id = arn.rsplit("/", 1)[1]
+    advance(server, "3h")
+    seen = []
+    for _ in range(2000):
+        job = client.get_model_invocation_job(jobIdentifier=arn)
+        seen.append(job["status"])
+        if job["status"] == "Completed":
+            # then the results are there the moment Completed is
+            manifest = json.loads(dir_store.get(OUT, f"results/{job_id}/manifest.json.out"))
+            assert manifest["processedRecordCount"] == job["processedRecordCount"] == 20_000
+            break
+    assert seen[-1] == "Completed"
+    assert set(seen) <= {"Validating", "InProgress", "Completed"}

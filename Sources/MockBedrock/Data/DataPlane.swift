@@ -43,7 +43,9 @@ public final class DataPlane: Sendable {
     /// an input and each write of results (set when the service is made).
     let faults = Locked<FaultBook?>(nil)
     let journal = Locked<(journal: RequestJournal, clock: @Sendable () -> Timestamp)?>(nil)
-    private let queue = DispatchQueue(label: "mock-bedrock.data", attributes: .concurrent)
+    /// Work runs on a few serial lanes, a job always on the same one: a List over thousands of jobs
+    /// whose inputs must be read starts their work without starting thousands of threads.
+    private let lanes = (0..<4).map { DispatchQueue(label: "mock-bedrock.data.\($0)") }
 
     public init(
         store: any ObjectStore, limits: DataLimits = DataLimits(), waitSeconds: Double = 10,
@@ -80,7 +82,8 @@ public final class DataPlane: Sendable {
             return (group, true)
         }
         if isNew {
-            queue.async { [self] in
+            let lane = lanes[Int(work.jobId.utf8.reduce(UInt32(0)) { $0 &* 31 &+ UInt32($1) } % UInt32(lanes.count))]
+            lane.async { [self] in
                 let result = run(work)
                 apply(work, result)
                 inFlight.withLock { _ = $0.removeValue(forKey: key) }
@@ -120,6 +123,7 @@ public final class DataPlane: Sendable {
 
     private func perform(_ work: DataWork) -> DataResult {
         let record = work.record
+        let store = self.store.forRegion(JobARN(record.jobArn)?.region ?? "us-east-1")
         let responder = responders(record, work.responses)
         switch work.need {
         case .scan:
