@@ -28,6 +28,8 @@ let package = Package(
         .target(name: "JSON"),
         .target(name: "ServiceModel", dependencies: ["JSON", "CPCRE2"]),
         .target(name: "Fixtures", dependencies: ["JSON", "ServiceModel"]),
+        // Inference: one batch record to the modelOutput (or the error) Bedrock would write (docs/model-outputs.md).
+        .target(name: "Inference", dependencies: ["JSON"]),
         .target(
             name: "MockBedrock",
             dependencies: [
@@ -52,6 +54,7 @@ let package = Package(
         .target(name: "MockBedrockFuzzing", dependencies: ["MockBedrock", "Fixtures", "JSON", "ServiceModel"]),
         .executableTarget(name: "mock-bedrock-fuzz", dependencies: ["MockBedrockFuzzing"]),
         .testTarget(name: "FixturesTests", dependencies: ["Fixtures", "JSON", "ServiceModel"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "JSON"]),
         .testTarget(name: "MockBedrockTests", dependencies: ["MockBedrock", "Fixtures", "JSON", "ServiceModel", "MockBedrockFuzzing"]),
         .testTarget(name: "MockBedrockCommandTests", dependencies: ["mock-bedrock", "MockBedrock"]),
     ]
