@@ -29,7 +29,8 @@ let package = Package(
         .target(name: "ServiceModel", dependencies: ["JSON", "CPCRE2"]),
         .target(name: "Fixtures", dependencies: ["JSON", "ServiceModel"]),
         // Inference: one batch record to the modelOutput (or the error) Bedrock would write (docs/model-outputs.md).
-        .target(name: "Inference", dependencies: ["JSON"]),
+        // libm by name: without Foundation nothing else brings `round` and `sqrt` to an executable's link.
+        .target(name: "Inference", dependencies: ["JSON"], linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
         .target(
             name: "MockBedrock",
             dependencies: [

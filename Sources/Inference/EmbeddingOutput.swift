@@ -33,7 +33,7 @@ enum EmbeddingOutput {
     static func cohere(_ input: JSONValue, override: String?, model: String, generator: inout SeededGenerator) -> JSONValue {
         let texts = (input["texts"]?.array ?? []).compactMap(\.string)
         var dimensions = 1024
-        if model.contains("embed-v4") {
+        if model.hasSubstring("embed-v4") {
             let asked = Int(clamping: input["output_dimension"]?.int64Value ?? 1536)
             dimensions = [256, 512, 1024, 1536].contains(asked) ? asked : 1536
         }

@@ -62,7 +62,7 @@ extension ModelFamily {
         if id.hasPrefix("amazon.nova") {
             // Image, video, speech and embedding models of the Nova line do not answer messages.
             let other = ["canvas", "reel", "sonic", "embed"]
-            return other.contains { id.contains($0) } ? .unknown : .amazonNova
+            return other.contains { id.hasSubstring($0) } ? .unknown : .amazonNova
         }
         if id.hasPrefix("amazon.titan-text") || id.hasPrefix("amazon.titan-tg1") { return .amazonTitanText }
         if id.hasPrefix("amazon.titan-embed-text-v2") { return .amazonTitanEmbedV2 }
@@ -70,10 +70,25 @@ extension ModelFamily {
         if id.hasPrefix("meta.llama") { return .metaLlama }
         if id.hasPrefix("mistral.") {
             let textModels = ["mistral-7b", "mixtral-8x7b", "mistral-large-2402", "mistral-small-2402"]
-            return textModels.contains { id.contains($0) } ? .mistralText : .mistralChat
+            return textModels.contains { id.hasSubstring($0) } ? .mistralText : .mistralChat
         }
         if id.hasPrefix("cohere.embed") { return .cohereEmbed }
         if id.hasPrefix("openai.") || id.hasPrefix("deepseek.") || id.hasPrefix("qwen.") { return .openAIChat }
         return .unknown
+    }
+}
+
+extension String {
+    /// Whether `needle` occurs in the string, byte for byte. The standard library's generic
+    /// `contains(_:)` for strings costs about a microsecond a call; model ids are short.
+    func hasSubstring(_ needle: String) -> Bool {
+        let haystack = Array(utf8)
+        let pattern = Array(needle.utf8)
+        guard !pattern.isEmpty else { return true }
+        guard haystack.count >= pattern.count else { return false }
+        for start in 0...(haystack.count - pattern.count) where haystack[start] == pattern[0] {
+            if haystack[start..<start + pattern.count].elementsEqual(pattern) { return true }
+        }
+        return false
     }
 }
