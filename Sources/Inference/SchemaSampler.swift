@@ -159,7 +159,8 @@ struct SchemaSampler {
         }
         // Required names the properties do not describe take the additionalProperties schema.
         let additional = schema["additionalProperties"]
-        let extraSchema: JSONValue = additional?.isObject == true ? additional ?? .bool(true) : .bool(true)
+        var extraSchema: JSONValue = .bool(true)
+        if let additional, additional.isObject { extraSchema = additional }
         for name in (schema["required"]?.array ?? []).compactMap(\.string) where names.insert(name).inserted {
             members.append(JSONMember(name, value(for: extraSchema, context: context.deeper(), variant: 0)))
         }

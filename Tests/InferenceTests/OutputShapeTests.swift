@@ -56,6 +56,14 @@ import Testing
         #expect(Records.keys(output) == ["embedding", "inputTextTokenCount"])
         #expect(output["embedding"]?.elements.count == 1536)
         #expect(output["inputTextTokenCount"]?.int == 2)
+        // Eight decimals, no exponent, no "-0".
+        for case .number(let literal) in output["embedding"]?.elements ?? [] {
+            let digits = literal.hasPrefix("-") ? literal.dropFirst() : Substring(literal)
+            let parts = digits.split(separator: ".", omittingEmptySubsequences: false)
+            #expect(parts.count == 2 && parts[0] == "0" || parts[0] == "1", "\(literal)")
+            #expect(parts.count == 2 && parts[1].count == 8 && parts[1].allSatisfy(\.isNumber), "\(literal)")
+            #expect(literal != "-0.00000000")
+        }
     }
 
     @Test func titanEmbedV2Defaults() {

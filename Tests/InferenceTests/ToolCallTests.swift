@@ -108,6 +108,29 @@ import Testing
         #expect(answer(#", "tool_choice": {"type": "any"}"#, last: toolResult)?["type"] == .string("tool_use"))
     }
 
+    @Test func namedToolsInConverseAndOpenAI() {
+        let schemas = #"{"type": "object", "properties": {"n": {"type": "integer", "minimum": 3, "maximum": 3}}, "required": ["n"]}"#
+        let converse = """
+            {"messages": [{"role": "user", "content": [{"text": "Go"}]}], "toolConfig": {"tools": [
+             {"toolSpec": {"name": "a", "inputSchema": {"json": {}}}}, {"toolSpec": {"name": "b", "inputSchema": {"json": \(schemas)}}}],
+             "toolChoice": {"tool": {"name": "b"}}}}
+            """
+        let toolUse = Records.output(Records.record(Records.claude, converse, converse: true))[path: "output", "message", "content"]?.elements.first?["toolUse"]
+        #expect(toolUse?["name"] == .string("b") && toolUse?["input"] == .object([JSONMember("n", .number("3"))]))
+        let openAI = """
+            {"messages": [{"role": "user", "content": "Go"}], "tools": [{"type": "function", "function": {"name": "a", "parameters": {}}},
+             {"type": "function", "function": {"name": "b", "parameters": \(schemas)}}], "tool_choice": {"type": "function", "function": {"name": "b"}}}
+            """
+        let call = Records.output(Records.record(Records.gptOSS, openAI))["choices"]?.elements.first?[path: "message", "tool_calls"]?.elements.first
+        #expect(call?[path: "function", "name"] == .string("b") && call?[path: "function", "arguments"] == .string(#"{"n":3}"#))
+        // A tool result as the last turn is answered in text under "auto".
+        let answered = """
+            {"messages": [{"role": "user", "content": "Go"}, {"role": "tool", "tool_call_id": "x", "content": "done"}],
+             "tools": [{"type": "function", "function": {"name": "a", "parameters": {}}}]}
+            """
+        #expect(Records.output(Records.record(Records.gptOSS, answered))["choices"]?.elements.first?["finish_reason"] == .string("stop"))
+    }
+
     @Test func openAIChoiceNone() {
         let input = #"{"messages": [{"role": "user", "content": "Go"}], "tools": [{"type": "function", "function": {"name": "f", "parameters": {}}}], "tool_choice": "none"}"#
         let choice = Records.output(Records.record(Records.gptOSS, input))["choices"]?.elements.first
