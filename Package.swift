@@ -31,11 +31,15 @@ let package = Package(
         // BatchData: the data plane's parts without the server: S3 locations, the object stores, reading
         // and checking a job's input, writing its results.
         .target(name: "BatchData", dependencies: ["JSON"]),
+        // Inference: one batch record to the modelOutput (or the error) Bedrock would write (docs/model-outputs.md).
+        // libm by name: without Foundation nothing else brings `round` and `sqrt` to an executable's link.
+        .target(name: "Inference", dependencies: ["JSON"], linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
         .target(
             name: "MockBedrock",
             dependencies: [
                 "BatchData",
                 "Fixtures",
+                "Inference",
                 "JSON",
                 "ServiceModel",
                 "CMicroHTTPD",
@@ -58,6 +62,7 @@ let package = Package(
         .executableTarget(name: "mock-bedrock-fuzz", dependencies: ["MockBedrockFuzzing"]),
         .testTarget(name: "FixturesTests", dependencies: ["Fixtures", "JSON", "ServiceModel"]),
         .testTarget(name: "BatchDataTests", dependencies: ["BatchData", "Fixtures", "JSON"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "JSON"]),
         .testTarget(name: "MockBedrockTests", dependencies: ["MockBedrock", "Fixtures", "JSON", "ServiceModel", "MockBedrockFuzzing"]),
         .testTarget(name: "MockBedrockCommandTests", dependencies: ["mock-bedrock", "MockBedrock"]),
     ]

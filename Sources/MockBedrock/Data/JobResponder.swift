@@ -1,33 +1,51 @@
 import BatchData
 import Fixtures
+import Inference
 import JSON
 
-/// Answers a job's records: the first response rule that matches (the job's own, then the
-/// `--responses` file's), else the model family's shape (docs/model-outputs.md).
+/// Answers a job's records: the model family's response (docs/model-outputs.md), or what the first
+/// matching response rule chooses (the job's own rules, then the `--responses` file's). A record the
+/// model would refuse is refused whatever a rule says, as Bedrock would.
 struct JobResponder: RecordResponder {
-    let record: JobRecord
+    let modelId: String
+    let invocationType: InvocationType
+    let family: ModelFamily
     let rules: [ResponseRule]
 
-    func rule(for batch: BatchRecord) -> ResponseRule? {
-        rules.first { $0.matches(recordId: batch.recordId, modelId: record.modelId, prompt: { promptText(batch.modelInput) }) }
+    init(record: JobRecord, rules: [ResponseRule]) {
+        modelId = record.modelId
+        invocationType = record.modelInvocationType == "Converse" ? .converse : .invokeModel
+        family = ModelFamily.of(modelId: record.modelId)
+        self.rules = rules
+    }
+
+    private func inference(_ batch: BatchRecord) -> InferenceRecord {
+        var override: ResponseOverride?
+        if !rules.isEmpty {
+            let rule = rules.first { rule in
+                rule.matches(recordId: batch.recordId, modelId: modelId) {
+                    Inference.prompt(of: batch.modelInput, family: family, invocationType: invocationType)
+                }
+            }
+            switch rule?.answer {
+            case .text(let text)?: override = .text(text)
+            case .modelOutput(let output)?: override = .modelOutput(output)
+            case .error(let code, let message)?: override = .error(code: code, message: message)
+            case nil: override = nil
+            }
+        }
+        return InferenceRecord(recordId: batch.recordId, modelId: modelId, invocationType: invocationType, modelInput: batch.modelInput, override: override)
     }
 
     func refusal(_ batch: BatchRecord) -> (code: Int, message: String)? {
-        if let rule = rule(for: batch) {
-            if case .error(let code, let message) = rule.answer { return (code, message) }
-            return nil
-        }
-        return nil
+        Inference.refusal(of: inference(batch))
     }
 
     func answer(_ batch: BatchRecord) -> RecordAnswer {
-        switch rule(for: batch)?.answer {
-        case .error(let code, let message)?: return RecordAnswer(outcome: .error(code: code, message: message))
-        case .modelOutput(let output)?: return RecordAnswer(outcome: .output(output), inputTokens: 1, outputTokens: 1)
-        case .text(let text)?: return RecordAnswer(outcome: .output(.object([JSONMember("outputText", .string(text))])), inputTokens: 1, outputTokens: 1)
-        case nil: return RecordAnswer(outcome: .output(.object([JSONMember("outputText", .string("ok"))])), inputTokens: 1, outputTokens: 1)
+        let result = Inference.respond(to: inference(batch))
+        switch result.outcome {
+        case .output(let output): return RecordAnswer(outcome: .output(output), inputTokens: result.inputTokens, outputTokens: result.outputTokens)
+        case .error(let code, let message): return RecordAnswer(outcome: .error(code: code, message: message))
         }
     }
-
-    func promptText(_ input: JSONValue) -> String { "" }
 }

@@ -1,0 +1,155 @@
+import JSON
+
+/// Strings, numbers and the smallest values of a type.
+extension SchemaSampler {
+    /// Bounds beyond this magnitude are clamped, so that arithmetic on them stays exact and finite.
+    static let numberLimit = 1e15
+
+    /// The type a schema asks for: its `type` (of a list, the first that is not "null"), or the one
+    /// its keywords imply, or a string.
+    static func type(of schema: JSONValue) -> String {
+        if let name = schema["type"]?.string { return name }
+        if let names = schema["type"]?.array?.compactMap(\.string), !names.isEmpty {
+            return names.first { $0 != "null" } ?? "null"
+        }
+        let implied: [(String, [String])] = [
+            ("object", ["properties", "required", "additionalProperties", "minProperties", "patternProperties"]),
+            ("array", ["items", "prefixItems", "minItems", "maxItems", "uniqueItems"]),
+            ("string", ["minLength", "maxLength", "format", "pattern"]),
+            ("number", ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"]),
+        ]
+        for (name, keywords) in implied where keywords.contains(where: { schema[$0] != nil }) { return name }
+        return "string"
+    }
+
+    /// The smallest value of the schema's type: where a full value would recurse without end.
+    func stub(_ schema: JSONValue) -> JSONValue {
+        guard schema.isObject else { return .null }
+        if let constant = schema["const"] { return constant }
+        if let first = schema["enum"]?.array?.first { return first }
+        switch Self.type(of: schema) {
+        case "object": return .object([])
+        case "array": return .array([])
+        case "integer", "number":
+            let range = Self.range(of: schema)
+            return .integer(Int64(range.lower.map { max($0, 0) }?.rounded(.up) ?? 0))
+        case "boolean": return .bool(false)
+        case "null": return .null
+        default: return .string("")
+        }
+    }
+
+    /// The numeric bounds of a schema, with both forms of exclusivity: draft 4's boolean beside
+    /// `minimum`/`maximum`, and the number of draft 6 and later.
+    struct Range {
+        var lower: Double?
+        var lowerExclusive = false
+        var upper: Double?
+        var upperExclusive = false
+
+        func holds(_ value: Double) -> Bool {
+            if let lower, lowerExclusive ? value <= lower : value < lower { return false }
+            if let upper, upperExclusive ? value >= upper : value > upper { return false }
+            return true
+        }
+    }
+
+    static func range(of schema: JSONValue) -> Range {
+        let clamp = { (value: Double) in min(max(value, -numberLimit), numberLimit) }
+        var range = Range(lower: schema["minimum"]?.double.map(clamp), upper: schema["maximum"]?.double.map(clamp))
+        if schema["exclusiveMinimum"] == .bool(true) {
+            range.lowerExclusive = range.lower != nil
+        } else if let bound = schema["exclusiveMinimum"]?.double.map(clamp), bound >= (range.lower ?? -.infinity) {
+            range.lower = bound
+            range.lowerExclusive = true
+        }
+        if schema["exclusiveMaximum"] == .bool(true) {
+            range.upperExclusive = range.upper != nil
+        } else if let bound = schema["exclusiveMaximum"]?.double.map(clamp), bound <= (range.upper ?? .infinity) {
+            range.upper = bound
+            range.upperExclusive = true
+        }
+        return range
+    }
+
+    mutating func integer(_ schema: JSONValue, variant: Int) -> JSONValue {
+        let range = Self.range(of: schema)
+        let low = range.lower.map { range.lowerExclusive ? ($0 + 1).rounded(.down) : $0.rounded(.up) }
+        let high = range.upper.map { range.upperExclusive ? ($0 - 1).rounded(.up) : $0.rounded(.down) }
+        var value: Double
+        switch (low, high) {
+        case (let low?, let high?): value = low > high ? low : low + Double(generator.below(Int(min(high - low, 1000)) + 1))
+        case (let low?, nil): value = low + Double(generator.below(10) + variant)
+        case (nil, let high?): value = high - Double(generator.below(10) + variant)
+        case (nil, nil): value = Double(1 + generator.below(100) + variant)
+        }
+        if let step = schema["multipleOf"]?.double, step > 0 {
+            let up = (value / step).rounded(.up) * step
+            value = (high.map { up > $0 } ?? false) ? (value / step).rounded(.down) * step : up
+        }
+        let clamped = min(max(value.rounded(), -Self.numberLimit), Self.numberLimit)
+        return .integer(Int64(clamped.isFinite ? clamped : 0))
+    }
+
+    mutating func number(_ schema: JSONValue, variant: Int) -> JSONValue {
+        let range = Self.range(of: schema)
+        let unit = Double(generator.below(1000)) / 1000
+        var value: Double
+        switch (range.lower, range.upper) {
+        case (let low?, let high?): value = low + (high - low) * (0.25 + 0.5 * unit)
+        case (let low?, nil): value = low + 1 + unit * 100
+        case (nil, let high?): value = high - 1 - unit * 100
+        case (nil, nil): value = (unit * 10000).rounded() / 100 + Double(variant)
+        }
+        if let step = schema["multipleOf"]?.double, step > 0 {
+            let up = (value / step).rounded(.up) * step
+            value = range.holds(up) ? up : (value / step).rounded(.down) * step
+        } else {
+            // Two decimals read better; kept where the bounds allow.
+            let rounded = (value * 100).rounded() / 100
+            if range.holds(rounded) { value = rounded }
+        }
+        guard value.isFinite else { return .integer(0) }
+        if abs(value) < 1e9 {
+            let short = DecimalText.short(value, digits: 6)
+            if let parsed = Double(short), range.holds(parsed) { return .number(short) }
+        }
+        return .number("\(value)")
+    }
+
+    mutating func string(_ schema: JSONValue, variant: Int) -> JSONValue {
+        var text = schema["format"]?.string.flatMap { formatted($0, variant: variant) } ?? TextGenerator.phrase(&generator)
+        let minimum = min(max(Int(clamping: schema["minLength"]?.int64Value ?? 0), 0), Self.maxStringLength)
+        while text.utf8.count < minimum {
+            text.append(" ")
+            text.append(TextGenerator.words[generator.below(TextGenerator.words.count)])
+        }
+        if let maximum = schema["maxLength"]?.int64Value, text.utf8.count > maximum {
+            // The text is ASCII: a byte is a character.
+            text = String(decoding: text.utf8.prefix(Int(clamping: max(maximum, 0))), as: UTF8.self)
+        }
+        // Long strings spend the budget too (a node a 32 bytes), so that many of them cannot add up.
+        budget -= text.utf8.count / 32
+        return .string(text)
+    }
+
+    /// An example of a `format` (JSON Schema's formats), or nil for one we do not know.
+    mutating func formatted(_ format: String, variant: Int) -> String? {
+        let day = 1 + generator.below(28)
+        let twoDigits = day < 10 ? "0\(day)" : "\(day)"
+        switch format {
+        case "date": return "2024-05-\(twoDigits)"
+        case "date-time": return "2024-05-\(twoDigits)T09:30:00Z"
+        case "time": return "09:30:00Z"
+        case "email", "idn-email": return "user\(variant + 1)@example.com"
+        case "uri", "iri", "url", "uri-reference", "iri-reference": return "https://example.com/items/\(day)"
+        case "uuid": return TextGenerator.uuid(&generator)
+        case "hostname", "idn-hostname": return "host\(day).example.com"
+        case "ipv4": return "192.0.2.\(day)"
+        case "ipv6": return "2001:db8::\(day)"
+        case "duration": return "P\(day)D"
+        case "json-pointer": return "/items/\(variant)"
+        default: return nil
+        }
+    }
+}
