@@ -311,3 +311,51 @@ def test_a_status_is_never_shown_before_its_data_is_there(dir_store, server_fact
             break
     assert seen[-1] == "Completed"
     assert set(seen) <= {"Validating", "InProgress", "Completed"}
+
+
+def run_records(dir_store, server_factory, tmp_path, model: str, inputs: list[dict], **extra) -> tuple[dict, list[dict]]:
+    dir_store.put(IN, "in.jsonl", jsonl({"recordId": f"r{i:04d}", "modelInput": m} for i, m in enumerate(inputs)))
+    server = start(server_factory, tmp_path, dir_store, "--min-records", "1")
+    client = make_client(server.url)
+    arn = create(client, f"s3://{IN}/in.jsonl", model=model, **extra)
+    job = finished(server, client, arn)
+    lines = read_jsonl(dir_store.get(OUT, f"results/{arn.rsplit('/', 1)[1]}/in.jsonl.out"))
+    manifest = json.loads(dir_store.get(OUT, f"results/{arn.rsplit('/', 1)[1]}/manifest.json.out"))
+    assert [manifest[k] for k in COUNTS] == [job[k] for k in COUNTS]
+    return job, lines
+
+
+def test_records_the_model_refuses_are_error_lines_and_the_job_still_completes(dir_store, server_factory, tmp_path):
+    good = claude_record(0)["modelInput"]
+    bad = {"anthropic_version": "bedrock-2023-05-31", "messages": [{"role": "user", "content": "no max_tokens"}]}
+    job, lines = run_records(dir_store, server_factory, tmp_path, "us.anthropic.claude-3-5-haiku-20241022-v1:0", [good, bad, good, bad])
+    assert (job["status"], job["successRecordCount"], job["errorRecordCount"]) == ("Completed", 2, 2)
+    errors = [line["error"] for line in lines if "error" in line]
+    assert len(errors) == 2 and all(e["errorCode"] == 400 and "max_tokens" in e["errorMessage"] for e in errors)
+    outputs = [line["modelOutput"] for line in lines if "modelOutput" in line]
+    assert all(o["type"] == "message" and o["content"][0]["type"] == "text" for o in outputs)
+    # every record refused: still Completed
+    job, _ = run_records(dir_store, server_factory, tmp_path / "all", MODEL, [bad] * 3)
+    assert (job["status"], job["successRecordCount"], job["errorRecordCount"]) == ("Completed", 0, 3)
+
+
+def test_embeddings_converse_and_tool_calls_have_their_shapes(dir_store, server_factory, tmp_path):
+    _, lines = run_records(dir_store, server_factory, tmp_path, "amazon.titan-embed-text-v2:0",
+                           [{"inputText": "hello", "dimensions": 256}, {"inputText": "world"}])
+    assert [len(line["modelOutput"]["embedding"]) for line in lines] == [256, 1024]
+    converse = {"messages": [{"role": "user", "content": [{"text": "Hi"}]}], "inferenceConfig": {"maxTokens": 50}}
+    _, lines = run_records(dir_store, server_factory, tmp_path / "c", MODEL, [converse], modelInvocationType="Converse")
+    output = lines[0]["modelOutput"]
+    assert output["output"]["message"]["role"] == "assistant" and output["stopReason"] in ("end_turn", "max_tokens")
+    assert output["usage"]["totalTokens"] == output["usage"]["inputTokens"] + output["usage"]["outputTokens"]
+    schema = {"type": "object", "properties": {"sentiment": {"type": "string", "enum": ["positive", "negative"]},
+                                               "score": {"type": "integer", "minimum": 1, "maximum": 5}},
+              "required": ["sentiment", "score"]}
+    tool = dict(claude_record(0)["modelInput"], tools=[{"name": "record_sentiment", "description": "d", "input_schema": schema}],
+                tool_choice={"type": "tool", "name": "record_sentiment"})
+    _, lines = run_records(dir_store, server_factory, tmp_path / "t", MODEL, [tool])
+    output = lines[0]["modelOutput"]
+    assert output["stop_reason"] == "tool_use"
+    call = next(block for block in output["content"] if block["type"] == "tool_use")
+    assert call["name"] == "record_sentiment"
+    assert call["input"]["sentiment"] in ("positive", "negative") and 1 <= call["input"]["score"] <= 5
