@@ -23,6 +23,22 @@ let package = Package(
             pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"])]
         ),
+        // The S3 client's HTTP (libcurl: TLS, proxies, timeouts, connection reuse) and XML (libxml2:
+        // a real parser for S3's answers, without entities or network). Sources/S3 only.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        // Signing: SHA-256, HMAC, hex and SigV4, shared by the server's signature check and the S3 client.
+        // S3: the data plane's client (list, head, get streamed, put, multipart uploads).
+        .target(name: "Signing"),
+        .target(name: "S3", dependencies: ["CCurl", "CLibXML2", "Signing"]),
         // JSON: the strict parser and the writer. ServiceModel: botocore's model (generated), its shapes
         // and constraints, timestamps. Fixtures: the job record and fixture loading, and small helpers.
         .target(name: "JSON"),
@@ -41,7 +57,9 @@ let package = Package(
                 "Fixtures",
                 "Inference",
                 "JSON",
+                "S3",
                 "ServiceModel",
+                "Signing",
                 "CMicroHTTPD",
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -63,7 +81,8 @@ let package = Package(
         .testTarget(name: "FixturesTests", dependencies: ["Fixtures", "JSON", "ServiceModel"]),
         .testTarget(name: "BatchDataTests", dependencies: ["BatchData", "Fixtures", "JSON"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "JSON"]),
-        .testTarget(name: "MockBedrockTests", dependencies: ["MockBedrock", "Fixtures", "JSON", "ServiceModel", "MockBedrockFuzzing"]),
+        .testTarget(name: "MockBedrockTests", dependencies: ["MockBedrock", "Fixtures", "JSON", "ServiceModel", "Signing", "MockBedrockFuzzing"]),
+        .testTarget(name: "S3Tests", dependencies: ["S3", "Signing"]),
         .testTarget(name: "MockBedrockCommandTests", dependencies: ["mock-bedrock", "MockBedrock"]),
     ]
 )

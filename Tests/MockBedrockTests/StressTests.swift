@@ -1,6 +1,7 @@
 import Foundation
 import Fixtures
 @testable import MockBedrock
+import Signing
 import Synchronization
 import Testing
 import JSON
@@ -94,7 +95,7 @@ import ServiceModel
         var listed: [String] = []
         var token: String?
         repeat {
-            let query = token.map { "&nextToken=\(SigV4Verification.encode($0))" } ?? ""
+            let query = token.map { "&nextToken=\(SigV4.uriEncode($0))" } ?? ""
             let page = try #require(try client.send(.make("GET", "/model-invocation-jobs?maxResults=100\(query)")).json)
             guard case .array(let summaries)? = page["invocationJobSummaries"] else { Issue.record("no summaries"); break }
             listed += summaries.compactMap { $0["jobArn"]?.stringValue }

@@ -1,5 +1,6 @@
 import Fixtures
 import ServiceModel
+import Signing
 
 /// Opaque List page tokens: the position after which the next page starts, bound to the
 /// listing's filters and signed with a secret of this server process, so that a forged token, a

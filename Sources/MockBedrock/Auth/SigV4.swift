@@ -1,5 +1,6 @@
 import Fixtures
 import ServiceModel
+import Signing
 
 /// Optional checking of AWS Signature Version 4, so that tests can exercise their credential
 /// handling: requests must be signed with one of the configured key pairs, the way botocore signs
@@ -51,23 +52,20 @@ public struct SigV4Verification: Sendable {
             return AWSError(code: "InvalidSignatureException", status: 403, message: Self.invalidSignatureMessage)
         }
         if abs(signedAt - now.seconds) > allowedSkewSeconds {
-            let earliest = Self.formatAmzDate(now.seconds - allowedSkewSeconds)
-            let latest = Self.formatAmzDate(now.seconds + allowedSkewSeconds)
+            let earliest = AmzDate(secondsSince1970: now.seconds - allowedSkewSeconds)
+            let latest = AmzDate(secondsSince1970: now.seconds + allowedSkewSeconds)
             let detail =
                 signedAt < now.seconds
-                ? "\(amzDate) is now earlier than \(earliest) (\(Self.formatAmzDate(now.seconds)) - \(allowedSkewSeconds / 60) min.)"
-                : "\(amzDate) is now later than \(latest) (\(Self.formatAmzDate(now.seconds)) + \(allowedSkewSeconds / 60) min.)"
+                ? "\(amzDate) is now earlier than \(earliest) (\(AmzDate(secondsSince1970: now.seconds)) - \(allowedSkewSeconds / 60) min.)"
+                : "\(amzDate) is now later than \(latest) (\(AmzDate(secondsSince1970: now.seconds)) + \(allowedSkewSeconds / 60) min.)"
             return AWSError(code: "InvalidSignatureException", status: 403, message: "Signature expired: \(detail)")
         }
         guard let canonical = Self.canonicalRequest(request, signedHeaders: parsed.signedHeaders) else {
             return AWSError(code: "InvalidSignatureException", status: 403, message: Self.invalidSignatureMessage)
         }
-        let stringToSign = ["AWS4-HMAC-SHA256", amzDate, parsed.scope, Hex.encode(SHA256.hash(Array(canonical.utf8)))].joined(separator: "\n")
-        var key = Array("AWS4\(secret)".utf8)
-        for part in [parsed.date, parsed.region, parsed.service, "aws4_request"] {
-            key = SHA256.hmac(key: key, message: Array(part.utf8))
-        }
-        let expected = Hex.encode(SHA256.hmac(key: key, message: Array(stringToSign.utf8)))
+        let stringToSign = SigV4.stringToSign(amzDate: amzDate, scope: parsed.scope, canonicalRequest: canonical)
+        let key = SigV4.signingKey(secret: secret, day: parsed.date, region: parsed.region, service: parsed.service)
+        let expected = SigV4.signature(signingKey: key, stringToSign: stringToSign)
         guard ConstantTime.equals(expected, parsed.signature) else {
             return AWSError(code: "InvalidSignatureException", status: 403, message: Self.invalidSignatureMessage)
         }
@@ -115,24 +113,15 @@ public struct SigV4Verification: Sendable {
             guard declared == payloadHash || declared == "UNSIGNED-PAYLOAD" else { return nil }
             payloadHash = declared
         }
-        var headerLines: [String] = []
+        var headers: [(name: String, value: String)] = []
         for name in signedHeaders {
             guard let value = request.allValues(named: name, normalized: true) else { return nil }
-            headerLines.append("\(name):\(value)")
+            headers.append((name, value))
         }
-        let query = request.query
-            .map { (encode($0.name), encode($0.value)) }
-            .sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
-            .map { "\($0.0)=\($0.1)" }
-            .joined(separator: "&")
-        return [
-            request.method,
-            encode(removingDotSegments(request.path), keepingSlashes: true),
-            query,
-            headerLines.joined(separator: "\n") + "\n",
-            signedHeaders.joined(separator: ";"),
-            payloadHash,
-        ].joined(separator: "\n")
+        // Not S3: the path as it arrived (already percent-encoded) is encoded once more, as botocore does.
+        return SigV4.canonicalRequest(
+            method: request.method, canonicalURI: SigV4.uriEncode(removingDotSegments(request.path), keepingSlashes: true),
+            canonicalQuery: SigV4.canonicalQuery(request.query), canonicalHeaders: headers, payloadHash: payloadHash)
     }
 
     /// RFC 3986 section 5.2.4 without the empty segments AWS drops (botocore's `remove_dot_segments`).
@@ -151,25 +140,6 @@ public struct SigV4Verification: Sendable {
         return first + output.joined(separator: "/") + last
     }
 
-    /// Percent-encodes every byte but A-Z a-z 0-9 - _ . ~ (and / when asked), in upper-case hex,
-    /// as Python's `quote` does.
-    static func encode(_ text: String, keepingSlashes: Bool = false) -> String {
-        let hex = Array("0123456789ABCDEF".utf8)
-        var bytes: [UInt8] = []
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
-                bytes.append(byte)
-            case UInt8(ascii: "/") where keepingSlashes:
-                bytes.append(byte)
-            default:
-                bytes += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
     /// Seconds since 1970 of `20260301T120000Z`, nil for anything else.
     static func parseAmzDate(_ text: String) -> Int64? {
         let bytes = Array(text.utf8)
@@ -177,12 +147,6 @@ public struct SigV4Verification: Sendable {
         let iso =
             "\(text.prefix(4))-\(text.dropFirst(4).prefix(2))-\(text.dropFirst(6).prefix(2))T\(text.dropFirst(9).prefix(2)):\(text.dropFirst(11).prefix(2)):\(text.dropFirst(13).prefix(2))Z"
         return Timestamp(iso8601: iso)?.seconds
-    }
-
-    static func formatAmzDate(_ seconds: Int64) -> String {
-        let iso = Timestamp(milliseconds: seconds * 1000).description  // 2026-03-01T12:00:00Z or with a fraction
-        let digits = iso.prefix(19).filter { $0 != "-" && $0 != ":" }
-        return digits + "Z"
     }
 }
 
@@ -192,7 +156,6 @@ extension HTTPRequest {
     func allValues(named name: String, normalized: Bool = false) -> String? {
         let values = headers.filter { $0.name == name }.map(\.value)
         guard !values.isEmpty else { return nil }
-        guard normalized else { return values.joined(separator: ",") }
-        return values.map { $0.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ") }.joined(separator: ",")
+        return normalized ? SigV4.canonicalHeaderValue(values) : values.joined(separator: ",")
     }
 }

@@ -4,6 +4,12 @@ import Fixtures
 import Logging
 import ServiceModel
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
 /// One piece of data work for a job, with all it needs (the job's record may change meanwhile).
 struct DataWork: Sendable {
     let jobId: String
@@ -174,7 +180,7 @@ public final class DataPlane: Sendable {
 extension DataPlane {
     /// The data plane a configuration asks for, nil when it names no store. Throws `ServerError`
     /// when the store cannot be opened or the responses file read.
-    public convenience init?(_ configuration: DataConfiguration, logger: Logger) throws {
+    public convenience init?(_ configuration: DataConfiguration, logger: Logger, environment: AWSEnvironment = .process) throws {
         let store: any ObjectStore
         if let directory = configuration.directory {
             do throws(StoreError) {
@@ -182,8 +188,19 @@ extension DataPlane {
             } catch {
                 throw ServerError(operation: "open --s3-dir", detail: error.message)
             }
-        } else if configuration.endpoint != nil {
-            throw ServerError(operation: "open --s3-endpoint", detail: "not built yet")
+        } else if let endpoint = configuration.endpoint {
+            guard let credentials = configuration.credentials ?? environment.credentials else {
+                throw ServerError(
+                    operation: "use --s3-endpoint",
+                    detail: "no credentials to sign S3 requests with: pass --s3-credentials KEY:SECRET or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
+            }
+            do throws(StoreError) {
+                store = try S3ObjectStore(
+                    endpoint: endpoint, accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secret,
+                    sessionToken: configuration.credentials == nil ? environment.sessionToken : nil, region: configuration.region)
+            } catch {
+                throw ServerError(operation: "use --s3-endpoint \(endpoint)", detail: error.message)
+            }
         } else {
             return nil
         }
@@ -191,5 +208,24 @@ extension DataPlane {
         self.init(
             store: store, limits: configuration.limits, waitSeconds: configuration.waitSeconds, responders: { record, own in JobResponder(record: record, rules: own + rules) },
             log: { logger.info("\($0)") })
+    }
+}
+
+/// The standard AWS variables an S3 endpoint's requests are signed with when `--s3-credentials` is not given.
+public struct AWSEnvironment: Sendable {
+    public var credentials: (accessKeyId: String, secret: String)?
+    public var sessionToken: String?
+
+    public init(credentials: (accessKeyId: String, secret: String)?, sessionToken: String?) {
+        self.credentials = credentials
+        self.sessionToken = sessionToken
+    }
+
+    /// The process's AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN.
+    public static var process: AWSEnvironment {
+        func variable(_ name: String) -> String? { getenv(name).map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } }
+        let key = variable("AWS_ACCESS_KEY_ID")
+        let secret = variable("AWS_SECRET_ACCESS_KEY")
+        return AWSEnvironment(credentials: key.flatMap { key in secret.map { (key, $0) } }, sessionToken: variable("AWS_SESSION_TOKEN"))
     }
 }

@@ -1,3 +1,5 @@
+import Signing
+
 /// Percent-decoding of one path segment or query component.
 public enum PercentEncoding {
     /// Decodes `%XX` escapes; a `%` not followed by two hex digits is kept as it is, and bytes that

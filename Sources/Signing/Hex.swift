@@ -1,9 +1,10 @@
-/// Hexadecimal digits, both ways: SHA-256 digests (SigV4), page tokens and percent-encoding use it.
-enum Hex {
+/// Hexadecimal digits, both ways: SHA-256 digests (SigV4, signed and checked), page tokens and
+/// percent-encoding use it.
+public enum Hex {
     private static let digits = Array("0123456789abcdef".utf8)
 
     /// `bytes` as lower-case hexadecimal.
-    static func encode(_ bytes: [UInt8]) -> String {
+    public static func encode(_ bytes: [UInt8]) -> String {
         var text: [UInt8] = []
         text.reserveCapacity(bytes.count * 2)
         for byte in bytes {
@@ -15,7 +16,7 @@ enum Hex {
 
     /// The bytes of an even number of hexadecimal digits (lower case only, as `encode` writes them,
     /// unless `anyCase`), nil for anything else.
-    static func decode(_ text: String, anyCase: Bool = false) -> [UInt8]? {
+    public static func decode(_ text: String, anyCase: Bool = false) -> [UInt8]? {
         let utf8 = Array(text.utf8)
         guard utf8.count % 2 == 0 else { return nil }
         var bytes: [UInt8] = []
@@ -28,7 +29,7 @@ enum Hex {
     }
 
     /// The value of one hexadecimal digit (either case, or lower case only), nil for any other byte.
-    static func value(_ byte: UInt8, anyCase: Bool = true) -> UInt8? {
+    public static func value(_ byte: UInt8, anyCase: Bool = true) -> UInt8? {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10

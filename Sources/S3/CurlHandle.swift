@@ -1,0 +1,122 @@
+import CCurl
+
+/// One HTTP request as the client sends it: the URL already encoded, the header fields (signed
+/// ones included), and the body of a PUT or POST.
+struct HTTPExchange {
+    var method: String
+    var url: String
+    var headers: [(name: String, value: String)]
+    var body: [UInt8] = []
+}
+
+/// What came back: the status, the gathered body (empty when streamed), and the two header
+/// fields the client reads.
+struct HTTPOutcome {
+    var status: Int
+    var body: [UInt8]
+    var etag: String?
+    /// Content-Length, nil when the answer had none.
+    var contentLength: Int64?
+}
+
+/// A libcurl easy handle: one transfer at a time, reused (with its connection) across requests.
+/// `@unchecked Sendable` because the pool hands it from thread to thread; it is only ever used
+/// by the thread that took it out of the pool.
+final class CurlHandle: @unchecked Sendable {
+    private let handle: UnsafeMutableRawPointer
+
+    init() throws(S3Error) {
+        guard librariesReady == CURLE_OK, let handle = curl_easy_init() else {
+            throw S3Error(code: "InvalidConfiguration", message: "libcurl could not be initialised")
+        }
+        self.handle = handle
+    }
+
+    deinit { curl_easy_cleanup(handle) }
+
+    /// Sends `exchange` and waits for the answer, within `configuration`'s timeouts. A success
+    /// answer's body goes to `onChunk` when given; any other body is gathered up to `limit` bytes.
+    func perform(
+        _ exchange: HTTPExchange, configuration: S3Configuration, limit: Int, onChunk: ((UnsafeRawBufferPointer) throws(S3Error) -> Void)? = nil
+    ) throws(S3Error) -> HTTPOutcome {
+        curl_easy_reset(handle)
+        // Reset again when done, so that no pointer into this call (error buffer, header list,
+        // transfer, body) stays set on the handle while it waits in the pool.
+        defer { curl_easy_reset(handle) }
+        let transfer = CurlTransfer(handle: handle, limit: limit, onChunk: onChunk)
+        var fields: UnsafeMutablePointer<curl_slist>?
+        defer { curl_slist_free_all(fields) }
+        // "Expect:" with no value stops libcurl from waiting for a 100 Continue before a large body.
+        for line in exchange.headers.map({ "\($0.name): \($0.value)" }) + ["Expect:"] {
+            guard let longer = curl_slist_append(fields, line) else { throw S3Error(code: "ConnectionFailed", message: "out of memory for the header fields") }
+            fields = longer
+        }
+        var errorText = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        // libcurl needs a body pointer that is not NULL even for an empty body, or it reads stdin.
+        let body = exchange.body.isEmpty ? [0] : exchange.body
+        let code = errorText.withUnsafeMutableBytes { errorBuffer in
+            body.withUnsafeBytes { bodyBytes in
+                var setup = [
+                    curl_shim_setopt_long(handle, CURLOPT_NOSIGNAL, 1),
+                    curl_shim_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https"),
+                    curl_shim_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0),
+                    curl_shim_setopt_long(handle, CURLOPT_PATH_AS_IS, 1),  // keys such as a/../b are sent as they are
+                    curl_shim_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeoutSeconds * 1000),
+                    curl_shim_setopt_long(handle, CURLOPT_TIMEOUT_MS, configuration.requestTimeoutSeconds * 1000),
+                    curl_shim_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, configuration.lowSpeedLimitBytesPerSecond),
+                    curl_shim_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, configuration.lowSpeedTimeSeconds),
+                    curl_shim_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer.baseAddress),
+                    curl_shim_setopt_string(handle, CURLOPT_URL, exchange.url),
+                    curl_shim_setopt_pointer(handle, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(fields)),
+                    curl_shim_setopt_callback(handle, CURLOPT_WRITEFUNCTION, receiveBody),
+                    curl_shim_setopt_pointer(handle, CURLOPT_WRITEDATA, Unmanaged.passUnretained(transfer).toOpaque()),
+                ]
+                switch exchange.method {
+                case "GET": setup.append(curl_shim_setopt_long(handle, CURLOPT_HTTPGET, 1))
+                case "HEAD": setup.append(curl_shim_setopt_long(handle, CURLOPT_NOBODY, 1))
+                case "PUT", "POST":
+                    // A body from memory libcurl can send again by itself if a reused connection fails.
+                    setup.append(curl_shim_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(exchange.body.count)))
+                    setup.append(curl_shim_setopt_pointer(handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: bodyBytes.baseAddress)))
+                    setup.append(curl_shim_setopt_string(handle, CURLOPT_CUSTOMREQUEST, exchange.method))
+                default: setup.append(curl_shim_setopt_string(handle, CURLOPT_CUSTOMREQUEST, exchange.method))
+                }
+                if let refused = setup.first(where: { $0 != CURLE_OK }) { return refused }
+                return curl_easy_perform(handle)
+            }
+        }
+        if let failure = transfer.failure { throw failure }
+        guard code == CURLE_OK else {
+            let detail = errorText[0] != 0 ? errorText.withUnsafeBufferPointer { String(cString: $0.baseAddress!) } : String(cString: curl_easy_strerror(code))
+            throw S3Error(code: Self.errorCode(code), message: "\(exchange.method) \(exchange.url): \(detail)")
+        }
+        return outcome(body: transfer.body)
+    }
+
+    /// The status and header fields of the transfer just done.
+    private func outcome(body: [UInt8]) -> HTTPOutcome {
+        var status = 0
+        _ = curl_shim_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        var length: curl_off_t = -1
+        _ = curl_shim_getinfo_off_t(handle, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length)
+        var etag: UnsafeMutablePointer<curl_header>?
+        let found = curl_easy_header(handle, "ETag", 0, UInt32(CURLH_HEADER), -1, &etag) == CURLHE_OK
+        return HTTPOutcome(
+            status: status, body: body, etag: found ? etag.flatMap { $0.pointee.value.map { String(cString: $0) } } : nil,
+            contentLength: length >= 0 ? Int64(length) : nil)
+    }
+
+    /// The client's error code for a failed transfer: Timeout, ConnectionFailed (no connection, or it
+    /// broke), InvalidConfiguration (this libcurl refused an option), or InvalidResponse (an answer
+    /// libcurl could not read as HTTP).
+    static func errorCode(_ code: CURLcode) -> String {
+        switch code {
+        case CURLE_OPERATION_TIMEDOUT: "Timeout"
+        case CURLE_UNKNOWN_OPTION, CURLE_BAD_FUNCTION_ARGUMENT, CURLE_NOT_BUILT_IN, CURLE_UNSUPPORTED_PROTOCOL: "InvalidConfiguration"
+        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT, CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION,
+            CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE:
+            "ConnectionFailed"
+        default: "InvalidResponse"
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import CCurl
+
+/// What one transfer has received, between libcurl's calls of the write callback. A success
+/// answer goes to `onChunk` when there is one (GetObject, streamed); anything else is gathered
+/// up to `limit` bytes, so that a hostile or broken server cannot grow the client's memory.
+final class CurlTransfer {
+    private let handle: UnsafeMutableRawPointer
+    private let limit: Int
+    private let onChunk: ((UnsafeRawBufferPointer) throws(S3Error) -> Void)?
+    private var streaming: Bool?
+    private(set) var body: [UInt8] = []
+    /// Why the write callback stopped the transfer: the callback's own error, or TooLarge.
+    private(set) var failure: S3Error?
+
+    init(handle: UnsafeMutableRawPointer, limit: Int, onChunk: ((UnsafeRawBufferPointer) throws(S3Error) -> Void)?) {
+        self.handle = handle
+        self.limit = limit
+        self.onChunk = onChunk
+    }
+
+    /// Takes one piece of the body; false stops the transfer (libcurl then fails it with CURLE_WRITE_ERROR).
+    func receive(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        if streaming == nil {
+            // The status line has been read before the first byte of the body arrives.
+            var status = 0
+            _ = curl_shim_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+            streaming = onChunk != nil && (200..<300).contains(status)
+        }
+        if streaming == true, let onChunk {
+            do {
+                try onChunk(bytes)
+                return true
+            } catch {
+                failure = error
+                return false
+            }
+        }
+        guard body.count + bytes.count <= limit else {
+            failure = .tooLarge("an answer body over \(limit) bytes")
+            return false
+        }
+        body.append(contentsOf: bytes)
+        return true
+    }
+}
+
+/// libcurl's write callback. It captures nothing: the transfer arrives as the context pointer
+/// (CURLOPT_WRITEDATA), unretained, since it outlives the call of `curl_easy_perform`.
+let receiveBody: curl_write_callback = { data, size, count, context in
+    guard let context else { return 0 }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+    let bytes = UnsafeRawBufferPointer(start: data, count: size * count)
+    return transfer.receive(bytes) ? size * count : 0
+}

@@ -1,0 +1,135 @@
+import Signing
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
+/// A client of S3 (or a store speaking its API: MinIO, moto) for the mock's data plane: list a
+/// prefix, read objects as streams, write them whole or in parts. Calls are synchronous and
+/// bounded by the configuration's timeouts; they belong on a worker thread, never a request thread.
+///
+/// Thread-safe: concurrent calls each take their own libcurl easy handle from a locked pool.
+/// HTTP is libcurl's (TLS, proxies from the environment, connection reuse), XML is libxml2's,
+/// requests are signed with SigV4 (service `s3`, the payload's real SHA-256).
+public final class S3Client: Sendable {
+    public let configuration: S3Configuration
+    let endpoint: S3Endpoint
+    let signer: SigV4Signer
+    private let handles = CurlHandlePool()
+
+    /// The largest body gathered in memory: a listing page or an error, never an object.
+    static let maxGatheredBytes = XMLElement.maxDocumentBytes
+
+    public init(_ configuration: S3Configuration) throws(S3Error) {
+        let limits = [configuration.connectTimeoutSeconds, configuration.requestTimeoutSeconds, configuration.lowSpeedTimeSeconds]
+        guard limits.allSatisfy({ $0 > 0 && $0 <= 86_400 }), configuration.lowSpeedLimitBytesPerSecond >= 0 else {
+            throw S3Error(code: "InvalidConfiguration", message: "timeouts must be between 1 second and a day")
+        }
+        guard !configuration.region.isEmpty, !configuration.accessKeyId.isEmpty else {
+            throw S3Error(code: "InvalidConfiguration", message: "a region and an access key id are needed")
+        }
+        self.configuration = configuration
+        endpoint = try S3Endpoint(configuration.endpoint)
+        signer = SigV4Signer(
+            accessKeyId: configuration.accessKeyId, secretAccessKey: configuration.secretAccessKey, sessionToken: configuration.sessionToken,
+            region: configuration.region, service: "s3")
+    }
+
+    /// Every object under `prefix`, in S3's (UTF-8 binary) order, through ListObjectsV2 pages of
+    /// `pageSize` keys (1 to 1,000, S3's most). TooLarge past `maxKeys` objects, so that a huge
+    /// prefix cannot exhaust memory.
+    public func listObjects(bucket: String, prefix: String, maxKeys: Int = 1_000_000, pageSize: Int = 1_000) throws(S3Error) -> [S3Object] {
+        var objects: [S3Object] = []
+        var token: String?
+        var emptyPages = 0
+        while true {
+            var query = [(name: "list-type", value: "2"), (name: "max-keys", value: String(max(1, min(pageSize, 1_000))))]
+            if !prefix.isEmpty { query.append(("prefix", prefix)) }
+            if let token { query.append(("continuation-token", token)) }
+            let page = try ListObjectsPage(document: send(S3Request(method: "GET", bucket: bucket, query: query)).body)
+            objects += page.objects
+            guard objects.count <= maxKeys else { throw .tooLarge("more than \(maxKeys) objects under s3://\(bucket)/\(prefix)") }
+            guard page.isTruncated else { return objects }
+            // A server that pages forever (the same token, or nothing but empty pages) is not S3.
+            emptyPages = page.objects.isEmpty ? emptyPages + 1 : 0
+            guard let next = page.nextContinuationToken, !next.isEmpty, next != token, emptyPages < 100 else {
+                throw .invalidResponse("a truncated listing without a new continuation token or without objects")
+            }
+            token = next
+        }
+    }
+
+    /// The object's key and size, nil when S3 answers 404 (no such key, or no such bucket).
+    public func headObject(bucket: String, key: String) throws(S3Error) -> S3Object? {
+        let outcome = try exchange(S3Request(method: "HEAD", bucket: bucket, key: key))
+        if outcome.status == 404 { return nil }
+        guard (200..<300).contains(outcome.status) else { throw S3Error(status: outcome.status, body: []) }
+        guard let size = outcome.contentLength else { throw .invalidResponse("a HEAD answer without Content-Length") }
+        return S3Object(key: key, size: size)
+    }
+
+    /// The object's bytes, handed to `onChunk` as they arrive (never the whole object in memory).
+    /// An error `onChunk` throws stops the transfer and is thrown again here.
+    public func getObject(bucket: String, key: String, onChunk: (UnsafeRawBufferPointer) throws(S3Error) -> Void) throws(S3Error) {
+        try withoutActuallyEscaping(onChunk) { (onChunk) throws(S3Error) in
+            _ = try send(S3Request(method: "GET", bucket: bucket, key: key), onChunk: onChunk)
+        }
+    }
+
+    /// Writes the object in one PutObject (S3 takes up to 5 GiB so; `objectWriter` for more, or
+    /// for bytes that come in pieces).
+    public func putObject(bucket: String, key: String, body: [UInt8]) throws(S3Error) {
+        _ = try send(S3Request(method: "PUT", bucket: bucket, key: key, body: body, contentType: "application/octet-stream"))
+    }
+
+    /// Creates the bucket in the configured region (with a LocationConstraint outside us-east-1, as S3 requires).
+    public func createBucket(_ bucket: String) throws(S3Error) {
+        var body: [UInt8] = []
+        if configuration.region != "us-east-1" {
+            body = XMLElement(
+                name: "CreateBucketConfiguration", namespace: XMLElement.s3Namespace,
+                children: [XMLElement(name: "LocationConstraint", text: configuration.region)]
+            ).document()
+        }
+        _ = try send(S3Request(method: "PUT", bucket: bucket, body: body, contentType: body.isEmpty ? nil : "application/xml"))
+    }
+
+    /// A writer that uploads what is appended to it: in one PutObject when it all fits in
+    /// `partSize` bytes, else as a multipart upload of `partSize` parts (at least 5 MiB, S3's
+    /// minimum for every part but the last; smaller sizes are raised to it). It holds at most
+    /// `partSize` bytes at a time.
+    public func objectWriter(bucket: String, key: String, partSize: Int = 8 << 20) -> S3ObjectWriter {
+        S3ObjectWriter(client: self, bucket: bucket, key: key, partSize: max(partSize, 5 << 20))
+    }
+
+    /// Sends `request` and returns a success answer; any other answer is thrown as its S3 error.
+    func send(_ request: S3Request, onChunk: ((UnsafeRawBufferPointer) throws(S3Error) -> Void)? = nil) throws(S3Error) -> HTTPOutcome {
+        let outcome = try exchange(request, onChunk: onChunk)
+        guard (200..<300).contains(outcome.status) else { throw S3Error(status: outcome.status, body: outcome.body) }
+        return outcome
+    }
+
+    /// Signs and sends `request`, and returns whatever answer came.
+    func exchange(_ request: S3Request, onChunk: ((UnsafeRawBufferPointer) throws(S3Error) -> Void)? = nil) throws(S3Error) -> HTTPOutcome {
+        let path = request.path
+        var headers = [(name: "host", value: endpoint.host)]
+        headers += signer.sign(
+            method: request.method, canonicalURI: path, query: request.query, headers: headers, payloadHash: Hex.encode(SHA256.hash(request.body)),
+            date: Self.now())
+        if let contentType = request.contentType { headers.append(("content-type", contentType)) }
+        let query = request.queryString
+        let exchange = HTTPExchange(method: request.method, url: endpoint.base + path + (query.isEmpty ? "" : "?" + query), headers: headers, body: request.body)
+        return try handles.withHandle { (handle) throws(S3Error) in
+            try handle.perform(exchange, configuration: configuration, limit: Self.maxGatheredBytes, onChunk: onChunk)
+        }
+    }
+
+    /// The wall-clock time, which signatures carry (S3 refuses one more than 15 minutes off).
+    private static func now() -> AmzDate {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return AmzDate(secondsSince1970: Int64(time.tv_sec))
+    }
+}

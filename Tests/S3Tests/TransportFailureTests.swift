@@ -1,0 +1,71 @@
+import Testing
+
+@testable import S3
+
+/// Endpoints that fail: nothing listening, a server that never answers, servers that answer
+/// too much or nonsense. Each call must end, with the right error, within the configured bounds.
+@Suite struct TransportFailureTests {
+    static func client(port: UInt16, requestTimeoutSeconds: Int = 60) throws -> S3Client {
+        try S3Client(
+            S3Configuration(
+                endpoint: "http://127.0.0.1:\(port)", region: "us-east-1", accessKeyId: "AKID", secretAccessKey: "secret", connectTimeoutSeconds: 1,
+                requestTimeoutSeconds: requestTimeoutSeconds))
+    }
+
+    @Test func aClosedPortFailsFastWithConnectionFailed() throws {
+        // given
+        let client = try Self.client(port: try LoopbackListener.closedPort())
+        // when
+        let started = ContinuousClock.now
+        let error = #expect(throws: S3Error.self) { try client.listObjects(bucket: "b", prefix: "") }
+        // then
+        #expect(error?.code == "ConnectionFailed")
+        #expect(error?.httpStatus == nil)
+        #expect(ContinuousClock.now - started < .milliseconds(500))
+    }
+
+    @Test func aServerThatNeverAnswersTimesOutWithinTheBound() throws {
+        // given: connections complete into the backlog and are never read
+        let listener = try LoopbackListener()
+        defer { listener.close() }
+        let client = try Self.client(port: listener.port, requestTimeoutSeconds: 1)
+        // when
+        let started = ContinuousClock.now
+        let error = #expect(throws: S3Error.self) { try client.getObject(bucket: "b", key: "k") { _ in } }
+        let elapsed = ContinuousClock.now - started
+        // then
+        #expect(error?.code == "Timeout")
+        #expect(elapsed >= .milliseconds(900))
+        #expect(elapsed < .seconds(3))
+    }
+
+    @Test func anErrorBodyPastTheCapIsRefusedAsTooLarge() throws {
+        let listener = try LoopbackListener()
+        defer { listener.close() }
+        let size = S3Client.maxGatheredBytes + 1
+        listener.answerEveryConnection(with: Array("HTTP/1.1 500 Internal Server Error\r\nContent-Length: \(size)\r\n\r\n".utf8) + [UInt8](repeating: 0x20, count: size))
+        let client = try Self.client(port: listener.port)
+        let error = #expect(throws: S3Error.self) { try client.listObjects(bucket: "b", prefix: "") }
+        #expect(error?.code == "TooLarge", "\(String(describing: error))")
+    }
+
+    @Test func aListingThatIsNotXMLIsAnInvalidResponse() throws {
+        let listener = try LoopbackListener()
+        defer { listener.close() }
+        listener.answerEveryConnection(with: Array("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello".utf8))
+        let client = try Self.client(port: listener.port)
+        let error = #expect(throws: S3Error.self) { try client.listObjects(bucket: "b", prefix: "") }
+        #expect(error?.code == "InvalidResponse")
+    }
+
+    @Test func aServerThatHangsUpMidObjectIsAConnectionFailure() throws {
+        let listener = try LoopbackListener()
+        defer { listener.close() }
+        listener.answerEveryConnection(with: Array("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly ten b".utf8))
+        let client = try Self.client(port: listener.port)
+        var received = 0
+        let error = #expect(throws: S3Error.self) { try client.getObject(bucket: "b", key: "k") { received += $0.count } }
+        #expect(error?.code == "ConnectionFailed")
+        #expect(received == 10)
+    }
+}

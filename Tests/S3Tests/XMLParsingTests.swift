@@ -1,0 +1,130 @@
+import Testing
+
+@testable import S3
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
+/// S3's answers through libxml2: listing pages and error bodies as S3 writes them, and documents a
+/// hostile server could send instead, which must be refused without expanding or fetching anything.
+@Suite struct XMLParsingTests {
+    static let page = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
+          <Name>bucket</Name><Prefix>in/</Prefix><KeyCount>2</KeyCount><MaxKeys>2</MaxKeys><IsTruncated>true</IsTruncated>
+          <Contents><Key>in/a&amp;b &lt;1&gt; &#xFC;.jsonl</Key><LastModified>2026-03-01T12:00:00.000Z</LastModified>
+            <ETag>&quot;9b2cf535f27731c974343645a3985328&quot;</ETag><Size>1024</Size><StorageClass>STANDARD</StorageClass></Contents>
+          <Contents><Key><![CDATA[in/<cdata>.jsonl]]></Key><Size>0</Size></Contents>
+          <!-- a comment --><NextContinuationToken>1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=</NextContinuationToken>
+        </ListBucketResult>
+        """
+
+    @Test func readsAListingPage() throws {
+        let page = try ListObjectsPage(document: Array(Self.page.utf8))
+        #expect(page.objects == [S3Object(key: "in/a&b <1> ü.jsonl", size: 1024), S3Object(key: "in/<cdata>.jsonl", size: 0)])
+        #expect(page.isTruncated)
+        #expect(page.nextContinuationToken == "1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=")
+    }
+
+    @Test func readsTheLastPageAndIgnoresElementsOfOtherNamespaces() throws {
+        let document = """
+            <ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/" xmlns:x="urn:other">
+            <IsTruncated>false</IsTruncated><x:Contents><x:Key>ignored</x:Key><x:Size>1</x:Size></x:Contents>
+            <Contents><Key>k</Key><Size>5</Size></Contents></ListBucketResult>
+            """
+        let page = try ListObjectsPage(document: Array(document.utf8))
+        #expect(page == ListObjectsPage(objects: [S3Object(key: "k", size: 5)], isTruncated: false))
+    }
+
+    @Test(arguments: [
+        "<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Contents><Key>k</Key><Size>x</Size></Contents></ListBucketResult>",
+        "<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Contents><Key>k</Key><Size>-1</Size></Contents></ListBucketResult>",
+        "<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Contents><Size>1</Size></Contents></ListBucketResult>",
+        "<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><IsTruncated>maybe</IsTruncated></ListBucketResult>",
+        "<ListBucketResult xmlns=\"urn:other\"></ListBucketResult>",
+        "<ListAllMyBucketsResult/>",
+        "<ListBucketResult><Contents><Key>k</Key><Size>1</Size></Contents>",
+        "not xml at all",
+        "",
+    ])
+    func refusesWhatIsNotAListing(document: String) {
+        let error = #expect(throws: S3Error.self) { try ListObjectsPage(document: Array(document.utf8)) }
+        #expect(error?.code == "InvalidResponse")
+    }
+
+    @Test func readsS3sErrorBody() {
+        let body = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message><Key>in/x</Key><RequestId>4442587FB7D0A2F9</RequestId></Error>
+            """
+        #expect(S3Error(status: 404, body: Array(body.utf8)) == S3Error(code: "NoSuchKey", message: "The specified key does not exist.", httpStatus: 404))
+    }
+
+    @Test func namesBodilessAndUnreadableErrors() {
+        #expect(S3Error(status: 403, body: []) == S3Error(code: "Forbidden", message: "HTTP status 403 without a body", httpStatus: 403))
+        #expect(S3Error(status: 418, body: []).code == "HTTP418")
+        let html = S3Error(status: 502, body: Array("<html><body>Bad Gateway</body></html>".utf8))
+        #expect(html.code == "InvalidResponse")
+        #expect(html.httpStatus == 502)
+        #expect(S3Error(status: 500, body: Array("<Error><Code>x</Error>".utf8)).code == "InvalidResponse")
+    }
+
+    /// Billion laughs: nine levels of ten references, 10^9 "lol"s if expanded.
+    @Test func refusesEntityExpansionWithoutExpanding() {
+        var declarations = "<!ENTITY lol0 \"lol\">"
+        for level in 1...9 {
+            declarations += "<!ENTITY lol\(level) \"" + String(repeating: "&lol\(level - 1);", count: 10) + "\">"
+        }
+        let document = "<?xml version=\"1.0\"?><!DOCTYPE Error [\(declarations)]><Error><Code>&lol9;</Code><Message>m</Message></Error>"
+        let started = ContinuousClock.now
+        let error = S3Error(status: 400, body: Array(document.utf8))
+        #expect(error.code == "InvalidResponse")
+        #expect(error.message.contains("document type declaration"))
+        #expect(ContinuousClock.now - started < .seconds(1))
+    }
+
+    @Test func neverReadsAnExternalEntity() throws {
+        let path = "/tmp/s3tests-external-entity-\(getpid())"
+        let file = try #require(fopen(path, "w"))
+        fputs("SECRET-FROM-DISK", file)
+        fclose(file)
+        defer { unlink(path) }
+        let document = "<?xml version=\"1.0\"?><!DOCTYPE Error [<!ENTITY e SYSTEM \"file://\(path)\">]><Error><Code>&e;</Code></Error>"
+        let error = S3Error(status: 400, body: Array(document.utf8))
+        #expect(error.code == "InvalidResponse")
+        #expect(!error.message.contains("SECRET"))
+    }
+
+    @Test func neverFetchesAnExternalDocumentType() throws {
+        let listener = try LoopbackListener()
+        defer { listener.close() }
+        let external = "<!DOCTYPE Error SYSTEM \"http://127.0.0.1:\(listener.port)/evil.dtd\">"
+        let parameter = "<!DOCTYPE Error [<!ENTITY % p SYSTEM \"http://127.0.0.1:\(listener.port)/p.dtd\"> %p;]>"
+        for doctype in [external, parameter] {
+            let error = S3Error(status: 400, body: Array("<?xml version=\"1.0\"?>\(doctype)<Error><Code>C</Code></Error>".utf8))
+            #expect(error.code == "InvalidResponse")
+        }
+        #expect(listener.pendingConnection() == nil)
+    }
+
+    @Test func refusesAnUndeclaredEntityAndAnOversizedDocument() {
+        #expect(S3Error(status: 400, body: Array("<Error><Code>&undeclared;</Code></Error>".utf8)).code == "InvalidResponse")
+        let huge = Array("<Error><Code>".utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: XMLElement.maxDocumentBytes) + Array("</Code></Error>".utf8)
+        #expect(S3Error(status: 500, body: huge).code == "TooLarge")
+    }
+
+    @Test func writesRequestBodiesWithEscapedText() throws {
+        let body = XMLElement(
+            name: "CompleteMultipartUpload", namespace: XMLElement.s3Namespace,
+            children: [XMLElement(name: "Part", children: [XMLElement(name: "PartNumber", text: "1"), XMLElement(name: "ETag", text: "\"a<&>b\"")])]
+        ).document()
+        let text = String(decoding: body, as: UTF8.self)
+        #expect(text.contains("<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Part><PartNumber>1</PartNumber>"))
+        #expect(text.contains("&lt;&amp;&gt;"))
+        let parsed = try XMLElement.parse(body)
+        #expect(parsed.child("Part")?.child("ETag")?.text == "\"a<&>b\"")
+    }
+}
