@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -359,3 +360,64 @@ def test_embeddings_converse_and_tool_calls_have_their_shapes(dir_store, server_
     call = next(block for block in output["content"] if block["type"] == "tool_use")
     assert call["name"] == "record_sentiment"
     assert call["input"]["sentiment"] in ("positive", "negative") and 1 <= call["input"]["score"] <= 5
+
+
+@pytest.fixture
+def moto_store(tmp_path):
+    made = MotoStore(tmp_path / "moto.log")
+    made.make_bucket(IN)
+    made.make_bucket(OUT)
+    yield made
+    made.stop()
+
+
+def test_s3_going_down_mid_job_fails_the_job_with_a_message_and_the_server_stays_healthy(moto_store, server_factory, tmp_path):
+    moto_store.put(IN, "in.jsonl", jsonl(claude_record(i) for i in range(150)))
+    server = start(server_factory, tmp_path, moto_store)
+    client = make_client(server.url)
+    arn = create(client, f"s3://{IN}/in.jsonl")
+    advance(server, "16m")
+    running = client.get_model_invocation_job(jobIdentifier=arn)
+    assert running["status"] == "Scheduled" and running["totalRecordCount"] == 150  # the input was read
+    moto_store.stop()  # S3 goes away before the results are written
+    started = time.monotonic()
+    job = finished(server, client, arn)
+    assert time.monotonic() - started < 8
+    assert job["status"] == "Failed"
+    assert job["message"].startswith(f"Unable to write the output to s3://{OUT}/results/") and "ConnectionFailed" in job["message"], job["message"]
+    assert http(server.url, "/_mock/health").status == 200
+    # a job created now fails at Validating, naming the input
+    job = finished(server, client, create(client, f"s3://{IN}/in.jsonl", name="after"))
+    assert job["status"] == "Failed" and job["message"].startswith(f"Unable to read the input data at s3://{IN}/in.jsonl"), job["message"]
+
+
+def test_an_s3_server_that_never_answers_holds_no_request_past_data_wait(server_factory, tmp_path):
+    import socket
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(16)  # connections queue and are never accepted or answered
+    try:
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        directory = write_fixtures(tmp_path, {})
+        server = server_factory(directory, "--clock-rate", "0", "--s3-endpoint", url, "--s3-credentials", "k:s", "--data-wait", "1")
+        client = make_client(server.url)
+        arn = create(client, f"s3://{IN}/in.jsonl")
+        advance(server, "16m")
+        started = time.monotonic()
+        job = client.get_model_invocation_job(jobIdentifier=arn)
+        assert time.monotonic() - started < 3
+        assert job["status"] == "Validating"  # shown as it was until its input is read
+        assert client.list_model_invocation_jobs()["invocationJobSummaries"][0]["status"] == "Validating"
+        assert time.monotonic() - started < 6
+        assert http(server.url, "/_mock/health").status == 200
+    finally:
+        silent.close()
+
+
+def test_s3_endpoint_without_credentials_is_refused_at_start(tmp_path):
+    from conftest import run_server_to_exit
+    env = {"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""}
+    result = run_server_to_exit(write_fixtures(tmp_path, {}), "--s3-endpoint", "http://127.0.0.1:9", env=env)
+    assert result.returncode == 1 and "--s3-credentials" in result.stderr
+    result = run_server_to_exit(write_fixtures(tmp_path, {}), "--s3-endpoint", "ftp://x")
+    assert result.returncode != 0 and "--s3-endpoint must be an http:// or https:// URL" in result.stderr

@@ -58,24 +58,27 @@ extension Job {
         case .ready(let scan, let dataLifecycle):
             let position = dataLifecycle.position(submit: submit, now: now, progress: &progress, isPoll: false)
             var served = self.served(position, dataLifecycle)
-            if let processed = position.counts?.processed {
-                let errors = Int64(scan.errors(amongFirst: Int(processed)))
-                served.errorRecordCount = errors
-                served.successRecordCount = processed - errors
-            }
+            Self.setCounts(&served, processed: position.counts?.processed, scan)
             guard position.status == .completed || position.status == .partiallyCompleted else { return (served, nil, nil) }
             let processed = Int(position.counts?.processed ?? 0)
             if let failure = data.writeFailure { return (failed(at: position.since, message: failure, lifecycle: lifecycle), nil, nil) }
             if data.written == processed { return (served, nil, nil) }
             let before = dataLifecycle.position(submit: submit, now: max(submit, position.since - 1), progress: &progress, isPoll: false)
             var waiting = self.served(before, dataLifecycle)
-            if let counts = before.counts {
-                let errors = Int64(scan.errors(amongFirst: Int(counts.processed)))
-                waiting.errorRecordCount = errors
-                waiting.successRecordCount = counts.processed - errors
-            }
+            Self.setCounts(&waiting, processed: before.counts?.processed, scan)
             return (waiting, nil, .write(processed: processed))
         }
+    }
+
+    /// The counts of a job whose input was read: the records found, and of the first `processed`
+    /// (none before InProgress) those that fail and those that do not.
+    static func setCounts(_ served: inout JobRecord, processed: Int64?, _ scan: InputScan) {
+        let processed = processed ?? 0
+        let errors = Int64(scan.errors(amongFirst: Int(processed)))
+        served.totalRecordCount = Int64(scan.totalRecords)
+        served.processedRecordCount = processed
+        served.errorRecordCount = errors
+        served.successRecordCount = processed - errors
     }
 
     /// The job Failed at `at` with `message` and no records.
