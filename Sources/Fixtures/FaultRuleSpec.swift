@@ -122,7 +122,7 @@ public struct FaultRuleSpec: Sendable, Equatable {
         if violations.isEmpty {
             // Name the flag each problem is about: the one given for its key, else the first given.
             let given = zip(values, names).filter { $0.0.1 != nil }.map { (key: $0.0.0, name: $0.1) }
-            violations = rule.crossFieldViolations(at: ValuePath()).map { violation in
+            violations = rule.crossFieldViolations(at: ValuePath(), dataKeys: false).map { violation in
                 let key: String? = if case .member(let member)? = violation.path.components.first { member } else { nil }
                 let name = given.first { $0.key == key }?.name ?? given[0].name
                 return Violation(ValuePath([.member(name)]), violation.problem)
@@ -210,7 +210,8 @@ public struct FaultRuleSpec: Sendable, Equatable {
         return nil
     }
 
-    private func crossFieldViolations(at path: ValuePath) -> [Violation] {
+    /// `dataKeys`: whether the way of asking has `data` and `recordErrors` (request flags do not).
+    private func crossFieldViolations(at path: ValuePath, dataKeys: Bool = true) -> [Violation] {
         var violations: [Violation] = []
         if isDataRule {
             if data != nil, recordErrors != nil { violations.append(Violation(path.appending("recordErrors"), .other("a rule has data or recordErrors, not both"))) }
@@ -221,7 +222,7 @@ public struct FaultRuleSpec: Sendable, Equatable {
             return violations
         }
         if error == nil, fault == nil, delay == nil {
-            violations.append(Violation(path, .other("a rule needs error, fault, delayMs, data or recordErrors")))
+            violations.append(Violation(path, .other(dataKeys ? "a rule needs error, fault, delayMs, data or recordErrors" : "a rule needs error, fault or delayMs")))
         }
         if error != nil, fault != nil {
             violations.append(Violation(path.appending("fault"), .other("a rule answers an error or breaks the connection, not both")))
