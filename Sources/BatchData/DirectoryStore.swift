@@ -5,21 +5,31 @@
 #endif
 
 /// `--s3-dir DIR`: `s3://bucket/key` is the file `DIR/bucket/key`. Nothing outside `DIR` is read or
-/// written: keys are checked by `S3Location.keyProblem` (no `..`, no NUL, no absolute paths), and
-/// every path is resolved with `realpath` before use, so a symbolic link that leads out of `DIR` is
-/// refused (one that stays inside is followed). Written objects appear whole: they are written to a
-/// hidden temporary file beside the target and renamed over it.
+/// written. Keys are checked by `S3Location.keyProblem` (no `..`, no NUL, no absolute paths); then
+/// every file and folder is opened first and checked after: the path the kernel opened (read back
+/// from `/proc/self/fd`) must be inside `DIR`. So a symbolic link that leads out of `DIR` is refused,
+/// one that stays inside is followed, and a folder swapped for a link between a check and a use
+/// cannot lead out either: what is checked is what was opened. Written objects appear whole: they
+/// are written under a hidden name beside their target and renamed, relative to the opened folder.
 public struct DirectoryStore: ObjectStore {
     /// The root, resolved (no symbolic links, no trailing `/`).
     public let root: String
     public var name: String { "s3-dir \(root)" }
+    /// The prefix of the hidden names objects are written under; listings skip them.
+    static let temporaryPrefix = ".mock-bedrock-upload-"
 
-    /// Opens `path` as the root; it must be an existing directory.
+    /// Opens `path` as the root; it must be an existing directory, and `/proc` must show what a
+    /// descriptor opened (Linux).
     public init(path: String) throws(StoreError) {
         guard let resolved = Self.realPath(path) else { throw StoreError("NoSuchDirectory", "--s3-dir \(path) does not exist.") }
         var info = stat()
         guard stat(resolved, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { throw StoreError("NotADirectory", "--s3-dir \(path) is not a directory.") }
         root = resolved == "/" ? "" : resolved
+        let probe = open(resolved, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        defer { if probe >= 0 { close(probe) } }
+        guard probe >= 0, Self.openedPath(probe) == resolved else {
+            throw StoreError("Unsupported", "--s3-dir needs /proc/self/fd to check what it opens (Linux with /proc mounted).")
+        }
     }
 
     static func realPath(_ path: String) -> String? {
@@ -28,87 +38,73 @@ public struct DirectoryStore: ObjectStore {
         return String(cString: resolved)
     }
 
-    /// The bucket's directory, checked to exist inside the root.
-    private func bucketPath(_ bucket: String) throws(StoreError) -> String {
-        if let problem = S3Location.bucketProblem(bucket) { throw StoreError("InvalidBucketName", "The bucket name \(bucket) is not valid: \(problem).") }
-        let path = root + "/" + bucket
-        guard let resolved = Self.realPath(path), isInside(resolved), isDirectory(resolved) else {
-            throw StoreError("NoSuchBucket", "The specified bucket does not exist: \(bucket)")
-        }
-        return resolved
+    /// The path the kernel opened for a descriptor. The corresponding C function is `readlink` (of `/proc/self/fd/N`).
+    static func openedPath(_ descriptor: Int32) -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = readlink("/proc/self/fd/\(descriptor)", &buffer, Int(PATH_MAX))
+        guard count > 0 else { return nil }
+        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     private func isInside(_ resolved: String) -> Bool {
         resolved.hasPrefix(root + "/") && resolved.utf8.count > root.utf8.count + 1
     }
 
-    private func isDirectory(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
+    /// Opens `path` (relative to the folder `at`, or absolute when `at` is nil) and returns the
+    /// descriptor when what it opened is inside the root, else closes it and throws.
+    private func openInside(_ path: String, at folder: Int32? = nil, flags: Int32, key: String) throws(StoreError) -> Int32? {
+        let descriptor = folder.map { openat($0, path, flags | O_CLOEXEC) } ?? open(path, flags | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            if errno == ENOENT || errno == ENOTDIR { return nil }
+            throw StoreError("AccessDenied", "Access Denied: \(key) cannot be opened (errno \(errno)).")
+        }
+        guard let opened = Self.openedPath(descriptor), isInside(opened) else {
+            close(descriptor)
+            throw StoreError("AccessDenied", "Access Denied: \(key) leads outside the --s3-dir directory.")
+        }
+        return descriptor
+    }
+
+    /// The bucket's folder, opened.
+    private func openBucket(_ bucket: String) throws(StoreError) -> Int32 {
+        if let problem = S3Location.bucketProblem(bucket) { throw StoreError("InvalidBucketName", "The bucket name \(bucket) is not valid: \(problem).") }
+        guard let descriptor = try openInside(root + "/" + bucket, flags: O_RDONLY | O_DIRECTORY, key: bucket) else {
+            throw StoreError("NoSuchBucket", "The specified bucket does not exist: \(bucket)")
+        }
+        return descriptor
     }
 
     private func checkedKey(_ key: String) throws(StoreError) {
         if let problem = S3Location.keyProblem(key) { throw StoreError("InvalidKey", "The key \(key) is not valid: \(problem).") }
     }
 
-    /// The regular file a key names, resolved inside the root; nil when there is none.
-    private func file(bucket: String, key: String) throws(StoreError) -> (path: String, size: Int64)? {
-        let base = try bucketPath(bucket)
+    /// The regular file a key names, opened for reading with its size; nil when there is none.
+    private func openFile(bucket: String, key: String) throws(StoreError) -> (descriptor: Int32, size: Int64)? {
+        let folder = try openBucket(bucket)
+        defer { close(folder) }
         try checkedKey(key)
-        guard !key.isEmpty, !key.hasSuffix("/"), let resolved = Self.realPath(base + "/" + key) else { return nil }
-        guard isInside(resolved) else { throw StoreError("AccessDenied", "Access Denied: \(key) leads outside the --s3-dir directory.") }
+        guard !key.isEmpty, !key.hasSuffix("/") else { return nil }
+        // O_NONBLOCK: a FIFO is opened without waiting for a writer, then refused as not a regular file.
+        guard let descriptor = try openInside(key, at: folder, flags: O_RDONLY | O_NONBLOCK, key: key) else { return nil }
         var info = stat()
-        guard stat(resolved, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
-        return (resolved, Int64(info.st_size))
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            close(descriptor)
+            return nil
+        }
+        return (descriptor, Int64(info.st_size))
     }
 
     public func head(bucket: String, key: String) throws(StoreError) -> StoredObject? {
-        try file(bucket: bucket, key: key).map { StoredObject(key: key, size: $0.size) }
-    }
-
-    public func list(bucket: String, prefix: String, limit: Int) throws(StoreError) -> [StoredObject] {
-        let base = try bucketPath(bucket)
-        if let problem = S3Location.keyProblem(prefix) { throw StoreError("InvalidKey", "The prefix \(prefix) is not valid: \(problem).") }
-        // Walk only the deepest directory the prefix names whole: `in/2024-` walks `in/`.
-        let folder = prefix.lastIndex(of: "/").map { String(prefix[..<$0]) } ?? ""
-        var found: [StoredObject] = []
-        var pending: [(path: String, key: String, depth: Int)] = [(folder.isEmpty ? base : base + "/" + folder, folder.isEmpty ? "" : folder + "/", 0)]
-        while let (path, keyPrefix, depth) = pending.popLast() {
-            guard let resolved = Self.realPath(path), resolved == base || isInside(resolved), let directory = opendir(resolved) else { continue }
-            defer { closedir(directory) }
-            while let entry = readdir(directory) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-                }
-                if name == "." || name == ".." || name.hasPrefix(".mock-bedrock-") { continue }
-                let key = keyPrefix + name
-                let full = resolved + "/" + name
-                guard let target = Self.realPath(full), isInside(target) else { continue }  // a link out of the root is not there
-                var info = stat()
-                guard stat(target, &info) == 0 else { continue }
-                if info.st_mode & S_IFMT == S_IFDIR {
-                    // Symbolic links to directories are not walked: a loop of them would never end.
-                    var link = stat()
-                    if lstat(full, &link) == 0, link.st_mode & S_IFMT == S_IFDIR, depth < 64, (key + "/").hasPrefix(prefix) || prefix.hasPrefix(key + "/") {
-                        pending.append((full, key + "/", depth + 1))
-                    }
-                } else if info.st_mode & S_IFMT == S_IFREG, key.hasPrefix(prefix), S3Location.keyProblem(key) == nil {
-                    found.append(StoredObject(key: key, size: Int64(info.st_size)))
-                    if found.count > limit { throw StoreError("TooManyObjects", "More than \(limit) objects under s3://\(bucket)/\(prefix).") }
-                }
-            }
-        }
-        return found.sorted { $0.key < $1.key }
+        guard let (descriptor, size) = try openFile(bucket: bucket, key: key) else { return nil }
+        close(descriptor)
+        return StoredObject(key: key, size: size)
     }
 
     public func read(bucket: String, key: String, _ chunk: (UnsafeRawBufferPointer) throws(StoreError) -> Void) throws(StoreError) {
-        guard let (path, _) = try file(bucket: bucket, key: key) else { throw StoreError("NoSuchKey", "The specified key does not exist: \(key)") }
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard descriptor >= 0 else { throw StoreError("AccessDenied", "Access Denied: \(key) cannot be opened (errno \(errno)).") }
+        guard let (descriptor, _) = try openFile(bucket: bucket, key: key) else {
+            throw StoreError("NoSuchKey", "The specified key does not exist: \(key)")
+        }
         defer { close(descriptor) }
-        // Only regular files: a FIFO swapped in after the check would block the read forever.
-        var info = stat()
-        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { throw StoreError("AccessDenied", "Access Denied: \(key) is not a regular file.") }
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
@@ -126,46 +122,103 @@ public struct DirectoryStore: ObjectStore {
         }
     }
 
-    public func writer(bucket: String, key: String) throws(StoreError) -> any ObjectSink {
-        let base = try bucketPath(bucket)
-        try checkedKey(key)
-        guard !key.isEmpty, !key.hasSuffix("/") else { throw StoreError("InvalidKey", "The key \(key) names no object.") }
-        // Make each folder of the key, checking after each step that it is still inside the root.
-        var directory = base
-        let segments = key.split(separator: "/")
-        for segment in segments.dropLast() {
-            let next = directory + "/" + segment
-            if mkdir(next, 0o755) != 0, errno != EEXIST { throw StoreError("AccessDenied", "Access Denied: cannot make the folder of \(key) (errno \(errno)).") }
-            guard let resolved = Self.realPath(next), isInside(resolved), isDirectory(resolved) else {
-                throw StoreError("AccessDenied", "Access Denied: \(key) leads outside the --s3-dir directory.")
+    public func list(bucket: String, prefix: String, limit: Int) throws(StoreError) -> [StoredObject] {
+        let base = try openBucket(bucket)
+        defer { close(base) }
+        if let problem = S3Location.keyProblem(prefix) { throw StoreError("InvalidKey", "The prefix \(prefix) is not valid: \(problem).") }
+        // Walk only the deepest folder the prefix names whole: `in/2024-` walks `in/`.
+        let folder = prefix.lastIndex(of: "/").map { String(prefix[..<$0]) } ?? ""
+        var found: [StoredObject] = []
+        var pending: [(path: String, key: String, depth: Int)] = [(folder.isEmpty ? "." : folder, folder.isEmpty ? "" : folder + "/", 0)]
+        while let (path, keyPrefix, depth) = pending.popLast() {
+            guard let descriptor = try? openInside(path, at: base, flags: O_RDONLY | O_DIRECTORY, key: path),
+                let directory = fdopendir(descriptor)
+            else { continue }
+            defer { closedir(directory) }  // closes the descriptor too
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
+                if name == "." || name == ".." || name.hasPrefix(Self.temporaryPrefix) { continue }
+                let key = keyPrefix + name
+                var info = stat()
+                // Not followed: a link is listed only when what it leads to is inside (checked again when read).
+                guard fstatat(dirfd(directory), name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
+                var kind = info.st_mode & S_IFMT
+                if kind == S_IFLNK {
+                    var target = stat()
+                    guard let resolved = Self.realPath(root + "/" + bucket + "/" + key), isInside(resolved), stat(resolved, &target) == 0,
+                        target.st_mode & S_IFMT == S_IFREG
+                    else { continue }  // links to folders are not walked: a loop of them would never end
+                    info = target
+                    kind = S_IFREG
+                }
+                if kind == S_IFDIR {
+                    if depth < 64, (key + "/").hasPrefix(prefix) || prefix.hasPrefix(key + "/") { pending.append((key, key + "/", depth + 1)) }
+                } else if kind == S_IFREG, key.hasPrefix(prefix), S3Location.keyProblem(key) == nil {
+                    found.append(StoredObject(key: key, size: Int64(info.st_size)))
+                    if found.count > limit { throw StoreError("TooManyObjects", "More than \(limit) objects under s3://\(bucket)/\(prefix).") }
+                }
             }
-            directory = resolved
         }
-        let target = directory + "/" + (segments.last.map(String.init) ?? "")
-        return try FileSink(target: target, key: key)
+        return found.sorted { $0.key < $1.key }
+    }
+
+    public func writer(bucket: String, key: String) throws(StoreError) -> any ObjectSink {
+        var folder = try openBucket(bucket)
+        try checkedKey(key)
+        let segments = key.split(separator: "/").map(String.init)
+        guard let name = segments.last, !key.hasSuffix("/") else {
+            close(folder)
+            throw StoreError("InvalidKey", "The key \(key) names no object.")
+        }
+        // Make and open each folder of the key from the one before, checking each is inside the root.
+        for segment in segments.dropLast() {
+            if mkdirat(folder, segment, 0o755) != 0, errno != EEXIST {
+                close(folder)
+                throw StoreError("AccessDenied", "Access Denied: cannot make the folder of \(key) (errno \(errno)).")
+            }
+            let next: Int32?
+            do throws(StoreError) {
+                next = try openInside(segment, at: folder, flags: O_RDONLY | O_DIRECTORY, key: key)
+            } catch {
+                close(folder)
+                throw error
+            }
+            close(folder)
+            guard let next else { throw StoreError("AccessDenied", "Access Denied: cannot open the folder of \(key).") }
+            folder = next
+        }
+        return try FileSink(folder: folder, name: name, key: key)
     }
 }
 
-/// A file written under a hidden name and renamed to its own when finished.
+/// A file written under a hidden name in an opened folder and renamed to its own when finished.
 final class FileSink: ObjectSink {
-    let target: String
+    let folder: Int32
+    let name: String
     let temporary: String
     let key: String
     private var descriptor: Int32
     private var buffer: [UInt8] = []
 
-    init(target: String, key: String) throws(StoreError) {
-        self.target = target
+    /// Takes over `folder` (closed when the sink is done).
+    init(folder: Int32, name: String, key: String) throws(StoreError) {
+        self.folder = folder
+        self.name = name
         self.key = key
-        let slash = target.lastIndex(of: "/") ?? target.startIndex
         var random = SystemRandomNumberGenerator()
-        temporary = String(target[..<slash]) + "/.mock-bedrock-" + String(random.next(), radix: 36)
-        descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw StoreError("AccessDenied", "Access Denied: cannot write \(key) (errno \(errno)).") }
+        temporary = DirectoryStore.temporaryPrefix + String(random.next(), radix: 36)
+        descriptor = openat(folder, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            close(folder)
+            throw StoreError("AccessDenied", "Access Denied: cannot write \(key) (errno \(errno)).")
+        }
         buffer.reserveCapacity(1 << 16)
     }
 
-    deinit { abort() }
+    deinit {
+        abort()
+        close(folder)
+    }
 
     func append(_ bytes: [UInt8]) throws(StoreError) {
         buffer.append(contentsOf: bytes)
@@ -175,7 +228,7 @@ final class FileSink: ObjectSink {
     private func flush() throws(StoreError) {
         var written = 0
         while written < buffer.count {
-            let count = buffer.withUnsafeBytes { write(descriptor, $0.baseAddress! + written, $0.count - written) }
+            let count = buffer.withUnsafeBytes { raw in raw.baseAddress.map { write(descriptor, $0 + written, raw.count - written) } ?? 0 }
             if count < 0, errno == EINTR { continue }
             guard count > 0 else { throw StoreError("InternalError", "Writing \(key) failed (errno \(errno)).") }
             written += count
@@ -188,9 +241,10 @@ final class FileSink: ObjectSink {
         try flush()
         close(descriptor)
         descriptor = -1
-        // rename(2) replaces the target, a file or a symbolic link, as a whole; it never writes through a link.
-        guard rename(temporary, target) == 0 else {
-            unlink(temporary)
+        // renameat(2) in the opened folder replaces the target, a file or a symbolic link, as a whole;
+        // it never writes through a link.
+        guard renameat(folder, temporary, folder, name) == 0 else {
+            unlinkat(folder, temporary, 0)
             throw StoreError("AccessDenied", "Access Denied: cannot write \(key) (errno \(errno)).")
         }
     }
@@ -199,6 +253,6 @@ final class FileSink: ObjectSink {
         guard descriptor >= 0 else { return }
         close(descriptor)
         descriptor = -1
-        unlink(temporary)
+        unlinkat(folder, temporary, 0)
     }
 }

@@ -132,6 +132,13 @@ struct ProblemList {
         var text = "Input validation failed for \(input): " + named.joined(separator: "; ")
         if count > named.count { text += "; and \(count - named.count) more problems" }
         text += "."
-        return text.utf8.count <= 2048 ? text : String(decoding: text.utf8.prefix(2044), as: UTF8.self) + "..."
+        guard text.utf8.count > 2048 else { return text }
+        // Cut on a character's boundary, so that the cut text and "..." stay within the limit.
+        var cut = ""
+        for character in text {
+            if cut.utf8.count + character.utf8.count > 2045 { break }
+            cut.append(character)
+        }
+        return cut + "..."
     }
 }

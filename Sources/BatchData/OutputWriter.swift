@@ -58,13 +58,17 @@ public struct OutputWriter {
                 throw DataProblem(Self.writeMessage(error, target))
             }
             var lines = LineReader(maxLineBytes: limits.maxRecordBytes)
+            var seen = 0
+            var writeFailure: StoreError?
+            let changed = StoreError("InputChanged", "The input file \(file.location) changed after the job was validated; its results cannot be written.")
             let handle = { (line: LineReader.Line, _: Int) throws(StoreError) in
-                guard index < manifest.processedRecordCount, case .bytes(let bytes) = line,
-                    !bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 })
-                else { return }
-                // The scan accepted every line, so a parse failure here means the input changed after Validating.
+                guard case .bytes(let bytes) = line else { throw changed }  // a line too long was refused by Validating
+                if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
+                seen += 1
+                guard index < manifest.processedRecordCount else { return }
+                // The scan accepted every line, so a line that is not a record means the input changed.
                 guard case .success(let record) = BatchRecord.parse(bytes, index: index, makeId: { BatchRecord.generatedId(jobId: jobId, index: $0) }) else {
-                    throw StoreError("InputChanged", "\(file.location) changed after the job was validated.")
+                    throw changed
                 }
                 index += 1
                 let answer =
@@ -76,17 +80,32 @@ public struct OutputWriter {
                 }
                 manifest.inputTokenCount += answer.inputTokens
                 manifest.outputTokenCount += answer.outputTokens
-                try sink.append(Self.line(record, answer))
+                do throws(StoreError) {
+                    try sink.append(Self.line(record, answer))
+                } catch {
+                    writeFailure = error
+                    throw error
+                }
             }
+            var reading = false
             do throws(StoreError) {
                 if index < manifest.processedRecordCount {
+                    reading = true
+                    // The file Validating read, or the counts would not be the manifest's: the same size,
+                    // and (read through) the same number of records.
+                    guard try store.head(bucket: file.location.bucket, key: file.location.key)?.size == file.size else { throw changed }
                     try store.read(bucket: file.location.bucket, key: file.location.key) { (chunk: UnsafeRawBufferPointer) throws(StoreError) in try lines.feed(chunk, handle) }
                     try lines.finish(handle)
+                    guard seen == file.records else { throw changed }
+                    reading = false
                 }
                 try sink.finish()
             } catch {
                 sink.abort()
-                throw DataProblem(error.code == "InputChanged" ? error.message : Self.writeMessage(error, target))
+                if error.code == "InputChanged" { throw DataProblem(error.message) }
+                // A failed append or finish is the output's; a failure while reading, the input's.
+                let isRead = reading && writeFailure == nil
+                throw DataProblem(isRead ? InputScanner.accessMessage(error, file.location) : Self.writeMessage(error, target))
             }
         }
         let target = folder.appending("manifest.json.out")

@@ -62,7 +62,9 @@ final class CurlHandle: @unchecked Sendable {
                     curl_shim_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0),
                     curl_shim_setopt_long(handle, CURLOPT_PATH_AS_IS, 1),  // keys such as a/../b are sent as they are
                     curl_shim_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeoutSeconds * 1000),
-                    curl_shim_setopt_long(handle, CURLOPT_TIMEOUT_MS, configuration.requestTimeoutSeconds * 1000),
+                    // A streamed read (a GetObject of a 1 GiB input) has no total bound: it may take as long as
+                    // it keeps moving, and the low-speed limit below ends one that stops moving.
+                    curl_shim_setopt_long(handle, CURLOPT_TIMEOUT_MS, onChunk == nil ? configuration.requestTimeoutSeconds * 1000 : 0),
                     curl_shim_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, configuration.lowSpeedLimitBytesPerSecond),
                     curl_shim_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, configuration.lowSpeedTimeSeconds),
                     curl_shim_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer.baseAddress),

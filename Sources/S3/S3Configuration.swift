@@ -13,8 +13,9 @@ public struct S3Configuration: Sendable {
     public var sessionToken: String?
     /// How long establishing a connection (TCP, and TLS for https) may take.
     public var connectTimeoutSeconds: Int
-    /// How long one whole request may take, connection and body included: a GetObject of a large
-    /// object needs a bound that fits its size.
+    /// How long one whole request may take, connection and body included. A streamed GetObject has
+    /// no total bound (a large input takes as long as it keeps moving); the low-speed limit ends it
+    /// when it stops.
     public var requestTimeoutSeconds: Int
     /// A transfer slower than this many bytes a second for `lowSpeedTimeSeconds` is abandoned, so
     /// that a trickling server fails long before `requestTimeoutSeconds`.

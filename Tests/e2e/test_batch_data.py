@@ -384,11 +384,40 @@ def test_s3_going_down_mid_job_fails_the_job_with_a_message_and_the_server_stays
     job = finished(server, client, arn)
     assert time.monotonic() - started < 8
     assert job["status"] == "Failed"
-    assert job["message"].startswith(f"Unable to write the output to s3://{OUT}/results/") and "ConnectionFailed" in job["message"], job["message"]
+    # (the results are made from the input, read again: that read is what fails first)
+    assert job["message"].startswith(f"Unable to read the input data at s3://{IN}/in.jsonl") and "ConnectionFailed" in job["message"], job["message"]
     assert http(server.url, "/_mock/health").status == 200
     # a job created now fails at Validating, naming the input
     job = finished(server, client, create(client, f"s3://{IN}/in.jsonl", name="after"))
     assert job["status"] == "Failed" and job["message"].startswith(f"Unable to read the input data at s3://{IN}/in.jsonl"), job["message"]
+
+
+def test_an_input_changed_after_validating_fails_the_job_instead_of_counts_that_disagree(dir_store, server_factory, tmp_path):
+    dir_store.put(IN, "in.jsonl", jsonl(claude_record(i) for i in range(100)))
+    server = start(server_factory, tmp_path, dir_store)
+    client = make_client(server.url)
+    arn = create(client, f"s3://{IN}/in.jsonl")
+    advance(server, "16m")
+    assert client.get_model_invocation_job(jobIdentifier=arn)["totalRecordCount"] == 100
+    dir_store.put(IN, "in.jsonl", jsonl(claude_record(i) for i in range(60)))
+    job = finished(server, client, arn)
+    assert job["status"] == "Failed" and "changed after the job was validated" in job["message"], job["message"]
+    assert dir_store.keys(OUT) == []
+
+
+def test_poll_phases_count_each_get_once_with_data(dir_store, server_factory, tmp_path):
+    dir_store.put(IN, "in.jsonl", jsonl(claude_record(i) for i in range(100)))
+    phases = [{"status": "Submitted", "polls": 1}, {"status": "Validating", "polls": 2}, {"status": "Scheduled", "polls": 1},
+              {"status": "InProgress", "polls": 3}, {"status": "Completed"}]
+    fixture = {"jobArn": "arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/polls0000001", "jobName": "polls",
+               "modelId": MODEL, "roleArn": ROLE_ARN, "lifecycle": phases,
+               "inputDataConfig": {"s3InputDataConfig": {"s3Uri": f"s3://{IN}/in.jsonl"}},
+               "outputDataConfig": {"s3OutputDataConfig": {"s3Uri": f"s3://{OUT}/p/"}}}
+    server = start(server_factory, tmp_path, dir_store, fixtures={"p.json": fixture})
+    client = make_client(server.url)
+    seen = [client.get_model_invocation_job(jobIdentifier="polls0000001")["status"] for _ in range(9)]
+    assert seen == ["Submitted", "Validating", "Validating", "Scheduled", "InProgress", "InProgress", "InProgress", "Completed", "Completed"]
+    assert json.loads(dir_store.get(OUT, "p/polls0000001/manifest.json.out"))["processedRecordCount"] == 100
 
 
 def test_an_s3_server_that_never_answers_holds_no_request_past_data_wait(server_factory, tmp_path):

@@ -38,7 +38,16 @@ public final class MockBedrockService: Sendable {
         self.journal = journal
         self.settings = settings
         store.dataPlane?.faults.withLock { $0 = faults }
-        store.dataPlane?.journal.withLock { $0 = (journal, { [weak store] in store?.clock().now ?? .wallClockNow() }) }
+        store.dataPlane?.journal.withLock {
+            $0 = { [weak store] step in
+                guard journal.capacity > 0 else { return }
+                journal.record(
+                    JournalEntry(
+                        time: .wallClockNow(), clock: store?.clock().now ?? .wallClockNow(), method: step.operation == "ReadInput" ? "GET" : "PUT",
+                        path: step.location, operation: step.operation, jobId: step.jobId, status: step.status, errorCode: step.errorCode,
+                        ruleId: nil, fault: nil, delayMilliseconds: 0, invocationId: nil, attempt: nil, maxAttempts: nil))
+            }
+        }
         // Switched off, the admin routes are not there at all (404 on any method); the health check stays.
         self.router = Router(routes: settings.admin == .off ? Self.routes.filter { $0.kind != .admin } : Self.routes)
     }

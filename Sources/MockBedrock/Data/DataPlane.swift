@@ -2,13 +2,31 @@ import BatchData
 import Dispatch
 import Fixtures
 import Logging
-import ServiceModel
 
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
     import Musl
 #endif
+
+/// A step of data work as the journal shows it.
+struct DataStep: Sendable {
+    let jobId: String
+    /// `ReadInput` or `WriteOutput`.
+    let operation: String
+    let location: String
+    let status: Int
+    let errorCode: String?
+}
+
+/// Why the data plane cannot start, in a sentence for the command line.
+public struct DataSetupError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}
 
 /// One piece of data work for a job, with all it needs (the job's record may change meanwhile).
 struct DataWork: Sendable {
@@ -48,9 +66,12 @@ public final class DataPlane: Sendable {
     /// The service's fault rules, for the rules about data, and its journal, which shows each read of
     /// an input and each write of results (set when the service is made).
     let faults = Locked<FaultBook?>(nil)
-    let journal = Locked<(journal: RequestJournal, clock: @Sendable () -> Timestamp)?>(nil)
+    let journal = Locked<(@Sendable (DataStep) -> Void)?>(nil)
     /// Work runs on a few serial lanes, a job always on the same one: a List over thousands of jobs
-    /// whose inputs must be read starts their work without starting thousands of threads.
+    /// whose inputs must be read starts their work without starting thousands of threads, and two
+    /// pieces of one job's work never run at once. The price: a job whose store is slow delays the
+    /// jobs behind it on its lane (each S3 call is bounded by the client's timeouts); four lanes
+    /// keep that to a quarter of the jobs.
     private let lanes = (0..<4).map { DispatchQueue(label: "mock-bedrock.data.\($0)") }
 
     public init(
@@ -64,16 +85,19 @@ public final class DataPlane: Sendable {
         self.log = log
     }
 
-    /// Runs `work` (or joins the same work already running) and waits for it at most `waitSeconds`;
+    /// The instant a request that begins now stops waiting for data work: `waitSeconds` from now,
+    /// one bound for all the work the request asks for.
+    func deadline() -> DispatchTime { .now() + waitSeconds }
+
+    /// Runs `work` (or joins the same work already running) and waits for it until `deadline`;
     /// `apply` gets the result, once, whether or not anyone still waits.
-    func perform(_ work: DataWork, apply: @escaping @Sendable (DataWork, DataResult) -> Void) {
-        performAll([work], apply: apply)
+    func perform(_ work: DataWork, until deadline: DispatchTime, apply: @escaping @Sendable (DataWork, DataResult) -> Void) {
+        performAll([work], until: deadline, apply: apply)
     }
 
-    /// Starts every piece of work in `works` and waits for them, at most `waitSeconds` in all.
-    func performAll(_ works: [DataWork], apply: @escaping @Sendable (DataWork, DataResult) -> Void) {
+    /// Starts every piece of work in `works` and waits for them until `deadline`.
+    func performAll(_ works: [DataWork], until deadline: DispatchTime, apply: @escaping @Sendable (DataWork, DataResult) -> Void) {
         let groups = works.map { start($0, apply: apply) }
-        let deadline = DispatchTime.now() + waitSeconds
         for group in groups where group.wait(timeout: deadline) == .timedOut { return }
     }
 
@@ -105,13 +129,8 @@ public final class DataPlane: Sendable {
     }
 
     /// Journals a step: `ReadInput` or `WriteOutput` of `location`, with the S3-like status it had.
-    private func note(_ work: DataWork, _ step: String, _ location: String, status: Int, errorCode: String? = nil, ruleId: String? = nil) {
-        guard let (journal, clock) = journal.withLock({ $0 }), journal.capacity > 0 else { return }
-        journal.record(
-            JournalEntry(
-                time: .wallClockNow(), clock: clock(), method: step == "ReadInput" ? "GET" : "PUT", path: location, operation: step,
-                jobId: work.jobId, status: status, errorCode: errorCode, ruleId: ruleId, fault: nil, delayMilliseconds: 0, invocationId: nil,
-                attempt: nil, maxAttempts: nil))
+    private func note(_ work: DataWork, _ step: String, _ location: String, status: Int, errorCode: String? = nil) {
+        journal.withLock { $0 }?(DataStep(jobId: work.jobId, operation: step, location: location, status: status, errorCode: errorCode))
     }
 
     private func run(_ work: DataWork) -> DataResult {
@@ -129,7 +148,9 @@ public final class DataPlane: Sendable {
 
     private func perform(_ work: DataWork) -> DataResult {
         let record = work.record
-        let store = self.store.forRegion(JobARN(record.jobArn)?.region ?? "us-east-1")
+        // A job ARN's fourth part is its region (the model's pattern guarantees the form).
+        let arnParts = record.jobArn.split(separator: ":", omittingEmptySubsequences: false)
+        let store = self.store.forRegion(arnParts.count > 3 ? String(arnParts[3]) : "us-east-1")
         let responder = responders(record, work.responses)
         switch work.need {
         case .scan:
@@ -178,28 +199,27 @@ public final class DataPlane: Sendable {
 }
 
 extension DataPlane {
-    /// The data plane a configuration asks for, nil when it names no store. Throws `ServerError`
-    /// when the store cannot be opened or the responses file read.
+    /// The data plane a configuration asks for, nil when it names no store. Throws `DataSetupError`
+    /// when the store cannot be opened, `FixtureLoadError` when the responses file has mistakes.
     public convenience init?(_ configuration: DataConfiguration, logger: Logger, environment: AWSEnvironment = .process) throws {
         let store: any ObjectStore
         if let directory = configuration.directory {
             do throws(StoreError) {
                 store = try DirectoryStore(path: directory)
             } catch {
-                throw ServerError(operation: "open --s3-dir", detail: error.message)
+                throw DataSetupError("cannot open --s3-dir: \(error.message)")
             }
         } else if let endpoint = configuration.endpoint {
             guard let credentials = configuration.credentials ?? environment.credentials else {
-                throw ServerError(
-                    operation: "use --s3-endpoint",
-                    detail: "no credentials to sign S3 requests with: pass --s3-credentials KEY:SECRET or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
+                throw DataSetupError(
+                    "cannot use --s3-endpoint: no credentials to sign S3 requests with: pass --s3-credentials KEY:SECRET or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
             }
             do throws(StoreError) {
                 store = try S3ObjectStore(
                     endpoint: endpoint, accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secret,
                     sessionToken: configuration.credentials == nil ? environment.sessionToken : nil, region: configuration.region)
             } catch {
-                throw ServerError(operation: "use --s3-endpoint \(endpoint)", detail: error.message)
+                throw DataSetupError("cannot use --s3-endpoint \(endpoint): \(error.message)")
             }
         } else {
             return nil

@@ -95,6 +95,8 @@ public struct Job: Sendable {
     /// The record as served at clock time `now` (milliseconds), and a key for the state it shows
     /// (nil while the record changes within that state). A Get passes `isPoll`, which counts
     /// toward a `polls` phase.
+    /// The lifecycle's part of `snapshot(at:isPoll:)` (Job+Data.swift), which every answer uses: it
+    /// adds what the job's input data shows, for a job that has data.
     mutating func lifecycleSnapshot(at now: Int64, isPoll: Bool) -> (record: JobRecord, key: Int?) {
         if let stop, now >= stop.at {
             var served = stop.record

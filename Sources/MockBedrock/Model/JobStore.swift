@@ -67,7 +67,8 @@ public final class JobStore: Sendable {
     /// The Get response body of the job an identifier names, for a caller in `scope`, at the clock's
     /// time. A Get counts as a poll (`isPoll`; a HEAD does not).
     public func getBody(_ identifier: JobIdentifier, in scope: Scope, isPoll: Bool = true) -> [UInt8]? {
-        var poll = isPoll
+        let poll = isPoll  // counted by the round that answers: one with data work pending counts nothing
+        let deadline = dataPlane?.deadline()
         // Two rounds of data work at most (the input's check, then the results); then the job is served as it stands.
         for round in 0..<3 {
             let found = try? withState { state -> (body: [UInt8], work: DataWork?)? in
@@ -76,9 +77,8 @@ public final class JobStore: Sendable {
                 return (body, need.map { state.work(position, $0) })
             }
             guard let found = found ?? nil else { return nil }
-            poll = false  // the first round counted the Get
-            guard let work = found.work, round < 2, let dataPlane else { return found.body }
-            dataPlane.perform(work, apply: applyData)
+            guard let work = found.work, round < 2, let dataPlane, let deadline else { return found.body }
+            dataPlane.perform(work, until: deadline, apply: applyData)
         }
         return nil
     }

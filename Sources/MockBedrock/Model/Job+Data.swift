@@ -28,7 +28,8 @@ enum DataNeed: Sendable, Equatable {
 
 extension Job {
     /// The record served at clock time `now`, a key for the state it shows (nil: do not cache), and
-    /// the data work it waits for. A job with data is served, until that work is done, as it was
+    /// the data work it waits for. A Get (`isPoll`) counts toward a `polls` phase only when no work
+    /// is returned: the caller does the work and asks again with the same `isPoll`. A job with data is served, until that work is done, as it was
     /// just before the instant the work belongs to (still Validating, still InProgress, still
     /// Stopping): a client never sees a status whose data is not there yet.
     mutating func snapshot(at now: Int64, isPoll: Bool) -> (record: JobRecord, key: Int?, need: DataNeed?) {
@@ -45,24 +46,41 @@ extension Job {
             served.endTime = nil
             return (served, nil, .write(processed: Int(processed)))
         }
-        let plain = lifecycleSnapshot(at: now, isPoll: isPoll).record
         let submit = record.submitTime.milliseconds
+        // Before the job leaves Validating (as far as the Gets so far tell), the lifecycle alone
+        // decides, and this Get counts; its input's counts are 0 while it is Validating.
         guard let leave = lifecycle.validationEnd(submit: submit, progress: progress), now >= leave, leave <= submit + lifecycle.timeoutMillis else {
-            return (plain, nil, nil)
+            var served = lifecycleSnapshot(at: now, isPoll: isPoll).record
+            if served.status == .validating, served.totalRecordCount == nil {
+                (served.totalRecordCount, served.processedRecordCount, served.successRecordCount, served.errorRecordCount) = (0, 0, 0, 0)
+            }
+            return (served, nil, nil)
         }
+        // After it, the data decides. A Get counts toward the phases only once the input is read:
+        // one shown as Validating while the read is pending must not move the phases after it.
         switch data.scan {
         case .pending:
-            return (lifecycleSnapshot(at: max(submit, leave - 1), isPoll: false).record, nil, .scan)
+            var served = lifecycleSnapshot(at: max(submit, leave - 1), isPoll: false).record
+            (served.totalRecordCount, served.processedRecordCount, served.successRecordCount, served.errorRecordCount) = (0, 0, 0, 0)
+            return (served, nil, .scan)
         case .failed(let message):
             return (failed(at: leave, message: message, lifecycle: lifecycle), nil, nil)
         case .ready(let scan, let dataLifecycle):
+            // A Get counts only when it is answered with this position (no data work pending): counted
+            // here, the same instant's position again (counting returns the phase it counted in).
             let position = dataLifecycle.position(submit: submit, now: now, progress: &progress, isPoll: false)
             var served = self.served(position, dataLifecycle)
             Self.setCounts(&served, processed: position.counts?.processed, scan)
-            guard position.status == .completed || position.status == .partiallyCompleted else { return (served, nil, nil) }
+            guard position.status == .completed || position.status == .partiallyCompleted else {
+                if isPoll { _ = dataLifecycle.position(submit: submit, now: now, progress: &progress, isPoll: true) }
+                return (served, nil, nil)
+            }
             let processed = Int(position.counts?.processed ?? 0)
             if let failure = data.writeFailure { return (failed(at: position.since, message: failure, lifecycle: lifecycle), nil, nil) }
-            if data.written == processed { return (served, nil, nil) }
+            if data.written == processed {
+                if isPoll { _ = dataLifecycle.position(submit: submit, now: now, progress: &progress, isPoll: true) }
+                return (served, nil, nil)
+            }
             let before = dataLifecycle.position(submit: submit, now: max(submit, position.since - 1), progress: &progress, isPoll: false)
             var waiting = self.served(before, dataLifecycle)
             Self.setCounts(&waiting, processed: before.counts?.processed, scan)

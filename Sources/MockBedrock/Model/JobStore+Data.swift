@@ -17,6 +17,7 @@ extension JobStore {
     /// waiting at most the data plane's bound), so that the answer that follows shows them done.
     func prepareData(_ include: (JobTable, Int, Int64) -> Bool) {
         guard let dataPlane else { return }
+        let deadline = dataPlane.deadline()
         for _ in 0..<2 {
             let works =
                 (try? withState { state -> [DataWork] in
@@ -27,7 +28,7 @@ extension JobStore {
                     return works
                 }) ?? []
             if works.isEmpty { return }
-            dataPlane.performAll(works, apply: applyData)
+            dataPlane.performAll(works, until: deadline, apply: applyData)
         }
     }
 
