@@ -190,5 +190,65 @@ wait "$runner" && status=0 || status=$?
 echo "SIGTERM: exit $status after $((($(date +%s%N) - stop_started) / 1000000)) ms"
 [ "$status" = 0 ] || { cat "$output"; exit 1; }
 
+step "batch data: --s3-dir on a volume, and --s3-endpoint on moto_server (libcurl and libxml2 in the runtime image)"
+data=$(mktemp -d)
+mkdir -p "$data/s3/in-bucket" "$data/s3/out-bucket"
+"$python" -c 'import json,sys
+with open(sys.argv[1], "w") as f:
+    for i in range(150): f.write(json.dumps({"recordId": f"r{i}", "modelInput": {"anthropic_version": "bedrock-2023-05-31", "max_tokens": 50, "messages": [{"role": "user", "content": f"hi {i}"}]}}) + "\n")' \
+    "$data/s3/in-bucket/in.jsonl"
+chmod -R a+rwX "$data"
+moto_port=$("$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$(dirname "$python")/moto_server" -H 127.0.0.1 -p "$moto_port" >/dev/null 2>&1 &
+moto=$!
+for store in dir endpoint; do
+    port=$("$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    if [ "$store" = dir ]; then store_args=(--s3-dir /s3); else store_args=(--s3-endpoint "http://127.0.0.1:$moto_port" --s3-credentials test:test); fi
+    "${buildah[@]}" run --isolation chroot --network host --user "$user" --volume "$data/s3:/s3" "$container" -- \
+        mock-bedrock serve --port "$port" --clock-rate 0 --log-level warning "${store_args[@]}" >"$output" 2>&1 &
+    runner=$!
+    MOCK_PORT=$port MOTO_PORT=$moto_port STORE=$store DATA=$data/s3 "$python" - <<'PY' || { cat "$output"; kill "$moto"; exit 1; }
+import json, os, time, urllib.request
+import boto3
+from botocore.config import Config
+port, store = os.environ["MOCK_PORT"], os.environ["STORE"]
+url = f"http://127.0.0.1:{port}"
+for _ in range(300):
+    try:
+        urllib.request.urlopen(url + "/_mock/health", timeout=1)
+        break
+    except OSError:
+        time.sleep(0.1)
+keys = dict(region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test")
+s3 = None
+if store == "endpoint":
+    s3 = boto3.client("s3", endpoint_url=f"http://127.0.0.1:{os.environ['MOTO_PORT']}", config=Config(s3={"addressing_style": "path"}), **keys)
+    for bucket in ("in-bucket", "out-bucket"):
+        s3.create_bucket(Bucket=bucket)
+    s3.upload_file(os.path.join(os.environ["DATA"], "in-bucket", "in.jsonl"), "in-bucket", "in.jsonl")
+bedrock = boto3.client("bedrock", endpoint_url=url, **keys)
+arn = bedrock.create_model_invocation_job(
+    jobName=f"container-{store}", roleArn="arn:aws:iam::123456789012:role/r", modelId="anthropic.claude-3-haiku-20240307-v1:0",
+    inputDataConfig={"s3InputDataConfig": {"s3Uri": "s3://in-bucket/in.jsonl"}},
+    outputDataConfig={"s3OutputDataConfig": {"s3Uri": f"s3://out-bucket/{store}/"}})["jobArn"]
+request = urllib.request.Request(url + "/_mock/clock", data=json.dumps({"advance": "3h"}).encode(), method="POST")
+urllib.request.urlopen(request).read()
+job = bedrock.get_model_invocation_job(jobIdentifier=arn)
+assert job["status"] == "Completed", job
+key = f"{store}/{arn.rsplit('/', 1)[1]}/manifest.json.out"
+if s3:
+    manifest = json.loads(s3.get_object(Bucket="out-bucket", Key=key)["Body"].read())
+else:
+    manifest = json.load(open(os.path.join(os.environ["DATA"], "out-bucket", key)))
+assert manifest["successRecordCount"] == job["successRecordCount"] == 150, manifest
+print(f"{store}: Completed, 150 records written, the manifest agrees with Get")
+PY
+    kill -TERM "$(pgrep -f "^/usr/local/bin/mock-bedrock serve --port $port" | head -1)" 2>/dev/null || true
+    wait "$runner" || true
+done
+kill "$moto"
+wait "$moto" 2>/dev/null || true
+rm -rf "$data"
+
 step "result"
 echo "image $image: $size"
