@@ -450,3 +450,20 @@ def test_s3_endpoint_without_credentials_is_refused_at_start(tmp_path):
     assert result.returncode == 1 and "--s3-credentials" in result.stderr
     result = run_server_to_exit(write_fixtures(tmp_path, {}), "--s3-endpoint", "ftp://x")
     assert result.returncode != 0 and "--s3-endpoint must be an http:// or https:// URL" in result.stderr
+
+
+def test_a_job_that_times_out_in_progress_writes_the_records_processed_by_then(dir_store, server_factory, tmp_path):
+    dir_store.put(IN, "in.jsonl", jsonl(claude_record(i) for i in range(200)))
+    phases = [{"status": "Submitted", "for": "1h"}, {"status": "Validating", "for": "30m"}, {"status": "Scheduled", "for": "30m"},
+              {"status": "InProgress", "for": "44h"}, {"status": "Completed"}]
+    fixture = {"jobArn": "arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/slow00000001", "jobName": "slow",
+               "modelId": MODEL, "roleArn": ROLE_ARN, "timeoutDurationInHours": 24, "lifecycle": phases,
+               "inputDataConfig": {"s3InputDataConfig": {"s3Uri": f"s3://{IN}/in.jsonl"}},
+               "outputDataConfig": {"s3OutputDataConfig": {"s3Uri": f"s3://{OUT}/slow/"}}}
+    server = start(server_factory, tmp_path, dir_store, fixtures={"slow.json": fixture})
+    client = make_client(server.url)
+    job = finished(server, client, "slow00000001", "25h")
+    assert job["status"] == "PartiallyCompleted"
+    assert job["processedRecordCount"] == 100 and job["totalRecordCount"] == 200  # 22 of 44 hours in progress
+    lines = read_jsonl(dir_store.get(OUT, "slow/slow00000001/in.jsonl.out"))
+    assert [line["recordId"] for line in lines] == [f"rec-{i:05d}" for i in range(100)]
