@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "Fixtures", dependencies: ["JSON", "ServiceModel"]),
         // BatchData: the data plane's parts without the server: S3 locations, the object stores, reading
         // and checking a job's input, writing its results.
-        .target(name: "BatchData", dependencies: ["JSON"]),
+        .target(name: "BatchData", dependencies: ["Inference", "JSON"]),
         // Inference: one batch record to the modelOutput (or the error) Bedrock would write (docs/model-outputs.md).
         // libm by name: without Foundation nothing else brings `round` and `sqrt` to an executable's link.
         .target(name: "Inference", dependencies: ["JSON"], linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
@@ -79,7 +79,7 @@ let package = Package(
         .target(name: "MockBedrockFuzzing", dependencies: ["MockBedrock", "Fixtures", "JSON", "ServiceModel"]),
         .executableTarget(name: "mock-bedrock-fuzz", dependencies: ["MockBedrockFuzzing"]),
         .testTarget(name: "FixturesTests", dependencies: ["Fixtures", "JSON", "ServiceModel"]),
-        .testTarget(name: "BatchDataTests", dependencies: ["BatchData", "Fixtures", "JSON"]),
+        .testTarget(name: "BatchDataTests", dependencies: ["BatchData", "Fixtures", "Inference", "JSON"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "JSON"]),
         .testTarget(name: "MockBedrockTests", dependencies: ["MockBedrock", "Fixtures", "JSON", "ServiceModel", "Signing", "MockBedrockFuzzing"]),
         .testTarget(name: "S3Tests", dependencies: ["S3", "Signing"]),

@@ -1,3 +1,4 @@
+import Inference
 import JSON
 
 /// One line of a batch input: `{"recordId": "...", "modelInput": {...}}`.
@@ -44,49 +45,21 @@ public struct BatchRecord: Sendable {
     /// every read of the input gives the same one.
     static func generatedId(jobId: String, index: Int) -> String {
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".utf8)
-        var state = Seeded.hash(jobId) ^ UInt64(truncatingIfNeeded: index) &* 0x9E37_79B9_7F4A_7C15
+        var generator = SeededGenerator(seed: FNV1a.hash(jobId, String(index)))
         var id: [UInt8] = []
-        for _ in 0..<11 { id.append(alphabet[Int(Seeded.next(&state) % UInt64(alphabet.count))]) }
+        for _ in 0..<11 { id.append(alphabet[Int(generator.next() % UInt64(alphabet.count))]) }
         return String(decoding: id, as: UTF8.self)
     }
 }
 
-/// A small seeded generator (SplitMix64) and hash (FNV-1a): the same job, the same picks.
-enum Seeded {
-    static func hash(_ text: String) -> UInt64 {
-        var value: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            value ^= UInt64(byte)
-            value &*= 0x100_0000_01b3
-        }
-        return value
-    }
-
-    static func next(_ state: inout UInt64) -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
-    }
-}
-
 /// What the mock answers for one record: the `modelOutput` or the record's error, and the tokens
-/// it counts toward the manifest (0 for an error).
-public struct RecordAnswer: Sendable, Equatable {
-    public enum Outcome: Sendable, Equatable {
-        case output(JSONValue)
-        case error(code: Int, message: String)
-    }
+/// it counts toward the manifest (0 for an error). Inference's result, whoever made it.
+public typealias RecordAnswer = InferenceResult
 
-    public var outcome: Outcome
-    public var inputTokens: Int64
-    public var outputTokens: Int64
-
-    public init(outcome: Outcome, inputTokens: Int64 = 0, outputTokens: Int64 = 0) {
-        self.outcome = outcome
-        self.inputTokens = inputTokens
-        self.outputTokens = outputTokens
+extension InferenceResult {
+    /// A record's error, which counts no tokens.
+    public static func error(code: Int, message: String) -> InferenceResult {
+        InferenceResult(outcome: .error(code: code, message: message), inputTokens: 0, outputTokens: 0)
     }
 }
 

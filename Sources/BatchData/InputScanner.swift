@@ -1,3 +1,5 @@
+import Inference
+
 /// Validating: finds a job's `.jsonl` files, reads every line once as a stream (never the whole
 /// input in memory), checks the format and the quotas, and counts the records each file holds and
 /// the records that will end in an error. What fails becomes the job's message, naming the file and
@@ -111,8 +113,8 @@ public struct InputScanner {
     static func pick(share: Double, of count: Int, seed: String) -> [Int] {
         guard share > 0, count > 0 else { return [] }
         let wanted = min(count, Int((share * Double(count)).rounded()))
-        var state = Seeded.hash(seed)
-        let draws = (0..<count).map { (Seeded.next(&state), $0) }
+        var generator = SeededGenerator(seed: FNV1a.hash(seed))
+        let draws = (0..<count).map { (generator.next(), $0) }
         return draws.sorted { $0.0 < $1.0 }.prefix(wanted).map(\.1)
     }
 }

@@ -73,7 +73,7 @@ public struct OutputWriter {
                 index += 1
                 let answer =
                     scan.isError(record.index) && !scan.isRefused(record.index)
-                    ? RecordAnswer(outcome: .error(code: 500, message: Self.pickedErrorMessage)) : responder.answer(record)
+                    ? .error(code: 500, message: Self.pickedErrorMessage) : responder.answer(record)
                 switch answer.outcome {
                 case .output: manifest.successRecordCount += 1
                 case .error: manifest.errorRecordCount += 1

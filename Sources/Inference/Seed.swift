@@ -2,7 +2,7 @@ import JSON
 
 /// 64-bit FNV-1a: the seed of a record's answer is the hash of its model id, record id and input,
 /// so the same record gets the same bytes in every run, and any change to the input changes them.
-struct FNV1a: JSONSink {
+public struct FNV1a: JSONSink {
     private(set) var value: UInt64 = 0xCBF2_9CE4_8422_2325
 
     mutating func take(byte: UInt8) {
@@ -27,7 +27,7 @@ struct FNV1a: JSONSink {
         return hash.value
     }
 
-    static func hash(_ parts: String...) -> UInt64 {
+    public static func hash(_ parts: String...) -> UInt64 {
         var hash = FNV1a()
         for part in parts {
             hash.take(part)
@@ -39,12 +39,12 @@ struct FNV1a: JSONSink {
 
 /// SplitMix64: a small generator whose sequence is fixed by its seed (the same as Fixtures', kept
 /// here so that this module needs only `JSON`).
-struct SeededGenerator {
+public struct SeededGenerator {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

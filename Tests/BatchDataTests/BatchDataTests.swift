@@ -13,7 +13,7 @@ struct TestResponder: RecordResponder {
     }
 
     func answer(_ record: BatchRecord) -> RecordAnswer {
-        if let (code, message) = refusal(record) { return RecordAnswer(outcome: .error(code: code, message: message)) }
+        if let (code, message) = refusal(record) { return .error(code: code, message: message) }
         return RecordAnswer(outcome: .output(.object([JSONMember("echo", .string(record.recordId))])), inputTokens: 3, outputTokens: 2)
     }
 }

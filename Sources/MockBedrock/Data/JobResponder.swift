@@ -42,10 +42,6 @@ struct JobResponder: RecordResponder {
     }
 
     func answer(_ batch: BatchRecord) -> RecordAnswer {
-        let result = Inference.respond(to: inference(batch))
-        switch result.outcome {
-        case .output(let output): return RecordAnswer(outcome: .output(output), inputTokens: result.inputTokens, outputTokens: result.outputTokens)
-        case .error(let code, let message): return RecordAnswer(outcome: .error(code: code, message: message))
-        }
+        Inference.respond(to: inference(batch))
     }
 }
