@@ -7,7 +7,8 @@
 #
 # Every flag is also an environment variable (MOCK_BEDROCK_PORT, MOCK_BEDROCK_CLOCK_RATE, ...).
 
-# Build: the official Swift image on Debian bookworm, pinned to the toolchain the project uses.
+# Build: the official Swift image on Debian bookworm, pinned to the toolchain the project uses. The S3 client
+# needs only the headers of libcurl4-openssl-dev and libxml2-dev (it loads the libraries when it is used).
 FROM swift:6.3.1-bookworm AS build
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libmicrohttpd-dev libpcre2-dev libcurl4-openssl-dev libxml2-dev pkg-config \
@@ -22,7 +23,8 @@ COPY Tests ./Tests
 RUN swift build -c release --static-swift-stdlib --product mock-bedrock \
     && install -D -s "$(swift build -c release --show-bin-path)/mock-bedrock" /staging/usr/local/bin/mock-bedrock
 
-# Run: Debian slim with libmicrohttpd, PCRE2, libcurl and libxml2 (the S3 client), as a user without privileges.
+# Run: Debian slim with libmicrohttpd, PCRE2, libcurl and libxml2, as a user without privileges. The binary
+# does not link libcurl and libxml2: the S3 client loads them (dlopen) when --s3-endpoint is used.
 FROM debian:bookworm-slim
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libmicrohttpd12 libpcre2-8-0 libcurl4 libxml2 ca-certificates \

@@ -25,16 +25,16 @@ let package = Package(
         ),
         // The S3 client's HTTP (libcurl: TLS, proxies, timeouts, connection reuse) and XML (libxml2:
         // a real parser for S3's answers, without entities or network). Sources/S3 only.
-        .systemLibrary(
-            name: "CCurl",
-            pkgConfig: "libcurl",
-            providers: [.apt(["libcurl4-openssl-dev"])]
-        ),
-        .systemLibrary(
-            name: "CLibXML2",
-            pkgConfig: "libxml-2.0",
-            providers: [.apt(["libxml2-dev"])]
-        ),
+        // Not linked: C targets that dlopen libcurl.so.4 and libxml2.so.2 the first time an S3 client is
+        // made, and resolve their functions with dlsym. Linked, they and the thirty-odd libraries they
+        // need (OpenSSL, Kerberos, LDAP, ICU, libstdc++...) were mapped at every start, for --s3-endpoint
+        // only (docs/architecture.md, "The S3 client"). Neither target may name the library to the linker
+        // (no `linkedLibrary`, no systemLibrary's pkgConfig, whose --libs SwiftPM adds to the link).
+        // Build needs the headers only: libcurl4-openssl-dev (curl/curl.h, in the default include path)
+        // and libxml2-dev (in /usr/include/libxml2, which only CLibXML2.c sees: its public header
+        // declares wrappers over opaque pointers, so no Swift module needs libxml2's headers).
+        .target(name: "CCurl"),
+        .target(name: "CLibXML2", cSettings: [.unsafeFlags(["-I/usr/include/libxml2"])]),
         // Signing: SHA-256, HMAC, hex and SigV4, shared by the server's signature check and the S3 client.
         // S3: the data plane's client (list, head, get streamed, put, multipart uploads).
         .target(name: "Signing"),

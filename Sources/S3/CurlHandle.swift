@@ -26,29 +26,28 @@ final class CurlHandle: @unchecked Sendable {
     private let handle: UnsafeMutableRawPointer
 
     init() throws(S3Error) {
-        guard librariesReady == CURLE_OK, let handle = curl_easy_init() else {
-            throw S3Error(code: "InvalidConfiguration", message: "libcurl could not be initialised")
-        }
+        try Libraries.curl()
+        guard let handle = ccurl_easy_init() else { throw S3Error(code: "InvalidConfiguration", message: "libcurl could not make an easy handle") }
         self.handle = handle
     }
 
-    deinit { curl_easy_cleanup(handle) }
+    deinit { ccurl_easy_cleanup(handle) }
 
     /// Sends `exchange` and waits for the answer, within `configuration`'s timeouts. A success
     /// answer's body goes to `onChunk` when given; any other body is gathered up to `limit` bytes.
     func perform(
         _ exchange: HTTPExchange, configuration: S3Configuration, limit: Int, onChunk: ((UnsafeRawBufferPointer) throws(S3Error) -> Void)? = nil
     ) throws(S3Error) -> HTTPOutcome {
-        curl_easy_reset(handle)
+        ccurl_easy_reset(handle)
         // Reset again when done, so that no pointer into this call (error buffer, header list,
         // transfer, body) stays set on the handle while it waits in the pool.
-        defer { curl_easy_reset(handle) }
+        defer { ccurl_easy_reset(handle) }
         let transfer = CurlTransfer(handle: handle, limit: limit, onChunk: onChunk)
         var fields: UnsafeMutablePointer<curl_slist>?
-        defer { curl_slist_free_all(fields) }
+        defer { ccurl_slist_free_all(fields) }
         // "Expect:" with no value stops libcurl from waiting for a 100 Continue before a large body.
         for line in exchange.headers.map({ "\($0.name): \($0.value)" }) + ["Expect:"] {
-            guard let longer = curl_slist_append(fields, line) else { throw S3Error(code: "ConnectionFailed", message: "out of memory for the header fields") }
+            guard let longer = ccurl_slist_append(fields, line) else { throw S3Error(code: "ConnectionFailed", message: "out of memory for the header fields") }
             fields = longer
         }
         var errorText = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
@@ -57,39 +56,40 @@ final class CurlHandle: @unchecked Sendable {
         let code = errorText.withUnsafeMutableBytes { errorBuffer in
             body.withUnsafeBytes { bodyBytes in
                 var setup = [
-                    curl_shim_setopt_long(handle, CURLOPT_NOSIGNAL, 1),
-                    curl_shim_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https"),
-                    curl_shim_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0),
-                    curl_shim_setopt_long(handle, CURLOPT_PATH_AS_IS, 1),  // keys such as a/../b are sent as they are
-                    curl_shim_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeoutSeconds * 1000),
+                    ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1),
+                    ccurl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https"),
+                    ccurl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0),
+                    ccurl_setopt_long(handle, CURLOPT_PATH_AS_IS, 1),  // keys such as a/../b are sent as they are
+                    ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeoutSeconds * 1000),
                     // A streamed read (a GetObject of a 1 GiB input) has no total bound: it may take as long as
                     // it keeps moving, and the low-speed limit below ends one that stops moving.
-                    curl_shim_setopt_long(handle, CURLOPT_TIMEOUT_MS, onChunk == nil ? configuration.requestTimeoutSeconds * 1000 : 0),
-                    curl_shim_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, configuration.lowSpeedLimitBytesPerSecond),
-                    curl_shim_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, configuration.lowSpeedTimeSeconds),
-                    curl_shim_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer.baseAddress),
-                    curl_shim_setopt_string(handle, CURLOPT_URL, exchange.url),
-                    curl_shim_setopt_pointer(handle, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(fields)),
-                    curl_shim_setopt_callback(handle, CURLOPT_WRITEFUNCTION, receiveBody),
-                    curl_shim_setopt_pointer(handle, CURLOPT_WRITEDATA, Unmanaged.passUnretained(transfer).toOpaque()),
+                    ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, onChunk == nil ? configuration.requestTimeoutSeconds * 1000 : 0),
+                    ccurl_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, configuration.lowSpeedLimitBytesPerSecond),
+                    ccurl_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, configuration.lowSpeedTimeSeconds),
+                    ccurl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer.baseAddress),
+                    ccurl_setopt_string(handle, CURLOPT_URL, exchange.url),
+                    ccurl_setopt_pointer(handle, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(fields)),
+                    ccurl_setopt_callback(handle, CURLOPT_WRITEFUNCTION, receiveBody),
+                    ccurl_setopt_pointer(handle, CURLOPT_WRITEDATA, Unmanaged.passUnretained(transfer).toOpaque()),
                 ]
                 switch exchange.method {
-                case "GET": setup.append(curl_shim_setopt_long(handle, CURLOPT_HTTPGET, 1))
-                case "HEAD": setup.append(curl_shim_setopt_long(handle, CURLOPT_NOBODY, 1))
+                case "GET": setup.append(ccurl_setopt_long(handle, CURLOPT_HTTPGET, 1))
+                case "HEAD": setup.append(ccurl_setopt_long(handle, CURLOPT_NOBODY, 1))
                 case "PUT", "POST":
                     // A body from memory libcurl can send again by itself if a reused connection fails.
-                    setup.append(curl_shim_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(exchange.body.count)))
-                    setup.append(curl_shim_setopt_pointer(handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: bodyBytes.baseAddress)))
-                    setup.append(curl_shim_setopt_string(handle, CURLOPT_CUSTOMREQUEST, exchange.method))
-                default: setup.append(curl_shim_setopt_string(handle, CURLOPT_CUSTOMREQUEST, exchange.method))
+                    setup.append(ccurl_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(exchange.body.count)))
+                    setup.append(ccurl_setopt_pointer(handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: bodyBytes.baseAddress)))
+                    setup.append(ccurl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, exchange.method))
+                default: setup.append(ccurl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, exchange.method))
                 }
                 if let refused = setup.first(where: { $0 != CURLE_OK }) { return refused }
-                return curl_easy_perform(handle)
+                return ccurl_easy_perform(handle)
             }
         }
         if let failure = transfer.failure { throw failure }
         guard code == CURLE_OK else {
-            let detail = errorText[0] != 0 ? errorText.withUnsafeBufferPointer { String(cString: $0.baseAddress!) } : String(cString: curl_easy_strerror(code))
+            let written = errorText.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+            let detail = written.isEmpty ? String(cString: ccurl_easy_strerror(code)) : String(decoding: written, as: UTF8.self)
             throw S3Error(code: Self.errorCode(code), message: "\(exchange.method) \(exchange.url): \(detail)")
         }
         return outcome(body: transfer.body)
@@ -98,11 +98,11 @@ final class CurlHandle: @unchecked Sendable {
     /// The status and header fields of the transfer just done.
     private func outcome(body: [UInt8]) -> HTTPOutcome {
         var status = 0
-        _ = curl_shim_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         var length: curl_off_t = -1
-        _ = curl_shim_getinfo_off_t(handle, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length)
+        _ = ccurl_getinfo_off_t(handle, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length)
         var etag: UnsafeMutablePointer<curl_header>?
-        let found = curl_easy_header(handle, "ETag", 0, UInt32(CURLH_HEADER), -1, &etag) == CURLHE_OK
+        let found = ccurl_easy_header(handle, "ETag", 0, UInt32(CURLH_HEADER), -1, &etag) == CURLHE_OK
         return HTTPOutcome(
             status: status, body: body, etag: found ? etag.flatMap { $0.pointee.value.map { String(cString: $0) } } : nil,
             contentLength: length >= 0 ? Int64(length) : nil)

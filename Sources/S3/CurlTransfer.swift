@@ -23,7 +23,7 @@ final class CurlTransfer {
         if streaming == nil {
             // The status line has been read before the first byte of the body arrives.
             var status = 0
-            _ = curl_shim_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+            _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
             streaming = onChunk != nil && (200..<300).contains(status)
         }
         if streaming == true, let onChunk {

@@ -24,7 +24,7 @@ extension S3Client {
         let parts = etags.enumerated().map { index, etag in
             XMLElement(name: "Part", children: [XMLElement(name: "PartNumber", text: String(index + 1)), XMLElement(name: "ETag", text: etag)])
         }
-        let body = XMLElement(name: "CompleteMultipartUpload", namespace: XMLElement.s3Namespace, children: parts).document()
+        let body = try XMLElement(name: "CompleteMultipartUpload", namespace: XMLElement.s3Namespace, children: parts).document()
         let request = S3Request(method: "POST", bucket: bucket, key: key, query: [("uploadId", uploadId)], body: body, contentType: "application/xml")
         let outcome = try send(request)
         let root = try XMLElement.parse(outcome.body)

@@ -31,7 +31,10 @@ public final class S3Client: Sendable {
             throw S3Error(code: "InvalidConfiguration", message: "a region and an access key id are needed")
         }
         self.configuration = configuration
+        // Both libraries are loaded here, so that one that is missing stops a server at its start
+        // (`--s3-endpoint` makes a client) rather than its first job.
         endpoint = try S3Endpoint(configuration.endpoint)
+        try Libraries.xml()
         signer = SigV4Signer(
             accessKeyId: configuration.accessKeyId, secretAccessKey: configuration.secretAccessKey, sessionToken: configuration.sessionToken,
             region: configuration.region, service: "s3")
@@ -88,7 +91,7 @@ public final class S3Client: Sendable {
     public func createBucket(_ bucket: String) throws(S3Error) {
         var body: [UInt8] = []
         if configuration.region != "us-east-1" {
-            body = XMLElement(
+            body = try XMLElement(
                 name: "CreateBucketConfiguration", namespace: XMLElement.s3Namespace,
                 children: [XMLElement(name: "LocationConstraint", text: configuration.region)]
             ).document()

@@ -9,10 +9,10 @@ struct S3Endpoint: Sendable, Equatable {
     var host: String
 
     init(_ text: String) throws(S3Error) {
-        _ = librariesReady
-        guard let url = curl_url() else { throw Self.refusal(text, "libcurl could not parse it") }
-        defer { curl_url_cleanup(url) }
-        guard curl_url_set(url, CURLUPART_URL, text, 0) == CURLUE_OK else { throw Self.refusal(text, "not a URL") }
+        try Libraries.curl()
+        guard let url = ccurl_url() else { throw Self.refusal(text, "libcurl could not parse it") }
+        defer { ccurl_url_cleanup(url) }
+        guard ccurl_url_set(url, CURLUPART_URL, text, 0) == CURLUE_OK else { throw Self.refusal(text, "not a URL") }
         let scheme = Self.part(url, CURLUPART_SCHEME)
         guard scheme == "http" || scheme == "https", let scheme, let name = Self.part(url, CURLUPART_HOST) else {
             throw Self.refusal(text, "an http or https URL is needed")
@@ -32,8 +32,8 @@ struct S3Endpoint: Sendable, Equatable {
     /// The corresponding C function is `curl_url_get`.
     private static func part(_ url: OpaquePointer, _ which: CURLUPart) -> String? {
         var text: UnsafeMutablePointer<CChar>?
-        guard curl_url_get(url, which, &text, 0) == CURLUE_OK, let text else { return nil }
-        defer { curl_free(text) }
+        guard ccurl_url_get(url, which, &text, 0) == CURLUE_OK, let text else { return nil }
+        defer { ccurl_free(text) }
         return String(cString: text)
     }
 

@@ -36,40 +36,33 @@ struct XMLElement: Equatable {
     static func parse(_ document: [UInt8]) throws(S3Error) -> XMLElement {
         guard document.count <= maxDocumentBytes else { throw .tooLarge("an XML answer of \(document.count) bytes, over \(maxDocumentBytes)") }
         guard !document.isEmpty else { throw .invalidResponse("an empty answer where XML was expected") }
-        _ = librariesReady
-        let parsed: Result<XMLElement, S3Error> = document.withUnsafeBytes { bytes in
-            guard let context = xmlCreateMemoryParserCtxt(bytes.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(bytes.count)) else {
-                return .failure(.invalidResponse("libxml2 could not start a parser"))
-            }
-            defer { xmlFreeParserCtxt(context) }
-            xmlCtxtUseOptions(context, Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue))
-            context.pointee.sax.pointee.internalSubset = refuseDocumentType
-            xmlParseDocument(context)
-            let tree = context.pointee.myDoc
-            defer { if let tree { xmlFreeDoc(tree) } }
-            if context.pointee.errNo == Int32(XML_ERR_USER_STOP.rawValue) {
-                return .failure(.invalidResponse("an XML answer with a document type declaration"))
-            }
-            guard context.pointee.wellFormed != 0, let tree, let root = xmlDocGetRootElement(tree) else {
-                return .failure(.invalidResponse("an answer that is not well-formed XML"))
-            }
-            return .success(XMLElement(root))
+        try Libraries.xml()
+        var tree: OpaquePointer?
+        let result = document.withUnsafeBytes { bytes in
+            cxml_parse(bytes.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(bytes.count), &tree)
         }
-        return try parsed.get()
+        defer { cxml_free_document(tree) }
+        switch result {
+        case CXML_NO_PARSER: throw .invalidResponse("libxml2 could not start a parser")
+        case CXML_DOCUMENT_TYPE: throw .invalidResponse("an XML answer with a document type declaration")
+        default:
+            guard result == CXML_PARSED, let tree, let root = cxml_root(tree) else { throw .invalidResponse("an answer that is not well-formed XML") }
+            return XMLElement(root)
+        }
     }
 
     /// A copy of `node` and its descendants (at most libxml2's depth limit deep).
-    private init(_ node: UnsafeMutablePointer<xmlNode>) {
-        name = String(cString: node.pointee.name)
-        namespace = node.pointee.ns?.pointee.href.map { String(cString: $0) }
-        var child = node.pointee.children
+    private init(_ node: OpaquePointer) {
+        name = String(cString: cxml_name(node))
+        namespace = cxml_namespace(node).map { String(cString: $0) }
+        var child = cxml_first_child(node)
         while let current = child {
-            switch current.pointee.type {
-            case XML_ELEMENT_NODE: children.append(XMLElement(current))
-            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE: text += current.pointee.content.map { String(cString: $0) } ?? ""
+            switch cxml_kind(current) {
+            case CXML_ELEMENT: children.append(XMLElement(current))
+            case CXML_TEXT: text += cxml_content(current).map { String(cString: $0) } ?? ""
             default: break
             }
-            child = current.pointee.next
+            child = cxml_next_sibling(current)
         }
     }
 
@@ -79,10 +72,4 @@ struct XMLElement: Equatable {
         self.text = text
         self.children = children
     }
-}
-
-/// libxml2's SAX event for `<!DOCTYPE`: stops the parser before any declaration is read. It
-/// captures nothing; libxml2 passes the parser context as the SAX user data.
-private let refuseDocumentType: internalSubsetSAXFunc = { context, _, _, _ in
-    xmlStopParser(context?.assumingMemoryBound(to: xmlParserCtxt.self))
 }

@@ -117,7 +117,7 @@ import Testing
     }
 
     @Test func writesRequestBodiesWithEscapedText() throws {
-        let body = XMLElement(
+        let body = try XMLElement(
             name: "CompleteMultipartUpload", namespace: XMLElement.s3Namespace,
             children: [XMLElement(name: "Part", children: [XMLElement(name: "PartNumber", text: "1"), XMLElement(name: "ETag", text: "\"a<&>b\"")])]
         ).document()

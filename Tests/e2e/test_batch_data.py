@@ -271,6 +271,14 @@ def test_a_fixture_job_on_the_clock_reads_its_input_too(dir_store, server_factor
     assert "fixture answer" in json.dumps(lines["rec-00001"]["modelOutput"])
 
 
+def test_the_s3_clients_libraries_are_mapped_only_with_an_s3_endpoint(store, server_factory, tmp_path):
+    # libcurl and libxml2 are dlopen'ed when the first S3 client is made, which --s3-endpoint does at start
+    server = start(server_factory, tmp_path, store)
+    maps = Path(f"/proc/{server.proc.pid}/maps").read_text()
+    mapped = {name for name in ("/libcurl.so.", "/libxml2.so.") if name in maps}
+    assert mapped == (set() if isinstance(store, DirStore) else {"/libcurl.so.", "/libxml2.so."})
+
+
 def test_bad_flags_and_a_missing_directory_are_refused_at_start(tmp_path):
     from conftest import run_server_to_exit
     fixtures = write_fixtures(tmp_path, {})
