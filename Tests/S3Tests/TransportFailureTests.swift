@@ -5,11 +5,11 @@ import Testing
 /// Endpoints that fail: nothing listening, a server that never answers, servers that answer
 /// too much or nonsense. Each call must end, with the right error, within the configured bounds.
 @Suite struct TransportFailureTests {
-    static func client(port: UInt16, requestTimeoutSeconds: Int = 60) throws -> S3Client {
+    static func client(port: UInt16, requestTimeoutSeconds: Int = 60, lowSpeedTimeSeconds: Int = 10) throws -> S3Client {
         try S3Client(
             S3Configuration(
                 endpoint: "http://127.0.0.1:\(port)", region: "us-east-1", accessKeyId: "AKID", secretAccessKey: "secret", connectTimeoutSeconds: 1,
-                requestTimeoutSeconds: requestTimeoutSeconds))
+                requestTimeoutSeconds: requestTimeoutSeconds, lowSpeedTimeSeconds: lowSpeedTimeSeconds))
     }
 
     @Test func aClosedPortFailsFastWithConnectionFailed() throws {
@@ -28,15 +28,19 @@ import Testing
         // given: connections complete into the backlog and are never read
         let listener = try LoopbackListener()
         defer { listener.close() }
-        let client = try Self.client(port: listener.port, requestTimeoutSeconds: 1)
-        // when
-        let started = ContinuousClock.now
-        let error = #expect(throws: S3Error.self) { try client.getObject(bucket: "b", key: "k") { _ in } }
-        let elapsed = ContinuousClock.now - started
-        // then
-        #expect(error?.code == "Timeout")
-        #expect(elapsed >= .milliseconds(900))
-        #expect(elapsed < .seconds(3))
+        let client = try Self.client(port: listener.port, requestTimeoutSeconds: 1, lowSpeedTimeSeconds: 2)
+        // when a request with a total bound (a HEAD), then a streamed read (no total bound: the low-speed limit ends it)
+        for (bound, call) in [(1, { _ = try client.headObject(bucket: "b", key: "k") }), (2, { try client.getObject(bucket: "b", key: "k") { _ in } })]
+            as [(Int, () throws -> Void)]
+        {
+            let started = ContinuousClock.now
+            let error = #expect(throws: S3Error.self) { try call() }
+            let elapsed = ContinuousClock.now - started
+            // then
+            #expect(error?.code == "Timeout")
+            #expect(elapsed >= .milliseconds(bound * 1000 - 100))
+            #expect(elapsed < .seconds(bound + 2))
+        }
     }
 
     @Test func anErrorBodyPastTheCapIsRefusedAsTooLarge() throws {
