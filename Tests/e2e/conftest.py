@@ -32,6 +32,9 @@ import pytest
 from botocore.config import Config
 
 REPO = Path(__file__).resolve().parents[2]
+# The Python package's pytest plugin, from the tree (python/src), for the README's pytest example.
+sys.path.insert(0, str(REPO / "python" / "src"))
+pytest_plugins = ["mock_bedrock.plugin"]
 BUNDLED_FIXTURES = REPO / "fixtures"
 BIN = Path(os.environ.get("MOCK_BEDROCK_BIN") or REPO / ".build" / "debug" / "mock-bedrock")
 AWS_CLI = Path(sys.executable).with_name("aws")

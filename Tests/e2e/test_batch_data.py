@@ -236,7 +236,7 @@ def test_data_fault_rules_fail_reads_and_writes_and_make_record_errors(dir_store
     errors = [line for line in lines if "error" in line]
     assert len(errors) == 50 and all(isinstance(e["error"]["errorCode"], int) for e in errors)
     steps = [(e["operation"], e["status"]) for e in journal(server) if e["operation"] in ("ReadInput", "WriteOutput")]
-    assert ("ReadInput", 400) in steps and ("WriteOutput", 403) in steps and ("WriteOutput", 200) in steps
+    assert ("ReadInput", 403) in steps and ("WriteOutput", 403) in steps and ("WriteOutput", 200) in steps
 
 
 def test_responses_file_answers_records_by_id_and_by_prompt_text(dir_store, server_factory, tmp_path):
@@ -476,3 +476,16 @@ def test_a_job_that_times_out_in_progress_writes_the_records_processed_by_then(d
     assert job["processedRecordCount"] == 100 and job["totalRecordCount"] == 200  # 22 of 44 hours in progress
     lines = read_jsonl(dir_store.get(OUT, "slow/slow00000001/in.jsonl.out"))
     assert [line["recordId"] for line in lines] == [f"rec-{i:05d}" for i in range(100)]
+
+
+def test_a_lifecycle_that_ends_stopped_writes_the_records_processed(dir_store, server_factory, tmp_path):
+    dir_store.put(IN, "in.jsonl", jsonl(claude_record(i) for i in range(100)))
+    server = start(server_factory, tmp_path, dir_store)
+    client = make_client(server.url)
+    arn = create(client, f"s3://{IN}/in.jsonl", tags=[{"key": "mock-bedrock:outcome", "value": "Stopped"}])
+    job = finished(server, client, arn)
+    assert job["status"] == "Stopped" and job["processedRecordCount"] == 40
+    lines = read_jsonl(dir_store.get(OUT, f"results/{arn.rsplit('/', 1)[1]}/in.jsonl.out"))
+    assert len(lines) == 40
+    rules = admin(server, "/_mock/faults", {"recordErrors": 0.5, "jobId": "nothing*"})
+    assert rules["recordErrors"] == 0.5

@@ -101,6 +101,11 @@ extension FaultRule {
             writer.key("seed")
             writer.number(literal: String(seed))
         }
+        writer.member("data", spec.data?.rawValue)
+        if let share = spec.recordErrors {
+            writer.key("recordErrors")
+            writer.number(literal: String(share))
+        }
         if fixtureJobId != nil {
             writer.key("fromFixture")
             writer.bool(true)

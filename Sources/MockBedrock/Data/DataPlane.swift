@@ -139,7 +139,9 @@ public final class DataPlane: Sendable {
         switch result {
         case .scanned: note(work, "ReadInput", record.inputDataConfig.s3Uri, status: 200)
         case .scanFailed(let message):
-            note(work, "ReadInput", record.inputDataConfig.s3Uri, status: 400, errorCode: message.hasPrefix("Unable to") ? "AccessDenied" : "ValidationFailed")
+            // Access to the input (403) or its content (400), as the message says.
+            let isAccess = message.hasPrefix("Unable to")
+            note(work, "ReadInput", record.inputDataConfig.s3Uri, status: isAccess ? 403 : 400, errorCode: isAccess ? "AccessDenied" : "ValidationFailed")
         case .written: note(work, "WriteOutput", record.outputDataConfig.s3Uri, status: 200)
         case .writeFailed: note(work, "WriteOutput", record.outputDataConfig.s3Uri, status: 403, errorCode: "AccessDenied")
         }

@@ -71,7 +71,9 @@ extension Job {
             let position = dataLifecycle.position(submit: submit, now: now, progress: &progress, isPoll: false)
             var served = self.served(position, dataLifecycle)
             Self.setCounts(&served, processed: position.counts?.processed, scan)
-            guard position.status == .completed || position.status == .partiallyCompleted else {
+            // Results are written for a job that finished with records processed: Completed,
+            // PartiallyCompleted, and a lifecycle that ends Stopped (a StopModelInvocationJob is above).
+            guard [.completed, .partiallyCompleted, .stopped].contains(position.status) else {
                 if isPoll { _ = dataLifecycle.position(submit: submit, now: now, progress: &progress, isPoll: true) }
                 return (served, nil, nil)
             }

@@ -1,0 +1,32 @@
+"""mock-bedrock: a local mock of Amazon Bedrock batch inference for tests.
+
+`MockBedrock` runs the server (the binary bundled in the platform wheel, else $MOCK_BEDROCK_BIN, else
+`mock-bedrock` on PATH) and drives its admin API; `mock_bedrock.plugin` is the pytest plugin (fixtures
+`mock_bedrock` and `bedrock`). See docs/python.md in the project.
+"""
+
+from ._server import (
+    BinaryNotFoundError,
+    Clock,
+    FaultRule,
+    Faults,
+    Jobs,
+    MockBedrock,
+    MockBedrockError,
+    MockBedrockScope,
+    ServerStartError,
+    find_binary,
+)
+
+__all__ = [
+    "BinaryNotFoundError",
+    "Clock",
+    "FaultRule",
+    "Faults",
+    "Jobs",
+    "MockBedrock",
+    "MockBedrockError",
+    "MockBedrockScope",
+    "ServerStartError",
+    "find_binary",
+]
