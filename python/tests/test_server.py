@@ -17,8 +17,8 @@ import pytest
 
 import mock_bedrock
 from mock_bedrock import BinaryNotFoundError, MockBedrock, MockBedrockError, ServerStartError, find_binary
-from mock_bedrock import _server
-from mock_bedrock._server import flags_to_args
+from mock_bedrock import _process
+from mock_bedrock._process import flags_to_args
 
 from conftest import MODEL_ID, PACKAGE_SRC, create_job
 
@@ -110,12 +110,12 @@ def test_the_binary_is_the_argument_then_the_bundled_one_then_the_variable_then_
     from_env = fake_binary(tmp_path / "from-env", "")
     (tmp_path / "path").mkdir()
     on_path = fake_binary(tmp_path / "path" / "mock-bedrock", "")
-    monkeypatch.setattr(_server, "BUNDLED_BINARY", bundled)
+    monkeypatch.setattr(_process, "BUNDLED_BINARY", bundled)
     monkeypatch.setenv("MOCK_BEDROCK_BIN", str(from_env))
     monkeypatch.setenv("PATH", str(tmp_path / "path"))
     assert find_binary(argument) == argument
     assert find_binary() == bundled
-    monkeypatch.setattr(_server, "BUNDLED_BINARY", tmp_path / "absent")
+    monkeypatch.setattr(_process, "BUNDLED_BINARY", tmp_path / "absent")
     assert find_binary() == from_env
     monkeypatch.delenv("MOCK_BEDROCK_BIN")
     assert find_binary() == on_path
@@ -123,7 +123,7 @@ def test_the_binary_is_the_argument_then_the_bundled_one_then_the_variable_then_
 
 
 def test_no_binary_names_all_four_places(tmp_path, monkeypatch):
-    monkeypatch.setattr(_server, "BUNDLED_BINARY", tmp_path / "absent")
+    monkeypatch.setattr(_process, "BUNDLED_BINARY", tmp_path / "absent")
     monkeypatch.delenv("MOCK_BEDROCK_BIN", raising=False)
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(BinaryNotFoundError) as raised:

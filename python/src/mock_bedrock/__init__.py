@@ -5,18 +5,12 @@
 `mock_bedrock` and `bedrock`). See docs/python.md in the project.
 """
 
-from ._server import (
-    BinaryNotFoundError,
-    Clock,
-    FaultRule,
-    Faults,
-    Jobs,
-    MockBedrock,
-    MockBedrockError,
-    MockBedrockScope,
-    ServerStartError,
-    find_binary,
-)
+from ._admin import Clock
+from ._errors import BinaryNotFoundError, MockBedrockError, ServerStartError
+from ._faults import FaultRule, Faults
+from ._jobs import Jobs
+from ._process import find_binary
+from ._server import MockBedrock, MockBedrockScope
 
 __all__ = [
     "BinaryNotFoundError",

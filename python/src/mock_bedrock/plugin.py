@@ -26,7 +26,9 @@ from typing import Any, Dict, Iterator, List, Optional
 
 import pytest
 
-from ._server import MockBedrock, MockBedrockError, MockBedrockScope, _arg_value, find_binary
+from ._errors import MockBedrockError
+from ._process import _arg_value, find_binary
+from ._server import MockBedrock, MockBedrockScope
 
 MARKER = "mock_bedrock_clock"
 _ENTRY_POINT_NAME = "mock_bedrock"

@@ -1,0 +1,127 @@
+"""The admin API over HTTP, and the virtual clock."""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.error
+import urllib.request
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Union
+
+from ._errors import MockBedrockError
+from ._process import _iso
+
+if TYPE_CHECKING:
+    from ._server import MockBedrock
+
+PathLike = Union[str, "os.PathLike[str]"]
+Duration = Union[str, int, float, timedelta]
+JobRef = Union[str, Mapping[str, Any]]
+
+
+def _parse_time(text: str) -> datetime:
+    """The server's `2026-03-01T10:00:00.000Z` (Python 3.9's fromisoformat takes no `Z`)."""
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    return datetime.fromisoformat(text).astimezone(timezone.utc)
+
+
+def _duration(by: Duration) -> str:
+    """`"2h"` as is; seconds (a number or a timedelta) as whole milliseconds."""
+    if isinstance(by, str):
+        return by
+    if isinstance(by, bool):
+        raise TypeError("a duration is a string such as '2h', a number of seconds, or a timedelta")
+    seconds = by.total_seconds() if isinstance(by, timedelta) else float(by)
+    if seconds < 0:
+        raise ValueError(f"the mock clock never goes back: cannot advance by {seconds} seconds")
+    return f"{round(seconds * 1000)}ms"
+
+
+# --------------------------------------------------------------------------- the admin API
+
+
+class _Admin:
+    """JSON over HTTP to /_mock/ with urllib, never through a proxy."""
+
+    def __init__(self, server: "MockBedrock") -> None:
+        self._server = server
+        self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+    def call(self, method: str, path: str, body: Optional[Mapping[str, Any]] = None) -> Any:
+        url = self._server.endpoint_url + path
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(url, data=data, method=method)
+        if data is not None:
+            request.add_header("Content-Type", "application/json")
+        token = self._server.admin_token
+        if token:
+            request.add_header("x-mock-admin-token", token)
+        try:
+            with self._opener.open(request, timeout=60) as response:
+                raw = response.read()
+        except urllib.error.HTTPError as error:
+            raw = error.read()
+            message = raw.decode("utf-8", "replace").strip() or error.reason
+            try:
+                message = json.loads(raw)["message"]
+            except (ValueError, KeyError, TypeError):
+                pass
+            raise MockBedrockError(error.code, str(message)) from None
+        return json.loads(raw) if raw.strip() else {}
+
+
+class Clock:
+    """The server's virtual clock (GET/POST /_mock/clock)."""
+
+    def __init__(self, admin: _Admin) -> None:
+        self._admin = admin
+
+    def get(self) -> Dict[str, Any]:
+        """The clock as the server answers it: `{"now": "...Z", "rate": R}`."""
+        return dict(self._admin.call("GET", "/_mock/clock"))
+
+    @property
+    def now(self) -> datetime:
+        """The clock's time, a UTC-aware datetime."""
+        return _parse_time(self.get()["now"])
+
+    @property
+    def rate(self) -> float:
+        """Simulated seconds per real second (0: frozen)."""
+        return float(self.get()["rate"])
+
+    @rate.setter
+    def rate(self, rate: float) -> None:
+        self.set_rate(rate)
+
+    def update(self, *, set: Union[datetime, str, None] = None, advance: Optional[Duration] = None,
+               rate: Optional[float] = None) -> datetime:
+        """One POST /_mock/clock: the server applies `set`, then `advance`, then `rate`. Answers the new time."""
+        body: Dict[str, Any] = {}
+        if set is not None:
+            body["set"] = set if isinstance(set, str) else _iso(set)
+        if advance is not None:
+            body["advance"] = _duration(advance)
+        if rate is not None:
+            body["rate"] = rate
+        return _parse_time(self._admin.call("POST", "/_mock/clock", body)["now"])
+
+    def advance(self, by: Duration) -> datetime:
+        """Move the clock forward: `"2h"`, `"90m"`, `"1h30m"`, a number of seconds, or a timedelta."""
+        return self.update(advance=by)
+
+    def set(self, when: Union[datetime, str]) -> datetime:
+        """Move the clock to `when` (a datetime, naive taken as UTC, or an ISO 8601 string); never back."""
+        return self.update(set=when)
+
+    def set_rate(self, rate: float) -> datetime:
+        return self.update(rate=rate)
+
+    def freeze(self) -> datetime:
+        """Rate 0: the clock moves only when the test moves it."""
+        return self.update(rate=0)
+
+    def __repr__(self) -> str:
+        return f"<mock_bedrock.Clock {self.get()}>"
