@@ -35,7 +35,9 @@ fi
 step "python3 from Debian (no Swift, no libmicrohttpd)"
 run sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3 python3-venv ca-certificates >/dev/null \
     && (update-ca-certificates >/dev/null 2>&1 || true)'
-run sh -c 'command -v swift || echo "no swift"; ls /usr/lib/x86_64-linux-gnu/libmicrohttpd* 2>/dev/null || echo "no libmicrohttpd"'
+run sh -c '! command -v swift && ! ls /usr/lib/x86_64-linux-gnu/libmicrohttpd* /usr/lib/x86_64-linux-gnu/libpcre2-8* 2>/dev/null' \
+    || { echo "FAIL: the container has Swift, libmicrohttpd or PCRE2"; exit 1; }
+echo "no Swift, no libmicrohttpd, no PCRE2"
 
 step "the wheel and pytest into a venv"
 pytest_version=$(.venv/bin/python -c 'import pytest; print(pytest.__version__)')

@@ -25,6 +25,7 @@ extension MockBedrockCommand {
     static let environmentFlags: [(variable: String, flag: String)] = [
         ("MOCK_BEDROCK_NO_ADMIN", "--no-admin"),
         ("MOCK_BEDROCK_VERIFY_SIGV4", "--verify-sigv4"),
+        ("MOCK_BEDROCK_EXIT_ON_STDIN_CLOSE", "--exit-on-stdin-close"),
     ]
 
     /// Environment variables that stand for a repeatable option, as comma-separated lists.

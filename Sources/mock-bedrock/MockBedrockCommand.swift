@@ -119,6 +119,9 @@ struct MockBedrockCommand: ParsableCommand {
     @Flag(help: "Switch the admin API (/_mock/...) off; /_mock/health stays. (MOCK_BEDROCK_NO_ADMIN=1)")
     var noAdmin = false
 
+    @Flag(help: "Stop (as on SIGTERM) when standard input reaches its end: a parent holding the pipe stops the server by exiting, however it exits.")
+    var exitOnStdinClose = false
+
     @Option(help: "Require this token in the x-mock-admin-token header of admin requests; AWS operations never need it. (MOCK_BEDROCK_ADMIN_TOKEN)")
     var adminToken: String?
 
@@ -220,6 +223,7 @@ struct MockBedrockCommand: ParsableCommand {
             """)
         if let warning = configuration.exposureWarning { logger.warning("\(warning)") }
 
+        if exitOnStdinClose { Self.stopWhenStdinCloses() }
         var received: Int32 = 0
         sigwait(&stopSignals, &received)
         // First the bound: whatever holds the stop (a request stuck in a worker, which libmicrohttpd
@@ -240,6 +244,21 @@ struct MockBedrockCommand: ParsableCommand {
                 _ = warning.withCString { write(2, $0, strlen($0)) }
             }
             _exit(0)
+        }
+    }
+
+    /// Reads standard input until its end (or an error) on a thread of its own, then sends the process
+    /// SIGTERM, which the main thread's sigwait takes as any stop: the Python package starts the
+    /// server with a pipe it never writes, so the server stops when its parent exits, even when killed.
+    static func stopWhenStdinCloses() {
+        DispatchQueue(label: "mock-bedrock.stdin").async {
+            var buffer = [UInt8](repeating: 0, count: 256)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+                if count < 0, errno == EINTR { continue }
+                if count <= 0 { break }
+            }
+            kill(getpid(), SIGTERM)
         }
     }
 

@@ -42,7 +42,10 @@ import ServiceModel
                 var lastRank = 0
                 var lastNow = ""
                 var gets = 0
-                while (finished.load(ordering: .sequentiallyConsistent) == 0 || gets < 3) && gets < 100_000 {
+                // Until a Get made after the last advance: one that began when `finished` was already set.
+                var afterLastAdvance = false
+                while !(afterLastAdvance && gets >= 3) && gets < 100_000 {
+                    afterLastAdvance = finished.load(ordering: .sequentiallyConsistent) == 1
                     gets += 1
                     let job = try #require(try client.send(.make("GET", "/model-invocation-job/00000000000\(worker + 1)")).json)
                     guard case .string(let status)? = job["status"], let rank = Self.order.firstIndex(of: status),

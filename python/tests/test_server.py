@@ -245,3 +245,53 @@ def test_credentials_and_admin_token_with_sigv4_checking():
         with pytest.raises(MockBedrockError) as raised:
             mock.clock.now
         assert raised.value.status in (401, 403)
+
+
+def test_the_server_stops_when_the_python_process_is_killed(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+    # given a Python process that started a server and is then killed without any chance to clean up
+    script = ("import sys, time; from mock_bedrock import MockBedrock\n"
+              "m = MockBedrock().start(); print(m.pid, flush=True); time.sleep(60)\n")
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                             env={**os.environ, "PYTHONPATH": str(PACKAGE_SRC)})
+    server_pid = int(child.stdout.readline())
+    assert alive(server_pid)
+    # when
+    child.send_signal(signal.SIGKILL)
+    child.wait(10)
+    # then the server follows within moments (its stdin pipe closed)
+    deadline = time.monotonic() + 5
+    while alive(server_pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive(server_pid)
+
+
+def test_none_or_false_host_and_port_keep_the_loopback_defaults_and_durations_are_whole_seconds():
+    from datetime import timedelta
+    mock = MockBedrock(port=None, host=False, idle_timeout=timedelta(seconds=5))
+    command = mock.command()
+    assert command[command.index("--port") + 1] == "0" and command[command.index("--host") + 1] == "127.0.0.1"
+    assert command[command.index("--idle-timeout") + 1] == "5"
+    with mock:
+        assert mock.health()
+
+
+def test_clients_ignore_the_hosts_proxy_and_aws_profile(monkeypatch):
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
+    monkeypatch.setenv("http_proxy", "http://127.0.0.1:9")
+    monkeypatch.setenv("AWS_PROFILE", "no-such-profile")
+    with MockBedrock() as mock:
+        assert mock.client().list_model_invocation_jobs()["invocationJobSummaries"] == []
+
+
+def test_a_dead_server_is_reported_with_its_exit_code():
+    import signal
+    from mock_bedrock import MockBedrockError
+    with MockBedrock() as mock:
+        os.kill(mock.pid, signal.SIGKILL)
+        mock._process.wait(5)
+        with pytest.raises(MockBedrockError, match="not running \\(exit code -9\\)"):
+            mock.reset()

@@ -69,6 +69,9 @@ class _Admin:
             except (ValueError, KeyError, TypeError):
                 pass
             raise MockBedrockError(error.code, str(message)) from None
+        except urllib.error.URLError as error:
+            # No answer at all: say whether the server is still there, and what it last wrote.
+            raise MockBedrockError(0, self._server.unreachable_message(error.reason)) from None
         return json.loads(raw) if raw.strip() else {}
 
 

@@ -86,7 +86,9 @@ def _flag_value(value: Any) -> str:
     if isinstance(value, datetime):
         return _iso(value)
     if isinstance(value, timedelta):
-        return str(value.total_seconds())
+        # The server's durations in flags are whole seconds (--idle-timeout 5, not 5.0).
+        seconds = value.total_seconds()
+        return str(int(seconds)) if seconds == int(seconds) else str(seconds)
     return os.fspath(value) if isinstance(value, os.PathLike) else str(value)
 
 

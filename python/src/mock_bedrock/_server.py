@@ -90,9 +90,11 @@ class _Surface:
             key, secret = account, "mock-bedrock"
         else:
             key, secret = "mock-bedrock-test", "mock-bedrock"
+        # The server is on loopback: never through a proxy the host's HTTP_PROXY names.
+        config.setdefault("proxies", {})
         return self._core._boto3_session().client(
             service, endpoint_url=self.endpoint_url, region_name=region, aws_access_key_id=key,
-            aws_secret_access_key=secret, aws_session_token=token, config=Config(**config) if config else None,
+            aws_secret_access_key=secret, aws_session_token=token, config=Config(**config),
         )
 
     def requests(self) -> List[Dict[str, Any]]:
@@ -199,7 +201,8 @@ class MockBedrock(_Surface):
     def command(self) -> List[str]:
         """The server's arguments (without the binary): host and port, fixtures, flags, raw args."""
         args: List[str] = []
-        given = set(self._flags) | {kw for kw in ("host", "port", "fixtures") if _arg_value(self._raw_args, flag_name(kw)) is not None}
+        given = {kw for kw, value in self._flags.items() if value is not None and value is not False}
+        given |= {kw for kw in ("host", "port", "fixtures") if _arg_value(self._raw_args, flag_name(kw)) is not None}
         if "host" not in given:
             args += ["--host", "127.0.0.1"]
         if "port" not in given:
@@ -240,6 +243,14 @@ class MockBedrock(_Surface):
     def pid(self) -> Optional[int]:
         return None if self._process is None else self._process.pid
 
+    def unreachable_message(self, reason: Any) -> str:
+        """Why the server did not answer, for an error: its exit code and the end of its log."""
+        if self.running:
+            return f"mock-bedrock at {self._url} did not answer: {reason}"
+        code = self._process.poll() if self._process is not None else self.returncode
+        tail = "\n".join(self.log().splitlines()[-20:])
+        return f"mock-bedrock is not running (exit code {code}): {reason}\n{tail}"
+
     def _endpoint(self) -> str:
         if self._url is None:
             raise RuntimeError("the mock-bedrock server is not started: call start() or use `with MockBedrock(...)`")
@@ -256,8 +267,11 @@ class MockBedrock(_Surface):
         self._stderr_path = temp / "stderr"
         try:
             with open(self._stdout_path, "wb") as stdout, open(self._stderr_path, "wb") as stderr:
-                self._process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr,
-                                                 env=_child_env(self._env))
+                # stdin is a pipe this process holds and never writes: when it exits, however it
+                # exits (a crash, SIGKILL, a CI timeout), the pipe closes and the server stops
+                # (--exit-on-stdin-close), where atexit alone would leave it running.
+                self._process = subprocess.Popen(command + ["--exit-on-stdin-close"], stdin=subprocess.PIPE, stdout=stdout,
+                                                 stderr=stderr, env=_child_env(self._env))
         except OSError:
             self._cleanup(None)
             raise
@@ -302,6 +316,8 @@ class MockBedrock(_Surface):
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+        if process.stdin is not None:
+            process.stdin.close()
         self._stderr_text = self.log()
         self._cleanup(process.returncode)
         return self.returncode
@@ -326,7 +342,12 @@ class MockBedrock(_Surface):
         if self._session is None:
             import boto3
 
-            self._session = boto3.session.Session()
+            import botocore.session
+
+            # The clients take their keys and region from here, never from the host's AWS_PROFILE or
+            # config files (a profile that does not exist would break every call).
+            isolated = botocore.session.Session(session_vars={"profile": (None, None, None, None)})
+            self._session = boto3.session.Session(botocore_session=isolated)
         return self._session
 
     def scope(self, *, account: Optional[str] = None, region: Optional[str] = None) -> MockBedrockScope:

@@ -147,6 +147,8 @@ def bedrock(request: pytest.FixtureRequest, mock_bedrock: MockBedrock) -> MockBe
                 shutil.rmtree(entry)
             else:
                 entry.unlink()
+    if not mock_bedrock.running:  # an earlier test killed it, or it crashed: say so, with its log
+        pytest.fail(mock_bedrock.unreachable_message("the session's server stopped"), pytrace=False)
     start = mock_bedrock.reset()
     marker = request.node.get_closest_marker(MARKER)
     if marker is not None:
