@@ -34,7 +34,10 @@ import Testing
             #expect(found.count >= earlier.count && zip(found, earlier).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 })
             earlier = found
         }
-        #expect(earlier.last?.0 == (outcome == .failed ? .failed : outcome == .expired ? .expired : outcome == .stopped ? .stopped : outcome == .partiallyCompleted ? .partiallyCompleted : .completed))
+        let last: [LifecycleOutcome: JobStatus] = [
+            .completed: .completed, .partiallyCompleted: .partiallyCompleted, .failed: .failed, .expired: .expired, .stopped: .stopped,
+        ]
+        #expect(earlier.last?.0 == last[outcome])
     }
 
     @Test func aJobThatTimesOutInProgressEndsAtItsTimeout() {
