@@ -17,9 +17,15 @@ public struct BatchRecord: Sendable {
         self.index = index
     }
 
-    /// Reads a line, or says in a phrase what is wrong with it ("is not valid JSON (column 3: ...)").
-    /// `makeId` gives the id of a record without one.
-    static func parse(_ line: [UInt8], index: Int, makeId: (Int) -> String) -> Result<BatchRecord, DataProblem> {
+    /// True for a line of spaces and tabs only, which is not a record (Validating and the writer
+    /// skip the same lines, so their record indexes agree).
+    static func isBlank(_ line: [UInt8]) -> Bool {
+        line.allSatisfy { $0 == 0x20 || $0 == 0x09 }
+    }
+
+    /// Reads a line of job `jobId`, or says in a phrase what is wrong with it ("is not valid JSON
+    /// (column 3: ...)"). A record without an id gets `generatedId(jobId:index:)`.
+    static func parse(_ line: [UInt8], index: Int, jobId: String) -> Result<BatchRecord, DataProblem> {
         let value: JSONValue
         do throws(JSONSyntaxError) {
             value = try JSONParser.parse(line)
@@ -37,7 +43,7 @@ public struct BatchRecord: Sendable {
         }
         guard let modelInput = value["modelInput"] else { return .failure(DataProblem("has no modelInput")) }
         guard case .object = modelInput else { return .failure(DataProblem("has a modelInput that is \(modelInput.kindDescription), not a JSON object")) }
-        return .success(BatchRecord(recordId: recordId ?? makeId(index), recordIdGiven: recordId != nil, modelInput: modelInput, index: index))
+        return .success(BatchRecord(recordId: recordId ?? generatedId(jobId: jobId, index: index), recordIdGiven: recordId != nil, modelInput: modelInput, index: index))
     }
 
     /// The id Bedrock gives a record without one: 11 characters of A-Z and 0-9 (AWS: "an 11

@@ -72,8 +72,8 @@ public struct InputScanner {
                 case .tooLong(let length):
                     problems.add("\(location) line \(number) is \(length) bytes, more than the \(limits.maxRecordBytes) a record may have")
                 case .bytes(let bytes):
-                    if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }  // a blank line is not a record
-                    switch BatchRecord.parse(bytes, index: index, makeId: { BatchRecord.generatedId(jobId: jobId, index: $0) }) {
+                    if BatchRecord.isBlank(bytes) { return }
+                    switch BatchRecord.parse(bytes, index: index, jobId: jobId) {
                     case .failure(let problem): problems.add("\(location) line \(number) \(problem.message)")
                     case .success(let record):
                         if responder.refusal(record) != nil { InputScan.set(&refused, index) }

@@ -63,11 +63,11 @@ public struct OutputWriter {
             let changed = StoreError("InputChanged", "The input file \(file.location) changed after the job was validated; its results cannot be written.")
             let handle = { (line: LineReader.Line, _: Int) throws(StoreError) in
                 guard case .bytes(let bytes) = line else { throw changed }  // a line too long was refused by Validating
-                if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
+                if BatchRecord.isBlank(bytes) { return }
                 seen += 1
                 guard index < manifest.processedRecordCount else { return }
                 // The scan accepted every line, so a line that is not a record means the input changed.
-                guard case .success(let record) = BatchRecord.parse(bytes, index: index, makeId: { BatchRecord.generatedId(jobId: jobId, index: $0) }) else {
+                guard case .success(let record) = BatchRecord.parse(bytes, index: index, jobId: jobId) else {
                     throw changed
                 }
                 index += 1

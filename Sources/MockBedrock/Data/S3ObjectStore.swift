@@ -8,7 +8,9 @@ import S3
 public final class S3ObjectStore: ObjectStore {
     let base: S3Configuration
     let fixedRegion: String?
-    private let clients = Locked<[String: S3Client]>([:])
+    /// The clients by region, shared by every regional view of the store (`forRegion`), so that one
+    /// region's client (and its pool of connections) serves all of that region's jobs.
+    private let clients: Locked<[String: S3Client]>
     private let region: String
 
     public var name: String { "s3-endpoint \(base.endpoint)" }
@@ -19,12 +21,14 @@ public final class S3ObjectStore: ObjectStore {
             endpoint: endpoint, region: region ?? "us-east-1", accessKeyId: accessKeyId, secretAccessKey: secretAccessKey, sessionToken: sessionToken)
         fixedRegion = region
         self.region = region ?? "us-east-1"
+        clients = Locked([:])
         _ = try client()
     }
 
     private init(sharing other: S3ObjectStore, region: String) {
         base = other.base
         fixedRegion = other.fixedRegion
+        clients = other.clients
         self.region = region
     }
 

@@ -52,7 +52,7 @@ extension Job {
         guard let leave = lifecycle.validationEnd(submit: submit, progress: progress), now >= leave, leave <= submit + lifecycle.timeoutMillis else {
             var served = lifecycleSnapshot(at: now, isPoll: isPoll).record
             if served.status == .validating, served.totalRecordCount == nil {
-                (served.totalRecordCount, served.processedRecordCount, served.successRecordCount, served.errorRecordCount) = (0, 0, 0, 0)
+                Self.setNoRecords(&served)
             }
             return (served, nil, nil)
         }
@@ -61,7 +61,7 @@ extension Job {
         switch data.scan {
         case .pending:
             var served = lifecycleSnapshot(at: max(submit, leave - 1), isPoll: false).record
-            (served.totalRecordCount, served.processedRecordCount, served.successRecordCount, served.errorRecordCount) = (0, 0, 0, 0)
+            Self.setNoRecords(&served)
             return (served, nil, .scan)
         case .failed(let message):
             return (failed(at: leave, message: message, lifecycle: lifecycle), nil, nil)
@@ -103,19 +103,14 @@ extension Job {
 
     /// The job Failed at `at` with `message` and no records.
     private func failed(at instant: Int64, message: String, lifecycle: Lifecycle) -> JobRecord {
-        var served = record
-        let submit = record.submitTime.milliseconds
-        served.submitTime = Timestamp(milliseconds: submit)
-        served.status = .failed
-        served.message = message
-        served.lastModifiedTime = Timestamp(milliseconds: instant)
-        served.endTime = served.lastModifiedTime
-        served.timeoutDurationInHours = lifecycle.timeoutHours
-        served.jobExpirationTime = Timestamp(milliseconds: submit + lifecycle.timeoutMillis)
-        served.totalRecordCount = 0
-        served.processedRecordCount = 0
-        served.successRecordCount = 0
-        served.errorRecordCount = 0
+        let position = LifecyclePosition(phaseIndex: nil, status: .failed, since: instant, message: message, counts: .zero, isChanging: false)
+        var served = served(position, lifecycle)
+        Self.setNoRecords(&served)
         return served
+    }
+
+    /// All four counts 0: a job whose input is not read yet, or was refused.
+    static func setNoRecords(_ served: inout JobRecord) {
+        (served.totalRecordCount, served.processedRecordCount, served.successRecordCount, served.errorRecordCount) = (0, 0, 0, 0)
     }
 }

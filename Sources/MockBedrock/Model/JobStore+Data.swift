@@ -13,16 +13,17 @@ extension JobStore.State {
 }
 
 extension JobStore {
-    /// Does the data work the jobs that `include` picks need at the clock's time (all of it at once,
-    /// waiting at most the data plane's bound), so that the answer that follows shows them done.
-    func prepareData(_ include: (JobTable, Int, Int64) -> Bool) {
+    /// Does the data work the jobs at the positions `candidates` picks need at the clock's time (all
+    /// of it at once, waiting at most the data plane's bound), so that the answer that follows shows
+    /// them done.
+    func prepareData(_ candidates: (JobTable, Int64) -> [Int]) {
         guard let dataPlane else { return }
         let deadline = dataPlane.deadline()
         for _ in 0..<2 {
             let works =
                 (try? withState { state -> [DataWork] in
                     var works: [DataWork] = []
-                    for position in state.table.jobs.indices where state.table.jobs[position].data != nil && include(state.table, position, state.now) {
+                    for position in candidates(state.table, state.now) where state.table.jobs[position].data != nil {
                         if let need = state.table.jobs[position].snapshot(at: state.now, isPoll: false).need { works.append(state.work(position, need)) }
                     }
                     return works

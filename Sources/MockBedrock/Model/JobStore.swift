@@ -227,7 +227,7 @@ extension JobStore {
     /// when more jobs match, the position of the last one. Positions are (submitTime, id), so a
     /// listing is stable while jobs are created: each job shows up at most once.
     func list(_ query: JobListQuery, in scope: Scope) -> (bodies: [[UInt8]], last: JobTable.OrderKey?) {
-        prepareData { table, position, now in table.isVisible(position, in: scope, at: now) }
+        prepareData { table, now in table.jobs.indices.filter { table.isVisible($0, in: scope, at: now) } }
         return
             (try? withState { state -> ([[UInt8]], JobTable.OrderKey?) in
                 let order = state.table.order
@@ -274,7 +274,7 @@ extension JobTable {
 extension JobStore {
     /// Asks the job `identifier` names (written as `text`) to stop, for a caller in `scope`.
     func stop(_ identifier: JobIdentifier, named text: String, in scope: Scope) throws(AWSError) -> Job.StopOutcome {
-        prepareData { table, position, now in table.find(identifier, in: scope, at: now) == position }
+        prepareData { table, now in table.find(identifier, in: scope, at: now).map { [$0] } ?? [] }
         return try withState { state throws(AWSError) -> Job.StopOutcome in
             guard let position = state.table.find(identifier, in: scope, at: state.now) else { throw .jobNotFound(text) }
             return state.table.jobs[position].requestStop(at: state.now)
