@@ -23,8 +23,8 @@ let package = Package(
             pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"])]
         ),
-        // The S3 client's HTTP (libcurl: TLS, proxies, timeouts, connection reuse) and XML (libxml2:
-        // a real parser for S3's answers, without entities or network). Sources/S3 only.
+        // HTTP (libcurl: TLS, proxies, timeouts, connection reuse; the S3 client and event delivery) and XML (libxml2:
+        // a real parser for S3's answers, without entities or network; Sources/S3 only).
         // Not linked: C targets that dlopen libcurl.so.4 and libxml2.so.2 the first time an S3 client is
         // made, and resolve their functions with dlsym. Linked, they and the thirty-odd libraries they
         // need (OpenSSL, Kerberos, LDAP, ICU, libstdc++...) were mapped at every start, for --s3-endpoint
@@ -36,9 +36,11 @@ let package = Package(
         .target(name: "CCurl"),
         .target(name: "CLibXML2", cSettings: [.unsafeFlags(["-I/usr/include/libxml2"])]),
         // Signing: SHA-256, HMAC, hex and SigV4, shared by the server's signature check and the S3 client.
+        // HTTPClient: libcurl's easy handles (the one way the mock sends HTTP), its URL parser, its errors.
         // S3: the data plane's client (list, head, get streamed, put, multipart uploads).
         .target(name: "Signing"),
-        .target(name: "S3", dependencies: ["CCurl", "CLibXML2", "Signing"]),
+        .target(name: "HTTPClient", dependencies: ["CCurl"]),
+        .target(name: "S3", dependencies: ["HTTPClient", "CLibXML2", "Signing"]),
         // JSON: the strict parser and the writer. ServiceModel: botocore's model (generated), its shapes
         // and constraints, timestamps. Fixtures: the job record and fixture loading, and small helpers.
         .target(name: "JSON"),

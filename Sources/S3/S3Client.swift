@@ -1,3 +1,4 @@
+import HTTPClient
 import Signing
 
 #if canImport(Glibc)
@@ -124,8 +125,30 @@ public final class S3Client: Sendable {
         if let contentType = request.contentType { headers.append(("content-type", contentType)) }
         let query = request.queryString
         let exchange = HTTPExchange(method: request.method, url: endpoint.base + path + (query.isEmpty ? "" : "?" + query), headers: headers, body: request.body)
-        return try handles.withHandle { (handle) throws(S3Error) in
-            try handle.perform(exchange, configuration: configuration, limit: Self.maxGatheredBytes, onChunk: onChunk)
+        // A streamed read (a GetObject of a 1 GiB input) has no total bound: it may take as long as
+        // it keeps moving, and the low-speed limit ends one that stops moving.
+        let timeouts = HTTPTimeouts(
+            connectMilliseconds: configuration.connectTimeoutSeconds * 1000, totalMilliseconds: onChunk == nil ? configuration.requestTimeoutSeconds * 1000 : 0,
+            lowSpeedLimitBytesPerSecond: configuration.lowSpeedLimitBytesPerSecond, lowSpeedTimeSeconds: configuration.lowSpeedTimeSeconds)
+        // The chunk callback's own error stops the transfer (HTTPError's Stopped) and is thrown in its place.
+        var stopped: S3Error?
+        let receiver = onChunk.map { onChunk in
+            { (bytes: UnsafeRawBufferPointer) -> Bool in
+                do throws(S3Error) {
+                    try onChunk(bytes)
+                    return true
+                } catch {
+                    stopped = error
+                    return false
+                }
+            }
+        }
+        do {
+            return try handles.withHandle { (handle) throws(HTTPError) in
+                try handle.perform(exchange, timeouts: timeouts, limit: Self.maxGatheredBytes, onChunk: receiver)
+            }
+        } catch {
+            throw stopped ?? S3Error(error)
         }
     }
 

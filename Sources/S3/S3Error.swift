@@ -1,3 +1,5 @@
+import HTTPClient
+
 /// Why an S3 call failed: S3's own error code and message (`NoSuchKey`, `NoSuchBucket`,
 /// `AccessDenied`, ... with the HTTP status), or one of the client's: `ConnectionFailed` (no
 /// connection, or it broke), `Timeout`, `InvalidResponse` (an answer that is not what S3 sends),
@@ -24,5 +26,13 @@ public struct S3Error: Error, Sendable, Equatable, CustomStringConvertible {
 
     static func tooLarge(_ message: String) -> S3Error {
         S3Error(code: "TooLarge", message: message)
+    }
+}
+
+extension S3Error {
+    /// A transfer's failure under the client's codes, which are HTTPError's kinds by name
+    /// (ConnectionFailed, Timeout, InvalidResponse, TooLarge, InvalidConfiguration, Stopped).
+    init(_ error: HTTPError) {
+        self.init(code: error.kind.rawValue, message: error.message)
     }
 }

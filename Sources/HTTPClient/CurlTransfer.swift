@@ -1,18 +1,18 @@
 import CCurl
 
 /// What one transfer has received, between libcurl's calls of the write callback. A success
-/// answer goes to `onChunk` when there is one (GetObject, streamed); anything else is gathered
+/// answer goes to `onChunk` when there is one (S3's GetObject, streamed); anything else is gathered
 /// up to `limit` bytes, so that a hostile or broken server cannot grow the client's memory.
 final class CurlTransfer {
     private let handle: UnsafeMutableRawPointer
     private let limit: Int
-    private let onChunk: ((UnsafeRawBufferPointer) throws(S3Error) -> Void)?
+    private let onChunk: ((UnsafeRawBufferPointer) -> Bool)?
     private var streaming: Bool?
     private(set) var body: [UInt8] = []
-    /// Why the write callback stopped the transfer: the callback's own error, or TooLarge.
-    private(set) var failure: S3Error?
+    /// Why the write callback stopped the transfer: Stopped (`onChunk` said so), or TooLarge.
+    private(set) var failure: HTTPError?
 
-    init(handle: UnsafeMutableRawPointer, limit: Int, onChunk: ((UnsafeRawBufferPointer) throws(S3Error) -> Void)?) {
+    init(handle: UnsafeMutableRawPointer, limit: Int, onChunk: ((UnsafeRawBufferPointer) -> Bool)?) {
         self.handle = handle
         self.limit = limit
         self.onChunk = onChunk
@@ -27,16 +27,12 @@ final class CurlTransfer {
             streaming = onChunk != nil && (200..<300).contains(status)
         }
         if streaming == true, let onChunk {
-            do {
-                try onChunk(bytes)
-                return true
-            } catch {
-                failure = error
-                return false
-            }
+            if onChunk(bytes) { return true }
+            failure = HTTPError(.stopped, "the receiver of the body stopped the transfer")
+            return false
         }
         guard body.count + bytes.count <= limit else {
-            failure = .tooLarge("an answer body over \(limit) bytes")
+            failure = HTTPError(.tooLarge, "an answer body over \(limit) bytes")
             return false
         }
         body.append(contentsOf: bytes)

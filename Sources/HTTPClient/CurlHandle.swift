@@ -1,43 +1,28 @@
 import CCurl
 
-/// One HTTP request as the client sends it: the URL already encoded, the header fields (signed
-/// ones included), and the body of a PUT or POST.
-struct HTTPExchange {
-    var method: String
-    var url: String
-    var headers: [(name: String, value: String)]
-    var body: [UInt8] = []
-}
-
-/// What came back: the status, the gathered body (empty when streamed), and the two header
-/// fields the client reads.
-struct HTTPOutcome {
-    var status: Int
-    var body: [UInt8]
-    var etag: String?
-    /// Content-Length, nil when the answer had none.
-    var contentLength: Int64?
-}
-
 /// A libcurl easy handle: one transfer at a time, reused (with its connection) across requests.
 /// `@unchecked Sendable` because the pool hands it from thread to thread; it is only ever used
 /// by the thread that took it out of the pool.
-final class CurlHandle: @unchecked Sendable {
+public final class CurlHandle: @unchecked Sendable {
     private let handle: UnsafeMutableRawPointer
 
-    init() throws(S3Error) {
-        try Libraries.curl()
-        guard let handle = ccurl_easy_init() else { throw S3Error(code: "InvalidConfiguration", message: "libcurl could not make an easy handle") }
+    public init() throws(HTTPError) {
+        try CurlLibrary.load()
+        guard let handle = ccurl_easy_init() else { throw HTTPError(.invalidConfiguration, "libcurl could not make an easy handle") }
         self.handle = handle
     }
 
     deinit { ccurl_easy_cleanup(handle) }
 
-    /// Sends `exchange` and waits for the answer, within `configuration`'s timeouts. A success
-    /// answer's body goes to `onChunk` when given; any other body is gathered up to `limit` bytes.
-    func perform(
-        _ exchange: HTTPExchange, configuration: S3Configuration, limit: Int, onChunk: ((UnsafeRawBufferPointer) throws(S3Error) -> Void)? = nil
-    ) throws(S3Error) -> HTTPOutcome {
+    /// Sends `exchange` and waits for the answer, within `timeouts`. A success answer's body goes
+    /// to `onChunk` when given (false from it stops the transfer: Stopped); any other body is
+    /// gathered up to `limit` bytes (TooLarge past it).
+    ///
+    /// Every transfer is set up the same way: no signals (libcurl's resolver timeouts would
+    /// otherwise use SIGALRM, which is not safe with threads), http and https only, no redirects.
+    public func perform(
+        _ exchange: HTTPExchange, timeouts: HTTPTimeouts, limit: Int, onChunk: ((UnsafeRawBufferPointer) -> Bool)? = nil
+    ) throws(HTTPError) -> HTTPOutcome {
         ccurl_easy_reset(handle)
         // Reset again when done, so that no pointer into this call (error buffer, header list,
         // transfer, body) stays set on the handle while it waits in the pool.
@@ -47,7 +32,7 @@ final class CurlHandle: @unchecked Sendable {
         defer { ccurl_slist_free_all(fields) }
         // "Expect:" with no value stops libcurl from waiting for a 100 Continue before a large body.
         for line in exchange.headers.map({ "\($0.name): \($0.value)" }) + ["Expect:"] {
-            guard let longer = ccurl_slist_append(fields, line) else { throw S3Error(code: "ConnectionFailed", message: "out of memory for the header fields") }
+            guard let longer = ccurl_slist_append(fields, line) else { throw HTTPError(.connectionFailed, "out of memory for the header fields") }
             fields = longer
         }
         var errorText = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
@@ -60,12 +45,10 @@ final class CurlHandle: @unchecked Sendable {
                     ccurl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https"),
                     ccurl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0),
                     ccurl_setopt_long(handle, CURLOPT_PATH_AS_IS, 1),  // keys such as a/../b are sent as they are
-                    ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeoutSeconds * 1000),
-                    // A streamed read (a GetObject of a 1 GiB input) has no total bound: it may take as long as
-                    // it keeps moving, and the low-speed limit below ends one that stops moving.
-                    ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, onChunk == nil ? configuration.requestTimeoutSeconds * 1000 : 0),
-                    ccurl_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, configuration.lowSpeedLimitBytesPerSecond),
-                    ccurl_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, configuration.lowSpeedTimeSeconds),
+                    ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, timeouts.connectMilliseconds),
+                    ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, timeouts.totalMilliseconds),
+                    ccurl_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, timeouts.lowSpeedLimitBytesPerSecond),
+                    ccurl_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, timeouts.lowSpeedTimeSeconds),
                     ccurl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer.baseAddress),
                     ccurl_setopt_string(handle, CURLOPT_URL, exchange.url),
                     ccurl_setopt_pointer(handle, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(fields)),
@@ -90,7 +73,7 @@ final class CurlHandle: @unchecked Sendable {
         guard code == CURLE_OK else {
             let written = errorText.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
             let detail = written.isEmpty ? String(cString: ccurl_easy_strerror(code)) : String(decoding: written, as: UTF8.self)
-            throw S3Error(code: Self.errorCode(code), message: "\(exchange.method) \(exchange.url): \(detail)")
+            throw HTTPError(Self.errorKind(code), "\(exchange.method) \(exchange.url): \(detail)")
         }
         return outcome(body: transfer.body)
     }
@@ -108,17 +91,17 @@ final class CurlHandle: @unchecked Sendable {
             contentLength: length >= 0 ? Int64(length) : nil)
     }
 
-    /// The client's error code for a failed transfer: Timeout, ConnectionFailed (no connection, or it
-    /// broke), InvalidConfiguration (this libcurl refused an option), or InvalidResponse (an answer
-    /// libcurl could not read as HTTP).
-    static func errorCode(_ code: CURLcode) -> String {
+    /// The kind of a failed transfer: Timeout, ConnectionFailed (no connection, or it broke),
+    /// InvalidConfiguration (this libcurl refused an option), or InvalidResponse (an answer libcurl
+    /// could not read as HTTP).
+    static func errorKind(_ code: CURLcode) -> HTTPError.Kind {
         switch code {
-        case CURLE_OPERATION_TIMEDOUT: "Timeout"
-        case CURLE_UNKNOWN_OPTION, CURLE_BAD_FUNCTION_ARGUMENT, CURLE_NOT_BUILT_IN, CURLE_UNSUPPORTED_PROTOCOL: "InvalidConfiguration"
+        case CURLE_OPERATION_TIMEDOUT: .timeout
+        case CURLE_UNKNOWN_OPTION, CURLE_BAD_FUNCTION_ARGUMENT, CURLE_NOT_BUILT_IN, CURLE_UNSUPPORTED_PROTOCOL: .invalidConfiguration
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT, CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION,
             CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE:
-            "ConnectionFailed"
-        default: "InvalidResponse"
+            .connectionFailed
+        default: .invalidResponse
         }
     }
 }
