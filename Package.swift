@@ -46,6 +46,9 @@ let package = Package(
         .target(name: "JSON"),
         .target(name: "ServiceModel", dependencies: ["JSON", "CPCRE2"]),
         .target(name: "Fixtures", dependencies: ["JSON", "ServiceModel"]),
+        // EventDelivery: the sinks of the jobs' state-change events (a webhook, EventBridge's PutEvents),
+        // each a bounded queue and one delivery thread.
+        .target(name: "EventDelivery", dependencies: ["HTTPClient", "Signing", "JSON", "Fixtures"]),
         // BatchData: the data plane's parts without the server: S3 locations, the object stores, reading
         // and checking a job's input, writing its results.
         .target(name: "BatchData", dependencies: ["Inference", "JSON"]),
@@ -85,6 +88,7 @@ let package = Package(
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "JSON"]),
         .testTarget(name: "MockBedrockTests", dependencies: ["MockBedrock", "Fixtures", "JSON", "ServiceModel", "Signing", "MockBedrockFuzzing"]),
         .testTarget(name: "S3Tests", dependencies: ["S3", "Signing"]),
+        .testTarget(name: "EventDeliveryTests", dependencies: ["EventDelivery", "JSON"]),
         .testTarget(name: "MockBedrockCommandTests", dependencies: ["mock-bedrock", "MockBedrock"]),
     ]
 )

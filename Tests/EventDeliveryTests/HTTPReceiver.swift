@@ -1,0 +1,147 @@
+import Dispatch
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
+/// A small HTTP server on 127.0.0.1, on a port the kernel picks, for the sinks to talk to: it
+/// reads each request whole, records it, and answers as the test says (`reply`, given the
+/// request's number from 0), one connection at a time, closing each after its answer.
+final class HTTPReceiver: @unchecked Sendable {
+    struct Request: Sendable {
+        var method: String
+        var path: String
+        /// Names in lower case.
+        var headers: [String: String]
+        var body: [UInt8]
+    }
+
+    enum Reply: Sendable {
+        case answer(status: Int, body: String = "")
+        /// Reads the request and never answers, until the receiver is closed.
+        case stall
+    }
+
+    let port: UInt16
+    private let descriptor: Int32
+    private let received = Mutex<[Request]>([])
+    private let closed = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+
+    var requests: [Request] { received.withLock { $0 } }
+
+    init(reply: @escaping @Sendable (Int) -> Reply) throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
+        }
+        guard descriptor >= 0, bound, listen(descriptor, 64) == 0 else { throw TestSetupError(message: "cannot listen on 127.0.0.1: errno \(errno)") }
+        self.descriptor = descriptor
+        port = UInt16(bigEndian: address.sin_port)
+        DispatchQueue.global().async { [self] in
+            defer { finished.signal() }
+            while true {
+                let connection = accept(descriptor, nil, nil)
+                guard connection >= 0 else { return }
+                defer { Glibc.close(connection) }
+                guard let request = Self.read(connection) else { continue }
+                let number = received.withLock {
+                    $0.append(request)
+                    return $0.count - 1
+                }
+                switch reply(number) {
+                case .answer(let status, let body):
+                    let text = "HTTP/1.1 \(status) Whatever\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
+                    _ = Array(text.utf8).withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                case .stall:
+                    _ = closed.wait(timeout: .now() + .seconds(60))
+                    closed.signal()
+                }
+            }
+        }
+    }
+
+    /// The URL of `path` on this receiver.
+    func url(_ path: String = "/hook") -> String { "http://127.0.0.1:\(port)\(path)" }
+
+    /// Waits until `count` requests have come, at most `milliseconds`.
+    func waitForRequests(_ count: Int, milliseconds: Int = 5_000) -> Bool {
+        for _ in 0..<(milliseconds / 10) {
+            if requests.count >= count { return true }
+            usleep(10_000)
+        }
+        return requests.count >= count
+    }
+
+    /// Stops accepting, ends a stalled answer, and waits for the serving thread to finish.
+    func close() {
+        closed.signal()
+        shutdown(descriptor, Int32(SHUT_RDWR))
+        _ = finished.wait(timeout: .now() + .seconds(5))
+        Glibc.close(descriptor)
+    }
+
+    /// One request: the head up to the blank line, then Content-Length bytes of body.
+    private static func read(_ connection: Int32) -> Request? {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 16_384)
+        var headEnd: Int?
+        var contentLength = 0
+        while true {
+            if headEnd == nil, let end = bytes.firstRange(of: Array("\r\n\r\n".utf8))?.upperBound {
+                headEnd = end
+                for line in String(decoding: bytes[..<end], as: UTF8.self).split(separator: "\r\n").dropFirst() {
+                    let parts = line.split(separator: ":", maxSplits: 1)
+                    if parts.count == 2, parts[0].lowercased() == "content-length" { contentLength = Int(parts[1].trimmingSpaces) ?? 0 }
+                }
+            }
+            if let headEnd, bytes.count >= headEnd + contentLength { break }
+            let count = Glibc.read(connection, &chunk, chunk.count)
+            guard count > 0 else { return nil }
+            bytes += chunk[0..<count]
+        }
+        guard let headEnd else { return nil }
+        let lines = String(decoding: bytes[..<headEnd], as: UTF8.self).split(separator: "\r\n")
+        let requestLine = lines.first?.split(separator: " ") ?? []
+        var headers: [String: String] = [:]
+        for line in lines.dropFirst() {
+            let parts = line.split(separator: ":", maxSplits: 1)
+            if parts.count == 2 { headers[parts[0].lowercased()] = String(parts[1].trimmingSpaces) }
+        }
+        return Request(
+            method: requestLine.first.map(String.init) ?? "", path: requestLine.dropFirst().first.map(String.init) ?? "", headers: headers,
+            body: Array(bytes[headEnd..<(headEnd + contentLength)]))
+    }
+
+    /// A port nothing listens on (bound by the kernel's choice, then released).
+    static func closedPort() throws -> UInt16 {
+        let receiver = try HTTPReceiver { _ in .answer(status: 200) }
+        receiver.close()
+        return receiver.port
+    }
+}
+
+struct TestSetupError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+extension Substring {
+    var trimmingSpaces: String {
+        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+    }
+}
+
+/// Log lines a sink writes, kept for the test to read.
+final class LogLines: Sendable {
+    private let lines = Mutex<[String]>([])
+    var all: [String] { lines.withLock { $0 } }
+    var sink: @Sendable (String) -> Void { { [self] line in lines.withLock { $0.append(line) } } }
+}
