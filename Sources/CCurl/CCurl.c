@@ -123,6 +123,8 @@ CURLcode ccurl_setopt_string(CURL *handle, CURLoption option, const char *value)
 
 CURLcode ccurl_setopt_callback(CURL *handle, CURLoption option, curl_write_callback value) { return curl.easy_setopt(handle, option, value); }
 
+CURLcode ccurl_setopt_xferinfo(CURL *handle, CURLoption option, curl_xferinfo_callback value) { return curl.easy_setopt(handle, option, value); }
+
 CURLcode ccurl_setopt_off_t(CURL *handle, CURLoption option, curl_off_t value) { return curl.easy_setopt(handle, option, value); }
 
 CURLcode ccurl_getinfo_long(CURL *handle, CURLINFO info, long *value) { return curl.easy_getinfo(handle, info, value); }

@@ -28,6 +28,8 @@ final class DeliveryLine: Sendable {
         var inFlight = 0
         var counters = SinkCounters()
         var stopping = false
+        /// When shutdown gives up on the request in flight (`Monotonic.now()` nanoseconds).
+        var abandonAt: UInt64?
         /// Whether the delivery thread is still in its loop.
         var running = false
         var drops = RateLimit()
@@ -105,12 +107,13 @@ final class DeliveryLine: Sendable {
 
     /// Stops taking events, counts those still waiting as failed, and waits at most `milliseconds`
     /// for the thread to finish its request in flight; past that the thread is left to end by
-    /// itself (its request is bounded by the timeouts, and it tries nothing more).
+    /// itself: its request is aborted within about a second (`shouldAbandon`), and it tries nothing more.
     func shutdown(milliseconds: Int) {
         let deadline = Monotonic.deadline(in: milliseconds)
         let lines: [String] = state.withLock { state in
             guard !state.stopping else { return [] }
             state.stopping = true
+            state.abandonAt = deadline
             var lines: [String] = []
             let abandoned = state.waitingCount
             if abandoned > 0 {
@@ -143,6 +146,12 @@ final class DeliveryLine: Sendable {
             if Monotonic.now() >= deadline { return true }
             wake.wait(after: generation, until: deadline)
         }
+    }
+
+    /// Whether the request in flight is to be given up now: shutdown's grace period is over.
+    /// libcurl asks it through its progress callback.
+    func shouldAbandon() -> Bool {
+        state.withLock { state in state.abandonAt.map { Monotonic.now() >= $0 } ?? false }
     }
 
     func record(delivered: Int = 0, failed: Int = 0, retried: Int = 0) {

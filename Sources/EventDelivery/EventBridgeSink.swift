@@ -140,7 +140,7 @@ private final class EventBridgeDelivery: @unchecked Sendable {
         let exchange = HTTPExchange(method: "POST", url: url.origin + "/", headers: headers, body: body)
         let outcome: HTTPOutcome
         do {
-            outcome = try handle.perform(exchange, timeouts: timeouts, limit: Self.maxAnswerBytes)
+            outcome = try handle.perform(exchange, timeouts: timeouts, limit: Self.maxAnswerBytes, stopWhen: { [line] in line.shouldAbandon() })
         } catch {
             return error.kind == .connectionFailed || error.kind == .timeout ? .retry(error.description) : .fail(error.description)
         }

@@ -69,7 +69,7 @@ private final class WebhookDelivery: @unchecked Sendable {
             }
             let retry: Bool
             do {
-                let outcome = try handle.perform(exchange, timeouts: timeouts, limit: Self.maxErrorBody, onChunk: { _ in true })
+                let outcome = try handle.perform(exchange, timeouts: timeouts, limit: Self.maxErrorBody, onChunk: { _ in true }, stopWhen: { [line] in line.shouldAbandon() })
                 if (200..<300).contains(outcome.status) {
                     line.record(delivered: 1)
                     return

@@ -16,18 +16,21 @@ public final class CurlHandle: @unchecked Sendable {
 
     /// Sends `exchange` and waits for the answer, within `timeouts`. A success answer's body goes
     /// to `onChunk` when given (false from it stops the transfer: Stopped); any other body is
-    /// gathered up to `limit` bytes (TooLarge past it).
+    /// gathered up to `limit` bytes (TooLarge past it). `stopWhen`, when given, is asked about once a
+    /// second (and whenever data moves) and ends the transfer when true (Stopped), so that a caller
+    /// shutting down need not wait for the timeouts.
     ///
     /// Every transfer is set up the same way: no signals (libcurl's resolver timeouts would
     /// otherwise use SIGALRM, which is not safe with threads), http and https only, no redirects.
     public func perform(
-        _ exchange: HTTPExchange, timeouts: HTTPTimeouts, limit: Int, onChunk: ((UnsafeRawBufferPointer) -> Bool)? = nil
+        _ exchange: HTTPExchange, timeouts: HTTPTimeouts, limit: Int, onChunk: ((UnsafeRawBufferPointer) -> Bool)? = nil,
+        stopWhen: (() -> Bool)? = nil
     ) throws(HTTPError) -> HTTPOutcome {
         ccurl_easy_reset(handle)
         // Reset again when done, so that no pointer into this call (error buffer, header list,
         // transfer, body) stays set on the handle while it waits in the pool.
         defer { ccurl_easy_reset(handle) }
-        let transfer = CurlTransfer(handle: handle, limit: limit, onChunk: onChunk)
+        let transfer = CurlTransfer(handle: handle, limit: limit, onChunk: onChunk, stopWhen: stopWhen)
         var fields: UnsafeMutablePointer<curl_slist>?
         defer { ccurl_slist_free_all(fields) }
         // "Expect:" with no value stops libcurl from waiting for a 100 Continue before a large body.
@@ -55,6 +58,11 @@ public final class CurlHandle: @unchecked Sendable {
                     ccurl_setopt_callback(handle, CURLOPT_WRITEFUNCTION, receiveBody),
                     ccurl_setopt_pointer(handle, CURLOPT_WRITEDATA, Unmanaged.passUnretained(transfer).toOpaque()),
                 ]
+                if stopWhen != nil {
+                    setup.append(ccurl_setopt_long(handle, CURLOPT_NOPROGRESS, 0))
+                    setup.append(ccurl_setopt_xferinfo(handle, CURLOPT_XFERINFOFUNCTION, checkProgress))
+                    setup.append(ccurl_setopt_pointer(handle, CURLOPT_XFERINFODATA, Unmanaged.passUnretained(transfer).toOpaque()))
+                }
                 switch exchange.method {
                 case "GET": setup.append(ccurl_setopt_long(handle, CURLOPT_HTTPGET, 1))
                 case "HEAD": setup.append(ccurl_setopt_long(handle, CURLOPT_NOBODY, 1))

@@ -7,15 +7,24 @@ final class CurlTransfer {
     private let handle: UnsafeMutableRawPointer
     private let limit: Int
     private let onChunk: ((UnsafeRawBufferPointer) -> Bool)?
+    private let stopWhen: (() -> Bool)?
     private var streaming: Bool?
     private(set) var body: [UInt8] = []
     /// Why the write callback stopped the transfer: Stopped (`onChunk` said so), or TooLarge.
     private(set) var failure: HTTPError?
 
-    init(handle: UnsafeMutableRawPointer, limit: Int, onChunk: ((UnsafeRawBufferPointer) -> Bool)?) {
+    init(handle: UnsafeMutableRawPointer, limit: Int, onChunk: ((UnsafeRawBufferPointer) -> Bool)?, stopWhen: (() -> Bool)? = nil) {
         self.handle = handle
         self.limit = limit
         self.onChunk = onChunk
+        self.stopWhen = stopWhen
+    }
+
+    /// Whether the caller wants the transfer ended now (asked by libcurl's progress callback).
+    func shouldStop() -> Bool {
+        guard let stopWhen, stopWhen() else { return false }
+        failure = HTTPError(.stopped, "the caller stopped the transfer")
+        return true
     }
 
     /// Takes one piece of the body; false stops the transfer (libcurl then fails it with CURLE_WRITE_ERROR).
@@ -47,4 +56,11 @@ let receiveBody: curl_write_callback = { data, size, count, context in
     let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
     let bytes = UnsafeRawBufferPointer(start: data, count: size * count)
     return transfer.receive(bytes) ? size * count : 0
+}
+
+/// libcurl's progress callback, when the caller can stop a transfer: like `receiveBody`, it captures
+/// nothing and finds the transfer in its context pointer (CURLOPT_XFERINFODATA).
+let checkProgress: curl_xferinfo_callback = { context, _, _, _, _ in
+    guard let context else { return 0 }
+    return Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue().shouldStop() ? 1 : 0
 }

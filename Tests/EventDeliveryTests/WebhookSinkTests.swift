@@ -121,8 +121,10 @@ import Testing
         #expect(log.all.count == 1, "\(log.all)")
         #expect(log.all.first?.contains("the queue is full (2 events), dropped event") == true, "\(log.all)")
         #expect(!sink.waitIdle(milliseconds: 50))
+        // Shut down: the two waiting are abandoned, the one in flight is aborted; later events are dropped.
         sink.shutdown(milliseconds: 50)
-        #expect(sink.counters().failed == 2)
+        #expect(sink.waitIdle(milliseconds: 2_500))
+        #expect(sink.counters() == SinkCounters(failed: 3, dropped: 3))
         sink.enqueue(Events.make(6))
         #expect(sink.counters().dropped == 4)
     }
@@ -139,6 +141,10 @@ import Testing
         #expect(elapsed >= .milliseconds(190))
         #expect(elapsed < .milliseconds(700))
         #expect(sink.counters().queued == 1)
+        // Abandoned, the request is aborted within about a second, and not tried again.
+        #expect(sink.waitIdle(milliseconds: 2_500))
+        #expect(sink.counters() == SinkCounters(failed: 1))
+        #expect(receiver.requests.count == 1)
     }
 
     @Test func urlsOtherThanHTTPOrWithCredentialsAreRefused() {

@@ -139,6 +139,14 @@ CURLcode ccurl_setopt_string(CURL *handle, CURLoption option, const char *value)
 CURLcode ccurl_setopt_callback(CURL *handle, CURLoption option, curl_write_callback value);
 
 /*
+ * Sets the progress callback, CURLOPT_XFERINFOFUNCTION: libcurl calls it often during a transfer
+ * (about once a second even while nothing moves), and a non-zero return aborts the transfer
+ * (CURLE_ABORTED_BY_CALLBACK). It needs CURLOPT_NOPROGRESS set to 0.
+ * The corresponding C function is `curl_easy_setopt`.
+ */
+CURLcode ccurl_setopt_xferinfo(CURL *handle, CURLoption option, curl_xferinfo_callback value);
+
+/*
  * Sets an option that takes a curl_off_t (CURLOPT_POSTFIELDSIZE_LARGE, CURLOPT_INFILESIZE_LARGE).
  * The corresponding C function is `curl_easy_setopt`.
  */
