@@ -73,6 +73,7 @@ let package = Package(
             name: "mock-bedrock",
             dependencies: [
                 "MockBedrock",
+                "EventDelivery",
                 "BatchData",
                 "Fixtures",
                 "ServiceModel",

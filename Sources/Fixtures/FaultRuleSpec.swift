@@ -24,6 +24,14 @@ public struct FaultRuleSpec: Sendable, Equatable {
         case outputWriteFails
     }
 
+    /// What a rule does to the lifecycle events of the matching jobs (docs/events.md).
+    public enum EventFault: String, Sendable, CaseIterable {
+        /// The event is not sent at all (AWS sends events best effort).
+        case drop
+        /// The event is sent `delayMs` later than it happened.
+        case delay
+    }
+
     public enum Delay: Sendable, Equatable {
         case fixed(milliseconds: Int)
         /// Uniform in `min ... max`, drawn from the rule's random sequence.
@@ -52,15 +60,21 @@ public struct FaultRuleSpec: Sendable, Equatable {
     public var data: DataFault?
     /// The share of the matching jobs' records that end in an error (`recordErrors`, 0 to 1).
     public var recordErrors: Double?
+    /// What happens to the matching jobs' lifecycle events (`event`); `status` then matches the
+    /// status the event announces.
+    public var event: EventFault?
 
     /// True for a rule about jobs' data, which requests never fire.
     public var isDataRule: Bool { data != nil || recordErrors != nil }
+    /// True for a rule about lifecycle events, which requests never fire.
+    public var isEventRule: Bool { event != nil }
 
     public init(
         error: String? = nil, message: String? = nil, fault: ConnectionFault? = nil, delay: Delay? = nil,
         operation: String? = nil, jobId: String? = nil, status: JobStatus? = nil, times: Int? = nil, after: Int = 0,
-        probability: Double? = nil, seed: UInt64? = nil, data: DataFault? = nil, recordErrors: Double? = nil
+        probability: Double? = nil, seed: UInt64? = nil, data: DataFault? = nil, recordErrors: Double? = nil, event: EventFault? = nil
     ) {
+        self.event = event
         self.data = data
         self.recordErrors = recordErrors
         self.error = error
@@ -77,7 +91,9 @@ public struct FaultRuleSpec: Sendable, Equatable {
     }
 
     /// The keys a rule object may have.
-    public static let keys = ["error", "message", "fault", "delayMs", "operation", "jobId", "status", "times", "after", "probability", "seed", "data", "recordErrors"]
+    public static let keys = [
+        "error", "message", "fault", "delayMs", "operation", "jobId", "status", "times", "after", "probability", "seed", "data", "recordErrors", "event",
+    ]
     /// The longest delay a rule may ask for: ten minutes.
     public static let maxDelayMilliseconds = 600_000
     /// The operations a rule may name.
@@ -204,6 +220,11 @@ public struct FaultRuleSpec: Sendable, Equatable {
                 return "expected a share of records from 0 to 1"
             }
             recordErrors = share
+        case "event":
+            guard case .string(let text) = value, let chosen = EventFault(rawValue: text) else {
+                return "expected one of \(EventFault.allCases.map(\.rawValue).joined(separator: ", "))"
+            }
+            event = chosen
         default:
             preconditionFailure("unhandled rule key \(key)")
         }
@@ -213,6 +234,17 @@ public struct FaultRuleSpec: Sendable, Equatable {
     /// `dataKeys`: whether the way of asking has `data` and `recordErrors` (request flags do not).
     private func crossFieldViolations(at path: ValuePath, dataKeys: Bool = true) -> [Violation] {
         var violations: [Violation] = []
+        if let event {
+            for (key, isSet) in [
+                ("error", error != nil), ("message", message != nil), ("fault", fault != nil), ("operation", operation != nil), ("data", data != nil),
+                ("recordErrors", recordErrors != nil),
+            ] where isSet {
+                violations.append(Violation(path.appending(key), .other("a rule about lifecycle events (event) has no \(key)")))
+            }
+            if event == .delay, delay == nil { violations.append(Violation(path.appending("delayMs"), .other("event delay needs delayMs"))) }
+            if event == .drop, delay != nil { violations.append(Violation(path.appending("delayMs"), .other("a dropped event has no delay"))) }
+            return violations
+        }
         if isDataRule {
             if data != nil, recordErrors != nil { violations.append(Violation(path.appending("recordErrors"), .other("a rule has data or recordErrors, not both"))) }
             for (key, isSet) in [("error", error != nil), ("fault", fault != nil), ("delayMs", delay != nil), ("operation", operation != nil), ("status", status != nil)]
@@ -222,7 +254,8 @@ public struct FaultRuleSpec: Sendable, Equatable {
             return violations
         }
         if error == nil, fault == nil, delay == nil {
-            violations.append(Violation(path, .other(dataKeys ? "a rule needs error, fault, delayMs, data or recordErrors" : "a rule needs error, fault or delayMs")))
+            violations.append(
+                Violation(path, .other(dataKeys ? "a rule needs error, fault, delayMs, data, recordErrors or event" : "a rule needs error, fault or delayMs")))
         }
         if error != nil, fault != nil {
             violations.append(Violation(path.appending("fault"), .other("a rule answers an error or breaks the connection, not both")))

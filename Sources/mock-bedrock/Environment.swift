@@ -43,7 +43,7 @@ extension MockBedrockCommand {
         }
         let rest = commandLine.first == configuration.commandName ? Array(commandLine.dropFirst()) : commandLine
         var arguments = [configuration.commandName!]  // set in the static configuration above
-        for (variable, option) in environmentOptions + DataOptions.environmentOptions {
+        for (variable, option) in environmentOptions + DataOptions.environmentOptions + EventOptions.environmentOptions {
             if let value = environment(variable), !value.isEmpty { arguments += [option, value] }
         }
         for (variable, flag) in environmentFlags {

@@ -145,6 +145,9 @@ struct MockBedrockCommand: ParsableCommand {
     @OptionGroup(title: "Batch data")
     var data: DataOptions
 
+    @OptionGroup(title: "Lifecycle events")
+    var events: EventOptions
+
     func validate() throws {
         if let problem = serverConfiguration.problems.first { throw ValidationError(problem) }
         if noAdmin, adminToken != nil { throw ValidationError("--no-admin and --admin-token exclude each other") }
@@ -188,6 +191,12 @@ struct MockBedrockCommand: ParsableCommand {
         var configuration = serverConfiguration
         configuration.clockStart = configuration.clockStart ?? .wallClockNow()
         if let warning = configuration.raiseOpenFileLimit() { logger.warning("\(warning)") }
+        do {
+            configuration.eventOutlets = try events.outlets(log: { [logger] line in logger.warning("\(line)") })
+        } catch {
+            printError("\(error)")
+            throw ExitCode(1)
+        }
 
         // Block the stop signals before libmicrohttpd starts its threads (they inherit the mask),
         // so that only sigwait below receives them.

@@ -163,3 +163,22 @@ def test_query_flags_still_reach_the_server(mock):
     client.meta.events.register("before-sign.bedrock.ListModelInvocationJobs", deny)
     with pytest.raises(botocore.exceptions.ClientError, match="AccessDenied"):
         client.list_model_invocation_jobs()
+
+
+def test_events_and_a_wait_for_completed(mock):
+    # given 120 records and a job on them
+    mock.jobs.write_input("s3://input-bucket/events.jsonl", records(120))
+    mock.jobs.create_bucket("output-bucket")
+    arn = create_job(mock.client(), "events-job", "s3://input-bucket/events.jsonl", "s3://output-bucket/results/")
+    assert mock.wait_for_event(arn, "Submitted", timeout=10)["detail"]["batchJobArn"] == arn
+    # when the clock passes the end
+    mock.clock.advance("3h")
+    completed = mock.wait_for_event(arn, ["Completed", "Failed"], timeout=20)
+    # then the event is AWS's, and the results are there when it comes
+    assert completed["detail-type"] == "Batch Inference Job State Change"
+    assert completed["detail"]["status"] == "Completed"
+    assert mock.jobs.manifest(arn)["totalRecordCount"] == 120
+    assert [e["detail"]["status"] for e in mock.events(arn)] == ["Submitted", "Validating", "Scheduled", "InProgress", "Completed"]
+    assert [e["detail"]["status"] for e in mock.events({"jobArn": arn}, status="Completed")] == ["Completed"]
+    with pytest.raises(TimeoutError):
+        mock.wait_for_event(arn, "Failed", timeout=0.3)

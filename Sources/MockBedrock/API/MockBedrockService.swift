@@ -10,6 +10,9 @@ public struct ServiceAnswer: Sendable {
     public var connectionFault: FaultRuleSpec.ConnectionFault?
     /// The AWS error code the response carries, nil for a success.
     public var errorCode: String?
+    /// A `GET /_mock/events` with `wait` that found nothing: the server may hold it (the response is
+    /// the answer as things stand).
+    public var eventWait: EventWait?
 }
 
 extension ServiceAnswer {
@@ -29,6 +32,9 @@ public final class MockBedrockService: Sendable {
     public let settings: ServiceSettings
     /// Answers and connections of the HTTP server serving this service (`GET /_mock/stats`).
     public let counters = ServerCounters()
+    /// The jobs' lifecycle events: their log (`GET /_mock/events`) and the worker that sends them
+    /// (started by the server, `MockBedrockServer`).
+    public let events: EventEmitter
     let router: Router
     let pageTokens = PageTokens()
 
@@ -37,6 +43,7 @@ public final class MockBedrockService: Sendable {
         self.faults = faults
         self.journal = journal
         self.settings = settings
+        self.events = EventEmitter(store: store, faults: faults)
         store.dataPlane?.faults.withLock { $0 = faults }
         store.dataPlane?.journal.withLock {
             $0 = { [weak store] step in
@@ -92,6 +99,7 @@ public final class MockBedrockService: Sendable {
         Route(admin: "MockAddFault", "POST", "/_mock/faults") { service, call throws(AWSError) in try service.addFault(call.request) },
         Route(admin: "MockDeleteFaults", "DELETE", "/_mock/faults") { service, call throws(AWSError) in try service.deleteFaults(call.request) },
         Route(admin: "MockDeleteFault", "DELETE", "/_mock/faults/{id}") { service, call throws(AWSError) in try service.deleteFault(id: call.label ?? "") },
+        Route(admin: "MockListEvents", "GET", "/_mock/events") { service, call throws(AWSError) in try service.listEvents(call.request).response },
         Route(admin: "MockListRequests", "GET", "/_mock/requests") { service, _ in service.listRequests() },
         Route(admin: "MockClearRequests", "DELETE", "/_mock/requests") { service, call throws(AWSError) in try service.clearRequests(call.request) },
     ]
@@ -119,6 +127,15 @@ public final class MockBedrockService: Sendable {
     private func answerAdmin(_ match: RouteMatch, _ request: HTTPRequest, requestId: String) -> ServiceAnswer {
         if let refusal = settings.admin.refusal(of: request, route: match.route) {
             return ServiceAnswer(refusal, requestId: requestId)
+        }
+        if match.route.name == "MockListEvents" {
+            do throws(AWSError) {
+                var (response, wait) = try listEvents(request)
+                response.headers.append(("x-amzn-RequestId", requestId))
+                return ServiceAnswer(response: response, eventWait: wait)
+            } catch {
+                return ServiceAnswer(error, requestId: requestId)
+            }
         }
         let scope = Scope(accountId: settings.accountId, region: settings.region)
         return ServiceAnswer(response: run(match, request, scope: scope, requestId: requestId).response)

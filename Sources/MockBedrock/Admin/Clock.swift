@@ -49,7 +49,7 @@ extension MockBedrockService {
     /// other fault rule, full quota buckets, an empty journal.
     func reset(_ request: HTTPRequest) throws(AWSError) -> HTTPResponse {
         _ = try AdminBody(request, allowed: [])
-        store.reset()
+        events.reset { store.reset() }
         faults.reset()
         journal.clear()
         return Self.clockResponse(store.clock())

@@ -102,6 +102,7 @@ extension FaultRule {
             writer.number(literal: String(seed))
         }
         writer.member("data", spec.data?.rawValue)
+        writer.member("event", spec.event?.rawValue)
         if let share = spec.recordErrors {
             writer.key("recordErrors")
             writer.number(literal: String(share))

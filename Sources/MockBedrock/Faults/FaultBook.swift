@@ -71,7 +71,7 @@ public final class FaultBook: Sendable {
             let request = makeContext()
             var decision = start ?? FaultDecision(ruleId: "", error: nil, fault: nil, delayMilliseconds: 0)
             var fired = start.map { [$0.ruleId] } ?? []
-            for index in state.rules.indices where !state.rules[index].spec.isDataRule && state.rules[index].matches(request) {
+            for index in state.rules.indices where !state.rules[index].spec.isDataRule && !state.rules[index].spec.isEventRule && state.rules[index].matches(request) {
                 guard state.rules[index].fires() else { continue }
                 let rule = state.rules[index]
                 fired.append(rule.id)
@@ -100,6 +100,18 @@ public final class FaultBook: Sendable {
             let context = FaultContext(operation: "", identifier: jobId, jobId: jobId, jobArn: { jobArn }, status: { nil })
             for index in state.rules.indices where kind(state.rules[index].spec) && state.rules[index].matches(context) {
                 if state.rules[index].fires() { return state.rules[index] }
+            }
+            return nil
+        }
+    }
+
+    /// What the event rules do to a job's event announcing `status`: the first rule that matches
+    /// the job and the status and fires (counted as fired) drops it or delays it; nil: sent as it is.
+    func eventRule(jobId: String, jobArn: String, status: JobStatus) -> (rule: FaultRule, delayMilliseconds: Int)? {
+        state.withLock { state -> (rule: FaultRule, delayMilliseconds: Int)? in
+            let context = FaultContext(operation: "", identifier: jobId, jobId: jobId, jobArn: { jobArn }, status: { status })
+            for index in state.rules.indices where state.rules[index].spec.isEventRule && state.rules[index].matches(context) {
+                if state.rules[index].fires() { return (state.rules[index], state.rules[index].delayMilliseconds()) }
             }
             return nil
         }

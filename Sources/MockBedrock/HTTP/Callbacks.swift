@@ -15,6 +15,12 @@ final class RequestContext {
     var discarded = 0
     /// The answer waiting while the connection is suspended for a delay or a stall.
     var pending: ServiceAnswer?
+    /// The events a held `GET /_mock/events` waits for; answered when the connection resumes.
+    var eventQuery: EventQuery?
+    /// Run when the request is done with (answered, or its connection closed): forgets a waiting reader.
+    var onRelease: (() -> Void)?
+
+    deinit { onRelease?() }
 }
 
 /// libmicrohttpd's access handler. It runs on libmicrohttpd's threads, so it captures nothing:
@@ -137,6 +143,13 @@ extension MockBedrockServer {
             context.pending = nil
             return deliver(pending, on: connection, method: method, path: path, context)
         }
+        if let query = context.eventQuery {
+            // Resumed when an event came or the wait ended: the events as they are now.
+            context.eventQuery = nil
+            var response = service.eventsResponse(query).response
+            response.headers.append(("x-amzn-RequestId", RequestID.make()))
+            return deliver(ServiceAnswer(response: response), on: connection, method: method, path: path, context)
+        }
         if context.discarded > 0 {
             let error = AWSError(
                 code: "RequestEntityTooLargeException", status: 413,
@@ -161,13 +174,28 @@ extension MockBedrockServer {
             }
         #endif
         let answer = service.answer(request)
+        if let wait = answer.eventWait, holdForEvents(wait, connection, context) { return MHD_Result.YES }
         let hold = answer.connectionFault == .stall ? (answer.delayMilliseconds > 0 ? answer.delayMilliseconds : Self.stallMilliseconds) : answer.delayMilliseconds
         if hold > 0 {
             context.pending = answer
-            if suspended.suspend(connection, milliseconds: hold) { return MHD_Result.YES }
+            if suspended.suspend(connection, milliseconds: hold) != nil { return MHD_Result.YES }
             context.pending = nil
         }
         return deliver(answer, on: connection, method: method, path: path, context)
+    }
+
+    /// Holds a `GET /_mock/events` that found nothing until an event matches or the wait ends; false
+    /// when it cannot be held (stopping), and the answer already made goes out at once.
+    private func holdForEvents(_ wait: EventWait, _ connection: OpaquePointer, _ context: RequestContext) -> Bool {
+        guard let id = suspended.suspend(connection, milliseconds: wait.milliseconds) else { return false }
+        context.eventQuery = wait.query
+        let log = service.events.log
+        if let token = log.wait(wait.query, wake: { [suspended] in suspended.resume(id: id) }) {
+            context.onRelease = { log.cancel(token) }
+        } else {
+            suspended.resume(id: id)  // an event came meanwhile, or too many readers wait
+        }
+        return true
     }
 
     fileprivate func deliver(_ answer: ServiceAnswer, on connection: OpaquePointer, method: String, path: String, _ context: RequestContext) -> MHD_Result {

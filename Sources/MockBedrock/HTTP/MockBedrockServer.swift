@@ -74,6 +74,8 @@ public final class MockBedrockServer: Sendable {
         service.counters.connections.withLock { count in
             count = { [weak self] in self?.daemon.withLock { $0.map { Int(mhd_shim_current_connections($0.pointer)) } } ?? nil }
         }
+        service.events.lines.withLock { $0 = { [logger] line in logger.info("\(line)") } }
+        service.events.start(outlets: configuration.eventOutlets)
     }
 
     /// Loads the fixtures the configuration names and serves them, its clock and its settings.
@@ -116,6 +118,7 @@ public final class MockBedrockServer: Sendable {
         }
         suspended.stop()
         MHD_stop_daemon(taken.pointer)
+        service.events.stop(milliseconds: 500)
     }
 
     deinit { stop() }

@@ -43,6 +43,9 @@ public struct ServerConfiguration: Sendable {
     /// Where jobs read their input and write their results, and the quotas. (`--s3-dir`,
     /// `--s3-endpoint` and the data flags, docs/batch-data.md)
     public var data: DataConfiguration
+    /// Where lifecycle events go besides `GET /_mock/events`: a webhook, an EventBridge-compatible
+    /// endpoint (`--events-url`, `--eventbridge-endpoint`, docs/events.md).
+    public var eventOutlets: [EventOutlet] = []
 
     public static let defaultMaxConnections = 1024
     public static let defaultIdleTimeoutSeconds = 60
@@ -68,6 +71,11 @@ public struct ServerConfiguration: Sendable {
         self.journalSize = journalSize
         self.service = service
         self.data = data
+    }
+
+    /// Whether `text` is a region name as the mock takes one: 1 to 20 characters of a-z, 0-9 and -.
+    public static func isRegionName(_ text: String) -> Bool {
+        CredentialScope.isRegionName(Substring(text))
     }
 
     /// What is out of range, each in the words of its flag; empty when the configuration can serve.

@@ -31,9 +31,11 @@ final class SuspendedConnections: Sendable {
 
     private let state = Locked(State())
 
-    /// Suspends the connection (from its access handler) and resumes it after `milliseconds`.
-    /// Returns false once stopping, when the caller must answer at once instead.
-    func suspend(_ connection: OpaquePointer, milliseconds: Int) -> Bool {
+    /// Suspends the connection (from its access handler) and resumes it after `milliseconds`, or
+    /// earlier through `resume(id:)` with the id returned. Returns nil once stopping, when the
+    /// caller must answer at once instead.
+    @discardableResult
+    func suspend(_ connection: OpaquePointer, milliseconds: Int) -> Int? {
         let (id, startSweep): (Int?, Bool) = state.withLock { state in
             guard !state.stopped else { return (nil, false) }
             MHD_suspend_connection(connection)
@@ -43,12 +45,17 @@ final class SuspendedConnections: Sendable {
             state.sweeping = true
             return (state.next, startSweep)
         }
-        guard let id else { return false }
+        guard let id else { return nil }
         DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(milliseconds)) { [self] in
             resume { $0 == id }
         }
         if startSweep { scheduleSweep() }
-        return true
+        return id
+    }
+
+    /// Resumes the connection `suspend` returned `id` for, if it is still held.
+    func resume(id: Int) {
+        resume { $0 == id }
     }
 
     /// Resumes every held connection and refuses new ones; call before stopping the daemon.

@@ -1,13 +1,16 @@
 import Fixtures
 
-/// One status change of a job: the status it entered, and the clock instant it entered it.
+/// One status change of a job: the status it entered, the clock instant it entered it, and the
+/// job's message from then (why it failed, expired or ended partly done).
 public struct StatusChange: Sendable, Equatable {
     public var status: JobStatus
     public var at: Int64
+    public var message: String?
 
-    public init(status: JobStatus, at: Int64) {
+    public init(status: JobStatus, at: Int64, message: String? = nil) {
         self.status = status
         self.at = at
+        self.message = message
     }
 }
 
@@ -22,12 +25,7 @@ extension Lifecycle {
         var instants: [Int64] = [submit]
         var start = submit
         for (index, phase) in phases.enumerated() {
-            let end: Int64? =
-                switch phase.length {
-                case .duration(let milliseconds): start + milliseconds
-                case .polls: progress.pollEnds[index]
-                case .final: nil
-                }
+            let end = end(of: phase, index, start: start, progress)
             guard let end, end <= now else { break }
             instants.append(end)
             start = end
@@ -40,9 +38,29 @@ extension Lifecycle {
             var copy = progress
             let position = position(submit: submit, now: instant, progress: &copy, isPoll: false)
             if changes.last?.status != position.status {
-                changes.append(StatusChange(status: position.status, at: position.since))
+                changes.append(StatusChange(status: position.status, at: position.since, message: position.message))
             }
         }
         return changes
+    }
+}
+
+extension Lifecycle {
+    /// The first instant after `now` at which the job can change status by time alone (a timed
+    /// phase ends, or the timeout passes); nil when none comes: the lifecycle has reached its final
+    /// phase, or waits on Gets (a `polls` phase), which tell the event worker themselves.
+    public func nextChange(submit: Int64, after now: Int64, progress: LifecycleProgress) -> Int64? {
+        let expiry = submit + timeoutMillis
+        var start = submit
+        for (index, phase) in phases.enumerated() {
+            let end = end(of: phase, index, start: start, progress)
+            guard let end else {
+                // The timeout can still end a final or polls phase that waits to run, or is in progress.
+                return expiry > now && (phase.status.isWaitingToRun || phase.status == .inProgress) ? expiry : nil
+            }
+            if end > now { return min(end, expiry > now ? expiry : end) }
+            start = end
+        }
+        return nil
     }
 }

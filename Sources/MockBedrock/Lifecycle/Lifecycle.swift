@@ -140,12 +140,7 @@ extension Lifecycle {
         var start = submit
         var carried: RecordCounts?
         for (index, phase) in phases.enumerated() {
-            let end: Int64? =
-                switch phase.length {
-                case .duration(let milliseconds): start + milliseconds
-                case .polls: progress.pollEnds[index]
-                case .final: nil
-                }
+            let end = end(of: phase, index, start: start, progress)
             if now >= expiry, start <= expiry, end.map({ expiry <= $0 }) ?? true {
                 if phase.status.isWaitingToRun {
                     return LifecyclePosition(
@@ -178,6 +173,16 @@ extension Lifecycle {
                 counts: counts(ofPhase: index, fraction: fraction, carried: carried), isChanging: rising)
         }
         preconditionFailure("a lifecycle ends in a phase without length")
+    }
+
+    /// When a phase that began at `start` ends: after its duration, at its last Get (nil until
+    /// then), never for the final phase.
+    func end(of phase: PhaseSpec, _ index: Int, start: Int64, _ progress: LifecycleProgress) -> Int64? {
+        switch phase.length {
+        case .duration(let milliseconds): start + milliseconds
+        case .polls: progress.pollEnds[index]
+        case .final: nil
+        }
     }
 
     /// How far into a phase an instant is: by time, or by the Gets seen before this one.
@@ -225,6 +230,11 @@ extension Lifecycle {
 }
 
 extension Lifecycle {
+    /// True when a phase ends after a number of Gets rather than a time.
+    var hasPollsPhase: Bool {
+        phases.contains { if case .polls = $0.length { true } else { false } }
+    }
+
     /// When the job leaves Validating: the start of the first phase after its leading Submitted and
     /// Validating phases (the submit time when it has none), nil while that is not known (a `polls`
     /// phase not yet ended) or never comes (the lifecycle ends before it). Validating checks the input

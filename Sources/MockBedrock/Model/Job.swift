@@ -59,6 +59,8 @@ public struct Job: Sendable {
     /// What the job's input data showed and what was written, for a job on the clock when the mock
     /// has an object store; nil otherwise.
     var data: JobData?
+    /// What the event worker has sent of the job's status changes (Job+Events.swift).
+    var events = EventCursor()
 
     /// A job whose ARN is `arn` (the one `record.jobArn` writes).
     public init(
@@ -67,6 +69,7 @@ public struct Job: Sendable {
         self.definition = Definition(record: record, arn: arn, lifecycle: lifecycle, source: source, responses: responses)
         self.tags = tags
         self.progress = LifecycleProgress(phaseCount: lifecycle?.phases.count ?? 0)
+        if lifecycle != nil { events.due = record.submitTime.milliseconds }
     }
 
     /// A job for Swift code that builds records itself: `record.jobArn` must be a job ARN. Requests
@@ -163,6 +166,7 @@ public struct Job: Sendable {
         if status.isTerminal { return .finished(status) }
         if status == .stopping { return .alreadyStopping }
         stop = Stop(at: now, record: current)
+        events.due = now
         return .stopping
     }
 

@@ -47,6 +47,8 @@ extension JobStore {
             }
             state.table.jobs[position].data = data
             state.table.jobs[position].cachedBody = nil
+            markDue(&state, position)
         }
+        wakeEvents()
     }
 }

@@ -20,6 +20,11 @@ public final class JobStore: Sendable {
     let realTime: @Sendable () -> UInt64
     /// Reads inputs and writes results of jobs on the clock; nil: jobs have no data (docs/batch-data.md).
     public let dataPlane: DataPlane?
+    /// Wakes the event worker (set by it): called after a change that can make a status change
+    /// sooner than the worker expects (the clock, a new job, a stop, a Get on a `polls` phase).
+    let eventWake = Locked<(@Sendable () -> Void)?>(nil)
+    /// The clock's time at start and after a reset: status changes before it send no event.
+    public var clockStartMillis: Int64 { clockStart.milliseconds }
 
     /// - Parameters:
     ///   - clockStart: the clock's time when the store is made (and after `reset()`).
@@ -71,11 +76,18 @@ public final class JobStore: Sendable {
         let deadline = dataPlane?.deadline()
         // Two rounds of data work at most (the input's check, then the results); then the job is served as it stands.
         for round in 0..<3 {
+            var counted = false
             let found = try? withState { state -> (body: [UInt8], work: DataWork?)? in
                 guard let position = state.table.find(identifier, in: scope, at: state.now) else { return nil }
                 let (body, need) = state.table.jobs[position].body(at: state.now, isPoll: poll)
+                // A Get in a `polls` phase may end it: the event worker looks at the job now.
+                if poll, need == nil, state.table.jobs[position].lifecycle?.hasPollsPhase == true {
+                    markDue(&state, position)
+                    counted = true
+                }
                 return (body, need.map { state.work(position, $0) })
             }
+            if counted { wakeEvents() }
             guard let found = found ?? nil else { return nil }
             guard let work = found.work, round < 2, let dataPlane, let deadline else { return found.body }
             dataPlane.perform(work, until: deadline, apply: applyData)
@@ -102,7 +114,7 @@ public final class JobStore: Sendable {
     /// The clock never goes back (a `set` before the current time is refused) and never passes
     /// `LifecycleClock.end`. Nothing changes unless all of it can.
     public func updateClock(set: Timestamp? = nil, advanceMillis: Int64? = nil, rate: Double? = nil) throws(ClockUpdateError) -> (now: Timestamp, rate: Double) {
-        try state.withLock { (state: inout State) throws(ClockUpdateError) -> (now: Timestamp, rate: Double) in
+        let result = try state.withLock { (state: inout State) throws(ClockUpdateError) -> (now: Timestamp, rate: Double) in
             let now = realTime()
             let current = state.clock.now(realNow: now)
             if let set {
@@ -115,6 +127,8 @@ public final class JobStore: Sendable {
             if let rate { state.clock.setRate(rate, realNow: now) }
             return (Timestamp(milliseconds: state.clock.now(realNow: now)), state.clock.rate)
         }
+        defer { wakeEvents() }
+        return result
     }
 
     /// Restores the jobs as loaded (created jobs, stops and tag changes are gone) and the clock as
@@ -142,6 +156,7 @@ extension JobStore {
     /// the same client request token created. Same token, other parameters, or a name in use:
     /// ConflictException. Past `maxActiveJobs` unfinished jobs: ServiceQuotaExceededException.
     func create(_ body: JSONValue, tags: [ResourceTag], in scope: Scope, maxActiveJobs: Int?) throws(AWSError) -> String {
+        defer { wakeEvents() }
         // Only the request's own members count (AWS ignores others, and so does the mock): for the
         // job, and for telling a retry from a reuse of its token.
         let known = Set(ServiceModel.shape("CreateModelInvocationJobRequest").members.map(\.name))
@@ -275,6 +290,7 @@ extension JobStore {
     /// Asks the job `identifier` names (written as `text`) to stop, for a caller in `scope`.
     func stop(_ identifier: JobIdentifier, named text: String, in scope: Scope) throws(AWSError) -> Job.StopOutcome {
         prepareData { table, now in table.find(identifier, in: scope, at: now).map { [$0] } ?? [] }
+        defer { wakeEvents() }
         return try withState { state throws(AWSError) -> Job.StopOutcome in
             guard let position = state.table.find(identifier, in: scope, at: state.now) else { throw .jobNotFound(text) }
             return state.table.jobs[position].requestStop(at: state.now)

@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # boto3 is imported on first use: importing the package (and 
 
 from ._admin import Clock, _Admin, _parse_time
 from ._errors import ServerStartError
+from ._events import events as _events, wait_for_event as _wait_for_event
 from ._faults import Faults
 from ._jobs import Jobs
 from ._process import PathLike, _arg_value, _child_env, find_binary, flag_name, flags_to_args
@@ -110,8 +111,18 @@ class _Surface:
         fixtures' fault rules, full quotas, an empty journal. Answers the clock's time."""
         return _parse_time(self._core._admin.call("POST", "/_mock/reset", {})["now"])
 
+    def events(self, job: Any = None, status: Any = None) -> List[Dict[str, Any]]:
+        """The lifecycle events kept (GET /_mock/events), oldest first, each AWS's "Batch Inference
+        Job State Change" event; `job` an id, ARN or a Create's or Get's answer, `status` one or several."""
+        return _events(self._core._admin, job, status)
+
+    def wait_for_event(self, job: Any, status: Any, timeout: float = 60.0) -> Dict[str, Any]:
+        """Waits (a long poll on GET /_mock/events, no sleeping) until `job` has an event with
+        `status` (a status, or several), and answers it; TimeoutError after `timeout` seconds."""
+        return _wait_for_event(self._core._admin, job, status, timeout)
+
     def stats(self) -> Dict[str, Any]:
-        """GET /_mock/stats: answers, errors, connections."""
+        """GET /_mock/stats: answers, errors, connections, events."""
         return dict(self._core._admin.call("GET", "/_mock/stats"))
 
     def health(self) -> Dict[str, Any]:
