@@ -272,7 +272,7 @@ def test_the_faults_admin_api(mock):
     assert "times: expected a whole number, at least 1" in message
     assert "color: unknown key (allowed: error, message, fault, delayMs, operation, jobId, status, times, after, probability, seed, data, recordErrors, event)" in message
     assert http(mock.url, "/_mock/faults", method="POST", body=b'{"message": "hi"}').json() == {
-        "message": "a rule needs error, fault, delayMs, data or recordErrors; message: a message goes with an error"}
+        "message": "a rule needs error, fault, delayMs, data, recordErrors or event; message: a message goes with an error"}
 
 
 def test_the_journal_records_and_clears(mock):
