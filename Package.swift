@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -67,6 +68,8 @@ let package = Package(
                 "Signing",
                 "CMicroHTTPD",
                 .product(name: "Logging", package: "swift-log"),
+                // The event worker's queue of jobs by the instant each is due (Model/JobStore+Events.swift).
+                .product(name: "HeapModule", package: "swift-collections"),
             ]
         ),
         .executableTarget(

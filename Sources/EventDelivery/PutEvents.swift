@@ -19,9 +19,14 @@ enum PutEvents {
         guard let first = waiting.first else { return 0 }
         var count = 0
         var bytes = 0
+        // One event a resource (job) per request: an entry refused and sent again must not come
+        // after a later event of the same job that the same request delivered.
+        var resources: Set<[String]> = []
         for event in waiting.prefix(PutEvents.maxEntries) {
             let size = PutEvents.size(event)
-            guard fixedRegion || event.region == first.region, count == 0 || bytes + size <= PutEvents.maxBytes else { break }
+            guard fixedRegion || event.region == first.region, count == 0 || bytes + size <= PutEvents.maxBytes,
+                resources.insert(event.resources).inserted
+            else { break }
             count += 1
             bytes += size
         }

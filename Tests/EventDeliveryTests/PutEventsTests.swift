@@ -44,6 +44,13 @@ import Testing
         #expect(PutEvents.batchCount([large, large, large][...], fixedRegion: false) == 1)
     }
 
+    @Test func aBatchHoldsOneEventOfAJob() {
+        // job 1's second event waits for the next request: a retried refusal of its first must come first
+        let waiting = [Events.make(0), Events.make(1), Events.make(2), Events.make(1, status: "Completed"), Events.make(3)]
+        #expect(PutEvents.batchCount(waiting[...], fixedRegion: false) == 3)
+        #expect(PutEvents.batchCount(waiting[3...], fixedRegion: false) == 2)
+    }
+
     @Test func answersSayWhatBecameOfEachEntry() {
         let answer = #"{"FailedEntryCount": 1, "Entries": [{"EventId": "a"}, {"ErrorCode": "MalformedDetail", "ErrorMessage": "Detail is malformed."}]}"#
         #expect(PutEvents.entryOutcomes(Array(answer.utf8), count: 2) == [.delivered, .refused(code: "MalformedDetail", message: "Detail is malformed.")])

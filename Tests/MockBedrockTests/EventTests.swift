@@ -272,19 +272,33 @@ import Testing
     @Test func aWaitingReaderIsWokenByAMatchOnly() {
         let log = EventLog()
         let woken = Locked(0)
-        let token = log.wait(EventQuery(statuses: [.completed])) { woken.withLock { $0 += 1 } }
-        #expect(token != nil)
+        let waiting = log.wait(EventQuery(statuses: [.completed])) { woken.withLock { $0 += 1 } }
+        guard case .registered = waiting else {
+            Issue.record("not registered: \(waiting)")
+            return
+        }
         log.append([event(.inProgress)])
         #expect(woken.withLock { $0 } == 0)
         log.append([event(.completed)])
         log.append([event(.completed)])
         #expect(woken.withLock { $0 } == 1)
         // a reader whose event is already there is not registered
-        #expect(log.wait(EventQuery(statuses: [.completed])) {} == nil)
+        #expect(log.wait(EventQuery(statuses: [.completed])) {} == .ready)
         // a cancelled reader is never woken
-        let cancelled = log.wait(EventQuery(after: 99)) { woken.withLock { $0 += 100 } }
-        log.cancel(cancelled ?? -1)
+        if case .registered(let token) = log.wait(EventQuery(after: 99), wake: { woken.withLock { $0 += 100 } }) { log.cancel(token) }
         log.append([event(.failed)])
         #expect(woken.withLock { $0 } == 1)
+        // wakeAll wakes every reader once, and forgets them
+        _ = log.wait(EventQuery(after: 99)) { woken.withLock { $0 += 10 } }
+        _ = log.wait(EventQuery(after: 99)) { woken.withLock { $0 += 10 } }
+        log.wakeAll()
+        log.append([event(.stopped)])
+        #expect(woken.withLock { $0 } == 21)
+    }
+
+    @Test func pastTheLimitReadersWaitOutTheirTime() {
+        let log = EventLog()
+        for _ in 0..<EventLog.maxWaiters { _ = log.wait(EventQuery(after: 99)) {} }
+        #expect(log.wait(EventQuery(after: 99)) {} == .full)
     }
 }

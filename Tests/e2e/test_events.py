@@ -404,3 +404,44 @@ def test_the_documented_event_pipeline_runs(tmp_path):
                             capture_output=True, text=True, env=child_env({"MOCK_BEDROCK_BIN": str(BIN)}), cwd=tmp_path, timeout=300)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "2 passed" in result.stdout
+
+
+def test_a_fixture_jobs_history_does_not_read_its_input_at_start(server_factory, tmp_path):
+    # given a job with data that left Validating an hour before the clock's start, and its input
+    # uploaded only after the server is ready
+    store = DirStore(tmp_path / "s3")
+    store.make_bucket("batch-in")
+    store.make_bucket("batch-out")
+    job = clock_job("historydata1", submitTime="2026-03-01T08:00:00Z",
+                    inputDataConfig={"s3InputDataConfig": {"s3Uri": "s3://batch-in/input.jsonl"}},
+                    outputDataConfig={"s3OutputDataConfig": {"s3Uri": "s3://batch-out/results/"}})
+    job.pop("totalRecordCount")
+    server = server_factory(write_fixtures(tmp_path, {"jobs.json": {"jobs": [job]}}), "--clock-rate", "0",
+                            "--clock-start", "2026-03-01T09:00:00Z", *store.server_args())
+    records = [{"recordId": f"r{i:04d}", "modelInput": {"anthropic_version": "bedrock-2023-05-31", "max_tokens": 50,
+                                                        "messages": [{"role": "user", "content": f"hello {i}"}]}} for i in range(100)]
+    store.put("batch-in", "input.jsonl", "".join(json.dumps(r) + "\n" for r in records).encode())
+    # when the job is read, then finishes
+    client = make_client(server.url)
+    assert client.get_model_invocation_job(jobIdentifier="historydata1")["status"] == "InProgress"
+    advance(server, "2h")
+    found = wait_for(server, "historydata1", "Completed")
+    # then it read the input the test wrote, and its only event is Completed, after the outputs
+    assert statuses(found) == ["Completed"]
+    assert json.loads(store.get("batch-out", "results/historydata1/manifest.json.out"))["totalRecordCount"] == 100
+
+
+def test_a_stopping_server_answers_its_waiting_readers(tmp_path):
+    from conftest import start_server
+    server = start_server(write_fixtures(tmp_path, {}), "--clock-rate", "0")
+    answers: list[int] = []
+    reader = threading.Thread(target=lambda: answers.append(http(server.url, "/_mock/events?after=99999&wait=30s").status))
+    reader.start()
+    deadline = time.monotonic() + 5
+    while admin(server, "/_mock/stats")["connections"] < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    started = time.monotonic()
+    server.assert_clean_stop()
+    reader.join(10)
+    assert answers == [200]
+    assert time.monotonic() - started < 1.5

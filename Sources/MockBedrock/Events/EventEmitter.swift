@@ -33,8 +33,9 @@ public struct EventOutlet: Sendable {
 /// Turns every status change of every job into an event, in order per job, stamped with the clock
 /// instant of the change (also each one a clock jump passes over), and hands the events to the log
 /// and the outlets, after the event fault rules. A worker thread drives it from the clock, so an
-/// idle server with a running clock still sends; it also does the data work a change waits for
-/// (Completed only once the results are written). Requests that change what is due wake it.
+/// idle server with a running clock still sends; it starts the data work a change waits for
+/// (Completed only once the results are written) without waiting for it. Requests that change what
+/// is due wake it. One emitter a store (it sets the store's wake-up).
 public final class EventEmitter: Sendable {
     public let log: EventLog
     let store: JobStore
@@ -44,11 +45,10 @@ public final class EventEmitter: Sendable {
     let lines = Locked<@Sendable (String) -> Void>({ _ in })
 
     private struct State {
-        /// Counts resets: events collected before one are not sent.
-        var generation = 0
-        /// Events a rule delays: when each is due (monotonic nanoseconds).
+        /// Events a rule delays: when each is due (the store's real-time nanoseconds).
         var delayed: [(due: UInt64, event: JobEvent)] = []
-        var running = false
+        /// The running worker's end: signalled when its loop ends; nil when no worker runs.
+        var finished: DispatchSemaphore?
         var stopping = false
         var sent = 0
         var droppedByFault = 0
@@ -60,13 +60,12 @@ public final class EventEmitter: Sendable {
     /// a collection and its sending (the jobs' cursors would say sent what the log never got).
     private let sending = Locked(())
     private let wakeup = WakeUp()
-    private let finished = DispatchSemaphore(value: 0)
 
     /// The longest the worker sleeps without being woken; the shortest it waits between rounds.
     static let maxSleepMilliseconds: Int64 = 500
     static let minSleepMilliseconds: Int64 = 2
-    /// How soon a round looks again at a job whose data work did not finish within its wait.
-    static let dataRetryMilliseconds: Int64 = 20
+    /// Events a delay rule may hold at once; past it, what a rule would delay is dropped (and counted).
+    static let maxDelayed = EventLog.defaultCapacity
 
     init(store: JobStore, faults: FaultBook, log: EventLog = EventLog()) {
         self.store = store
@@ -75,17 +74,20 @@ public final class EventEmitter: Sendable {
         store.eventWake.withLock { $0 = { [wakeup] in wakeup.broadcast() } }
     }
 
-    /// Starts the worker, with these outlets. Idempotent.
+    /// Starts the worker with these outlets (they replace any earlier ones). Does nothing while a
+    /// worker runs; after `stop` it starts a new one.
     public func start(outlets new: [EventOutlet] = []) {
-        outlets.withLock { $0 += new }
+        let finished = DispatchSemaphore(value: 0)
         let starting = state.withLock { state -> Bool in
-            guard !state.running, !state.stopping else { return false }
-            state.running = true
+            guard state.finished == nil else { return false }
+            state.finished = finished
+            state.stopping = false
             return true
         }
         guard starting else { return }
+        outlets.withLock { $0 = new }
         // A weak reference: a service dropped without `stop` lets its worker end at its next wake.
-        DispatchQueue(label: "mock-bedrock.events").async { [weak self, wakeup, finished] in
+        DispatchQueue(label: "mock-bedrock.events").async { [weak self, wakeup] in
             while true {
                 // Read before the round: a wake during the round makes the sleep after it return at once.
                 let generation = wakeup.generation
@@ -97,22 +99,27 @@ public final class EventEmitter: Sendable {
                 guard let sleep else { break }
                 wakeup.wait(after: generation, until: Monotonic.deadline(in: Int(sleep)))
             }
+            self?.state.withLock { state in
+                if state.finished === finished { state.finished = nil }
+            }
             finished.signal()
         }
     }
 
-    /// Stops the worker (waiting at most `milliseconds` for its round to end), then the outlets,
-    /// which get what remains of the bound to send what they hold.
+    /// Stops the worker (waiting at most half of `milliseconds` for its round to end), then the
+    /// outlets, which get what remains of the bound to send what they hold, then give up.
     public func stop(milliseconds: Int = 500) {
-        let wasRunning = state.withLock { state -> Bool in
-            defer { state.stopping = true }
-            return state.running && !state.stopping
+        let finished = state.withLock { state -> DispatchSemaphore? in
+            state.stopping = true
+            return state.finished
         }
         wakeup.broadcast()
-        let start = monotonicNanoseconds()
-        if wasRunning { _ = finished.wait(timeout: .now() + .milliseconds(milliseconds)) }
-        let left = max(0, milliseconds - Int((monotonicNanoseconds() - start) / 1_000_000))
-        for outlet in outlets.withLock({ $0 }) { outlet.shutdown(left) }
+        let deadline = Monotonic.deadline(in: milliseconds)
+        if let finished { _ = finished.wait(timeout: .now() + .milliseconds(milliseconds / 2)) }
+        func left() -> Int { Int((deadline > Monotonic.now() ? deadline - Monotonic.now() : 0) / 1_000_000) }
+        let targets = outlets.withLock { $0 }
+        for outlet in targets where !outlet.waitIdle(left()) { break }
+        for outlet in targets { outlet.shutdown(left()) }
     }
 
     /// Runs `resetStore` (the store's reset) so that no round straddles it, then empties the log and
@@ -120,48 +127,65 @@ public final class EventEmitter: Sendable {
     func reset(_ resetStore: () -> Void) {
         sending.withLock { _ in
             resetStore()
-            state.withLock { state in
-                state.generation += 1
-                state.delayed.removeAll()
-            }
+            state.withLock { $0.delayed.removeAll() }
             log.clear()
         }
         wakeup.broadcast()
     }
 
-    /// One round, also for tests: the data work of due jobs, then their new status changes to the
-    /// log and the outlets. Returns how long to sleep before the next round, in milliseconds.
+    /// One round, also for tests: the due jobs' new status changes, through the fault rules, to the
+    /// log and the outlets, a slice of jobs at a time; then the data work changes wait for is
+    /// started (its end wakes the worker). Returns how long to sleep before the next round, in
+    /// milliseconds.
     @discardableResult
     public func round() -> Int64 {
-        store.prepareData { table, now in table.jobs.indices.filter { table.jobs[$0].data != nil && table.jobs[$0].events.due <= now } }
-        return sending.withLock { _ -> Int64 in
-            let collected = store.collectChanges(notBefore: store.clockStartMillis)
+        let (works, due, now, realNow) = sending.withLock { _ -> ([DataWork], Int64, Int64, UInt64) in
+            let collected = store.collectChanges(notBefore: store.clockStartMillis) { changes in
+                publish(passFaults(changes.map(JobEvent.init), realNow: store.realTime()))
+            }
             let realNow = store.realTime()
-            var ready: [JobEvent] = []
-            for found in collected.changes {
-                let event = JobEvent(jobArn: found.arn, jobName: found.name, modelId: found.modelId, change: found.change, creationTime: found.submit)
-                guard let fault = faults.eventRule(jobId: event.jobArn.jobId, jobArn: event.jobArn.description, status: event.status) else {
-                    ready.append(event)
-                    continue
-                }
-                if fault.rule.spec.event == .drop {
-                    state.withLock { $0.droppedByFault += 1 }
-                    lines.withLock { $0 }("event for \(event.jobArn.jobId) \(event.status.rawValue) dropped by \(fault.rule.id)")
-                } else {
-                    state.withLock { state in
-                        state.delayedByFault += 1
-                        state.delayed.append((realNow + UInt64(fault.delayMilliseconds) * 1_000_000, event))
-                    }
-                }
-            }
             let due = state.withLock { state -> [JobEvent] in
-                let (now, later) = (state.delayed.filter { $0.due <= realNow }, state.delayed.filter { $0.due > realNow })
+                var now: [JobEvent] = []
+                var later: [(due: UInt64, event: JobEvent)] = []
+                for held in state.delayed {
+                    if held.due <= realNow { now.append(held.event) } else { later.append(held) }
+                }
                 state.delayed = later
-                return now.map(\.event)
+                return now
             }
-            publish(ready + due)
-            return sleep(untilClock: collected.due, now: collected.now, realNow: realNow)
+            publish(due)
+            return (collected.works, collected.due, collected.now, realNow)
         }
+        if !works.isEmpty, let dataPlane = store.dataPlane {
+            dataPlane.performAll(works, until: .now(), apply: store.applyData)  // started, not waited for
+        }
+        return sleep(untilClock: due, now: now, realNow: realNow)
+    }
+
+    /// The events no rule drops or delays; the delayed ones are held.
+    private func passFaults(_ events: [JobEvent], realNow: UInt64) -> [JobEvent] {
+        var ready: [JobEvent] = []
+        ready.reserveCapacity(events.count)
+        for event in events {
+            guard let fault = faults.eventRule(jobId: event.jobArn.jobId, jobArn: event.jobArn.description, status: event.status) else {
+                ready.append(event)
+                continue
+            }
+            let held =
+                fault.rule.spec.event == .delay
+                && state.withLock { state -> Bool in
+                    guard state.delayed.count < Self.maxDelayed else { return false }
+                    state.delayedByFault += 1
+                    state.delayed.append((realNow + UInt64(fault.delayMilliseconds) * 1_000_000, event))
+                    return true
+                }
+            if !held {
+                state.withLock { $0.droppedByFault += 1 }
+                let why = fault.rule.spec.event == .drop ? "dropped by \(fault.rule.id)" : "dropped: \(Self.maxDelayed) events are delayed already"
+                lines.withLock { $0 }("event for \(event.jobArn.jobId) \(event.status.rawValue) \(why)")
+            }
+        }
+        return ready
     }
 
     /// Numbers the events in the log and hands them to every outlet.
@@ -180,8 +204,6 @@ public final class EventEmitter: Sendable {
     /// Real milliseconds until the clock reaches `due` (at its current rate), or a delayed event is
     /// due, within the sleep bounds.
     private func sleep(untilClock due: Int64, now: Int64, realNow: UInt64) -> Int64 {
-        // A job whose data work is still running is due again at once: look again soon, not in a loop.
-        if due <= now { return Self.dataRetryMilliseconds }
         var milliseconds = Self.maxSleepMilliseconds
         let rate = store.clock().rate
         if due != .max, rate > 0 {
@@ -194,19 +216,15 @@ public final class EventEmitter: Sendable {
         return max(Self.minSleepMilliseconds, milliseconds)
     }
 
-    /// Waits at most `milliseconds` until every outlet has sent what it holds; true when all have.
-    public func waitForOutlets(milliseconds: Int) -> Bool {
-        let deadline = monotonicNanoseconds() + UInt64(max(0, milliseconds)) * 1_000_000
-        for outlet in outlets.withLock({ $0 }) {
-            let left = deadline > monotonicNanoseconds() ? Int((deadline - monotonicNanoseconds()) / 1_000_000) : 0
-            if !outlet.waitIdle(left) { return false }
-        }
-        return true
-    }
-
     /// The counters for `GET /_mock/stats`.
     func counters() -> (sent: Int, droppedByFault: Int, delayedByFault: Int, waiting: Int, outlets: [EventOutlet]) {
         let (sent, dropped, delayed, waiting) = state.withLock { ($0.sent, $0.droppedByFault, $0.delayedByFault, $0.delayed.count) }
         return (sent, dropped, delayed, waiting, outlets.withLock { $0 })
+    }
+}
+
+extension JobEvent {
+    init(_ found: JobStatusChange) {
+        self.init(jobArn: found.arn, jobName: found.name, modelId: found.modelId, change: found.change, creationTime: found.submit)
     }
 }

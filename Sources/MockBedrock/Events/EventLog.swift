@@ -30,7 +30,8 @@ public struct EventQuery: Sendable, Equatable {
 public final class EventLog: Sendable {
     public static let defaultCapacity = 10_000
     public static let defaultLimit = 1_000
-    /// Readers that may wait at once; past this a wait is answered at once (each holds a connection).
+    /// Readers woken by events at once; past this a reader waits out its whole `wait` (each holds a
+    /// connection, and every append looks at every reader).
     public static let maxWaiters = 1_024
 
     private struct Waiter {
@@ -106,16 +107,35 @@ public final class EventLog: Sendable {
         return (found, max(query.after, state.lastSequence))
     }
 
+    /// What `wait` did.
+    public enum Waiting: Equatable, Sendable {
+        /// `wake` will be called once, at the first matching event (or by `wakeAll`); the token is for `cancel`.
+        case registered(Int)
+        /// A matching event is kept already: `wake` is never called.
+        case ready
+        /// Too many readers wait: `wake` is never called, the reader waits out its time.
+        case full
+    }
+
     /// Registers `wake` to be called once when an event the query matches is appended, unless one
-    /// is kept already or too many readers wait: then it returns nil and `wake` is never called.
-    /// Otherwise a token for `cancel`.
-    public func wait(_ query: EventQuery, wake: @escaping @Sendable () -> Void) -> Int? {
+    /// is kept already, or `maxWaiters` readers wait.
+    public func wait(_ query: EventQuery, wake: @escaping @Sendable () -> Void) -> Waiting {
         state.withLock { state in
-            guard state.waiters.count < Self.maxWaiters, Self.matching(query, in: state, capacity: capacity).events.isEmpty else { return nil }
+            guard Self.matching(query, in: state, capacity: capacity).events.isEmpty else { return .ready }
+            guard state.waiters.count < Self.maxWaiters else { return .full }
             state.nextWaiter += 1
             state.waiters[state.nextWaiter] = Waiter(query: query, wake: wake)
-            return state.nextWaiter
+            return .registered(state.nextWaiter)
         }
+    }
+
+    /// Wakes every waiting reader (the server is stopping: each answers what it has).
+    public func wakeAll() {
+        let wakes = state.withLock { state -> [@Sendable () -> Void] in
+            defer { state.waiters.removeAll() }
+            return state.waiters.values.map(\.wake)
+        }
+        for wake in wakes { wake() }
     }
 
     /// Forgets a waiting reader (its wait ended some other way).

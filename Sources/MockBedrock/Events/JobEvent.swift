@@ -21,9 +21,7 @@ public struct JobEvent: Sendable {
     public let creationTime: Int64
     /// The envelope's `id`: a UUID drawn from the job, the status and the instant, so that runs that
     /// do the same thing send the same ids.
-    public let id: String
-    /// The event as AWS's JSON, made once.
-    public let json: [UInt8]
+    public var id: String { Self.uuid(FNV1a.hash(jobArn.description, status.rawValue, String(at))) }
 
     public static let source = "aws.bedrock"
     public static let detailType = "Batch Inference Job State Change"
@@ -36,24 +34,28 @@ public struct JobEvent: Sendable {
         self.message = change.message
         self.at = change.at
         self.creationTime = creationTime
-        self.id = Self.uuid(FNV1a.hash(jobArn.description, change.status.rawValue, String(change.at)))
-        var writer = JSONWriter(reservingCapacity: 768)
+    }
+
+    /// The event as AWS's JSON. Made when asked (a read of the log, a sink), not kept: the log holds
+    /// 10,000 events, and a clock jump over many jobs makes tens of thousands in one round.
+    public var json: [UInt8] {
+        var writer = JSONWriter(reservingCapacity: 900)
         writer.beginObject()
         writer.member("version", "0")
         writer.member("id", id)
         writer.member("detail-type", Self.detailType)
         writer.member("source", Self.source)
         writer.member("account", jobArn.accountId)
-        writer.member("time", Self.isoSeconds(change.at))
+        writer.member("time", Self.isoSeconds(at))
         writer.member("region", jobArn.region)
         writer.key("resources")
         writer.beginArray()
         writer.string(jobArn.description)
         writer.endArray()
         writer.key("detail")
-        writer.raw(Self.detail(jobArn: jobArn, jobName: jobName, modelId: modelId, change: change, creationTime: creationTime))
+        writer.raw(detail)
         writer.endObject()
-        json = writer.bytes
+        return writer.bytes
     }
 
     /// The `detail` object as JSON text.

@@ -187,13 +187,13 @@ extension MockBedrockServer {
     /// Holds a `GET /_mock/events` that found nothing until an event matches or the wait ends; false
     /// when it cannot be held (stopping), and the answer already made goes out at once.
     private func holdForEvents(_ wait: EventWait, _ connection: OpaquePointer, _ context: RequestContext) -> Bool {
-        guard let id = suspended.suspend(connection, milliseconds: wait.milliseconds) else { return false }
+        guard !isStopping.load(ordering: .acquiring), let id = suspended.suspend(connection, milliseconds: wait.milliseconds) else { return false }
         context.eventQuery = wait.query
         let log = service.events.log
-        if let token = log.wait(wait.query, wake: { [suspended] in suspended.resume(id: id) }) {
-            context.onRelease = { log.cancel(token) }
-        } else {
-            suspended.resume(id: id)  // an event came meanwhile, or too many readers wait
+        switch log.wait(wait.query, wake: { [suspended] in suspended.resume(id: id) }) {
+        case .registered(let token): context.onRelease = { log.cancel(token) }
+        case .ready: suspended.resume(id: id)  // an event came meanwhile
+        case .full: break  // the timer resumes it
         }
         return true
     }

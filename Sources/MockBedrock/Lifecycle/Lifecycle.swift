@@ -114,6 +114,13 @@ public struct LifecycleProgress: Sendable, Equatable {
         polls = Array(repeating: 0, count: phaseCount)
         pollEnds = Array(repeating: nil, count: phaseCount)
     }
+
+    /// How many `polls` phases have ended (a Get that ends one changes this).
+    var endedPollsPhases: Int {
+        var count = 0
+        for end in pollEnds where end != nil { count += 1 }
+        return count
+    }
 }
 
 /// Where a job stands at an instant.
@@ -230,11 +237,6 @@ extension Lifecycle {
 }
 
 extension Lifecycle {
-    /// True when a phase ends after a number of Gets rather than a time.
-    var hasPollsPhase: Bool {
-        phases.contains { if case .polls = $0.length { true } else { false } }
-    }
-
     /// When the job leaves Validating: the start of the first phase after its leading Submitted and
     /// Validating phases (the submit time when it has none), nil while that is not known (a `polls`
     /// phase not yet ended) or never comes (the lifecycle ends before it). Validating checks the input

@@ -68,6 +68,14 @@ extension Job {
         return data.written != Int(processed) && data.writeFailure == nil
     }
 
+    /// The instant of the job's latest status change up to `now` by its lifecycle and stop alone
+    /// (data work aside): whether the changes waiting for data work send anything.
+    func latestStatusChange(upTo now: Int64) -> Int64? {
+        if let stop, now >= stop.at { return now >= stop.at + Self.stoppingMillis ? stop.at + Self.stoppingMillis : stop.at }
+        guard let lifecycle, exists(at: now) else { return nil }
+        return lifecycle.transitions(submit: record.submitTime.milliseconds, upTo: now, progress: progress).last?.at
+    }
+
     /// The first clock instant after `now` at which the job can change status without being told
     /// (`EventCursor.due`).
     func nextStatusChange(after now: Int64) -> Int64 {

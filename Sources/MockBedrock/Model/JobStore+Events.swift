@@ -1,4 +1,5 @@
 import Fixtures
+import HeapModule
 
 /// A status change of a job, with what an event says of the job.
 struct JobStatusChange: Sendable {
@@ -9,49 +10,77 @@ struct JobStatusChange: Sendable {
     let change: StatusChange
 }
 
-extension JobStore {
-    /// The status changes not sent yet of the jobs due at the clock's time, in the order they
-    /// happened (by instant, then job), each job's marked sent; changes before `start` (a fixture
-    /// job's history before the clock's start) are marked without being returned. Also returns the
-    /// earliest instant a job is due next (`Int64.max`: none until told) and the clock's time.
-    func collectChanges(notBefore start: Int64) -> (changes: [JobStatusChange], due: Int64, now: Int64) {
-        var found: [(at: Int64, position: Int, change: JobStatusChange)] = []
-        var due = Int64.max
-        var now: Int64 = 0
-        var next = 0
-        // A slice of the jobs per hold of the lock: a first round over 100,000 jobs on the clock must
-        // not hold every request up while it runs.
-        while true {
-            let more =
-                (try? withState { state -> Bool in
-                    now = state.now
-                    let end = min(state.table.jobs.count, next + Self.eventSlice)
-                    for position in next..<end {
-                        collect(&state, position, notBefore: start, into: &found, due: &due)
-                    }
-                    next = end
-                    return end < state.table.jobs.count
-                }) ?? false
-            if !more { break }
-        }
-        found.sort { ($0.at, $0.position) < ($1.at, $1.position) }
-        return (found.map(\.change), due, now)
+/// A job the event worker is to look at, at an instant: an entry of `JobStore.State.eventQueue`.
+/// An entry whose instant is no longer the job's `EventCursor.due` is stale and skipped.
+struct EventDue: Comparable, Sendable {
+    let due: Int64
+    let position: Int
+
+    static func < (lhs: EventDue, rhs: EventDue) -> Bool {
+        (lhs.due, lhs.position) < (rhs.due, rhs.position)
+    }
+}
+
+extension JobStore.State {
+    /// Queues the job at `position` for the event worker at its cursor's `due` (none when `.max`).
+    mutating func scheduleEvents(_ position: Int) {
+        let due = table.jobs[position].events.due
+        if due != .max { eventQueue.insert(EventDue(due: due, position: position)) }
     }
 
-    /// Jobs looked at per hold of the store's lock by `collectChanges`.
+    /// The queue of every job on the clock in `table`, at its first instant.
+    static func eventQueue(of table: JobTable) -> Heap<EventDue> {
+        Heap(table.jobs.indices.compactMap { table.jobs[$0].events.due == .max ? nil : EventDue(due: table.jobs[$0].events.due, position: $0) })
+    }
+}
+
+extension JobStore {
+    /// Jobs looked at per hold of the store's lock by `collectChanges`, and so per batch of events:
+    /// a clock jump over 100,000 jobs neither holds every request up nor builds all its events at once.
     static let eventSlice = 2_048
 
-    /// The new changes of the job at `position`, if it is due, into `found`; its cursor moved on.
-    private func collect(
-        _ state: inout State, _ position: Int, notBefore start: Int64, into found: inout [(at: Int64, position: Int, change: JobStatusChange)],
-        due: inout Int64
-    ) {
-        let now = state.now
-        let cursorDue = state.table.jobs[position].events.due
-        guard cursorDue <= now else {
-            due = min(due, cursorDue)
-            return
+    /// The status changes not sent yet of the jobs due at the clock's time, handed to `publish` a
+    /// slice of jobs at a time, in the order they happened within the slice (by instant, then job);
+    /// each job's changes come in order, and its cursor moves on. Changes before `start` (a fixture
+    /// job's history before the clock's start) are passed over. Returns the data work to start (a
+    /// change that waits for it: the job is looked at again when it is done), the earliest instant
+    /// a job is due next (`Int64.max`: none until told), and the clock's time.
+    func collectChanges(notBefore start: Int64, publish: ([JobStatusChange]) -> Void) -> (works: [DataWork], due: Int64, now: Int64) {
+        var works: [DataWork] = []
+        guard
+            let (positions, now) = try? withState({ state -> ([Int], Int64) in
+                var seen = Set<Int>()
+                var positions: [Int] = []
+                while let first = state.eventQueue.min, first.due <= state.now {
+                    _ = state.eventQueue.popMin()
+                    guard first.position < state.table.jobs.count, state.table.jobs[first.position].events.due == first.due,
+                        seen.insert(first.position).inserted
+                    else { continue }
+                    positions.append(first.position)
+                }
+                return (positions, state.now)
+            })
+        else { return ([], .max, 0) }
+        var next = positions.startIndex
+        while next < positions.endIndex {
+            let slice = positions[next..<min(positions.endIndex, next + Self.eventSlice)]
+            next = slice.endIndex
+            var found: [(at: Int64, position: Int, change: JobStatusChange)] = []
+            try? withState { state in
+                for position in slice { collect(&state, position, at: now, notBefore: start, into: &found, works: &works) }
+            }
+            found.sort { ($0.at, $0.position) < ($1.at, $1.position) }
+            if !found.isEmpty { publish(found.map(\.change)) }
         }
+        let due = (try? withState { $0.eventQueue.min?.due }) ?? nil
+        return (works, due ?? .max, now)
+    }
+
+    /// The new changes of the job at `position` into `found`; its cursor moved on and queued again.
+    private func collect(
+        _ state: inout State, _ position: Int, at now: Int64, notBefore start: Int64, into found: inout [(at: Int64, position: Int, change: JobStatusChange)],
+        works: inout [DataWork]
+    ) {
         let job = state.table.jobs[position]
         let changes = job.statusChanges(upTo: now)
         var cursor = job.events
@@ -62,11 +91,18 @@ extension JobStore {
         }
         cursor.sent = changes.count
         cursor.last = changes.last ?? cursor.last
-        // Data work not done yet (it was waited for, within its bound, just before): look again.
-        let waiting = job.data != nil && state.table.jobs[position].snapshot(at: now, isPoll: false).need != nil
-        cursor.due = waiting ? now : job.nextStatusChange(after: now)
+        cursor.due = job.nextStatusChange(after: now)
+        // A change that waits for data work: the work starts now, and when it is done `applyData`
+        // queues the job again. Not for a job whose changes so far are all history (before the
+        // clock's start, sending nothing): its input is read when it next changes, or a request asks.
+        if job.data != nil, let need = state.table.jobs[position].snapshot(at: now, isPoll: false).need,
+            (job.latestStatusChange(upTo: now) ?? .min) >= start
+        {
+            works.append(state.work(position, need))
+            cursor.due = .max
+        }
         state.table.jobs[position].events = cursor
-        due = min(due, cursor.due)
+        state.scheduleEvents(position)
     }
 
     /// The changes after the last one sent. Normally those past `cursor.sent`; when what went before
@@ -78,10 +114,11 @@ extension JobStore {
         return changes[...].filter { $0.at > last.at }[...]
     }
 
-    /// Marks the job `position` names as due now (a Get moved a `polls` phase, data work was done)
-    /// and tells the event worker.
+    /// Queues the job at `position` for the event worker now (a Get ended a `polls` phase, data work
+    /// was done, a stop). The caller wakes the worker (`wakeEvents`) once it has let go of the lock.
     func markDue(_ state: inout State, _ position: Int) {
         state.table.jobs[position].events.due = min(state.table.jobs[position].events.due, state.now)
+        state.eventQueue.insert(EventDue(due: state.now, position: position))
     }
 
     /// Tells the event worker to look at the jobs (a clock change, a new job, a stop).

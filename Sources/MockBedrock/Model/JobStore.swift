@@ -1,4 +1,5 @@
 import Fixtures
+import HeapModule
 import JSON
 import ServiceModel
 
@@ -11,10 +12,13 @@ public final class JobStore: Sendable {
         var now: Int64 = 0
         /// Counts resets: data work asked for before one is stale.
         var generation = 0
+        /// The jobs on the clock by the instant the event worker is to look at each (Model/JobStore+Events.swift).
+        var eventQueue: Heap<EventDue>
     }
 
     private let state: Locked<State>
     private let initialTable: JobTable
+    private let initialEventQueue: Heap<EventDue>
     private let clockStart: Timestamp
     private let clockRate: Double
     let realTime: @Sendable () -> UInt64
@@ -38,10 +42,12 @@ public final class JobStore: Sendable {
         self.dataPlane = dataPlane
         let table = JobTable(dataPlane == nil ? jobs : jobs.map(Self.withData))
         self.initialTable = table
+        self.initialEventQueue = State.eventQueue(of: table)
         self.clockStart = clockStart
         self.clockRate = clockRate
         self.realTime = realTime
-        self.state = Locked(State(clock: LifecycleClock(startMillis: clockStart.milliseconds, rate: clockRate, realNow: realTime()), table: table))
+        self.state = Locked(
+            State(clock: LifecycleClock(startMillis: clockStart.milliseconds, rate: clockRate, realNow: realTime()), table: table, eventQueue: initialEventQueue))
     }
 
     public convenience init(
@@ -76,18 +82,19 @@ public final class JobStore: Sendable {
         let deadline = dataPlane?.deadline()
         // Two rounds of data work at most (the input's check, then the results); then the job is served as it stands.
         for round in 0..<3 {
-            var counted = false
+            var ended = false
             let found = try? withState { state -> (body: [UInt8], work: DataWork?)? in
                 guard let position = state.table.find(identifier, in: scope, at: state.now) else { return nil }
+                let endedBefore = state.table.jobs[position].progress.endedPollsPhases
                 let (body, need) = state.table.jobs[position].body(at: state.now, isPoll: poll)
-                // A Get in a `polls` phase may end it: the event worker looks at the job now.
-                if poll, need == nil, state.table.jobs[position].lifecycle?.hasPollsPhase == true {
+                // The Get that ends a `polls` phase changes the status: the event worker looks at the job now.
+                if state.table.jobs[position].progress.endedPollsPhases != endedBefore {
                     markDue(&state, position)
-                    counted = true
+                    ended = true
                 }
                 return (body, need.map { state.work(position, $0) })
             }
-            if counted { wakeEvents() }
+            if ended { wakeEvents() }
             guard let found = found ?? nil else { return nil }
             guard let work = found.work, round < 2, let dataPlane, let deadline else { return found.body }
             dataPlane.perform(work, until: deadline, apply: applyData)
@@ -136,7 +143,9 @@ public final class JobStore: Sendable {
     public func reset() {
         state.withLock { state in
             let generation = state.generation + 1
-            state = State(clock: LifecycleClock(startMillis: clockStart.milliseconds, rate: clockRate, realNow: realTime()), table: initialTable)
+            state = State(
+                clock: LifecycleClock(startMillis: clockStart.milliseconds, rate: clockRate, realNow: realTime()), table: initialTable,
+                eventQueue: initialEventQueue)
             state.generation = generation
         }
     }
@@ -208,6 +217,7 @@ extension JobStore {
             let outcome = tags.first { $0.key == Self.outcomeTag }.flatMap { LifecycleOutcome(rawValue: $0.value) } ?? .completed
             let job = Job(record: record, arn: arn, lifecycle: Lifecycle(.defaultLifecycle(outcome), record: record), tags: tags)
             state.table.insert(dataPlane == nil ? job : Self.withData(job))
+            state.scheduleEvents(state.table.jobs.count - 1)
             if let token { state.table.tokens[JobTable.TokenKey(scope: scope, token: token)] = JobTable.TokenUse(jobId: id, parameters: parameters) }
             return arn.description
         }
@@ -293,7 +303,9 @@ extension JobStore {
         defer { wakeEvents() }
         return try withState { state throws(AWSError) -> Job.StopOutcome in
             guard let position = state.table.find(identifier, in: scope, at: state.now) else { throw .jobNotFound(text) }
-            return state.table.jobs[position].requestStop(at: state.now)
+            let outcome = state.table.jobs[position].requestStop(at: state.now)
+            if outcome == .stopping { state.scheduleEvents(position) }
+            return outcome
         }
     }
 
