@@ -23,6 +23,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from report import write_section as replace_section
+
 ROOT = Path(__file__).resolve().parents[1]
 BEGIN, END = "<!-- batch-data:begin -->", "<!-- batch-data:end -->"
 AUTH = "AWS4-HMAC-SHA256 Credential=AKIDBENCH/20260101/us-east-1/bedrock/aws4_request, SignedHeaders=host, Signature=00"
@@ -210,15 +212,7 @@ def write_section(args, size: int, ours: list[dict], jq: list[tuple[float, int]]
         f"- Target: peak RSS within 32 MiB of idle: {'met' if peak - idle <= 32 else 'missed'} (+{peak - idle:.1f} MiB).",
         END,
     ]
-    report = Path(args.report)
-    text = report.read_text() if report.exists() else ""
-    block = "\n".join(lines)
-    if BEGIN in text and END in text:
-        text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    report.write_text(text)
-    print(block)
+    print(replace_section(args.report, BEGIN, END, lines))
 
 
 if __name__ == "__main__":

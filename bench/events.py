@@ -25,6 +25,8 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from report import write_section as replace_section
+
 ROOT = Path(__file__).resolve().parents[1]
 BEGIN, END = "<!-- events:begin -->", "<!-- events:end -->"
 GET_PATH = "/model-invocation-job/e00000000007"
@@ -216,15 +218,7 @@ def write_section(args, jump, idle, peak, quiet, stormy, storms, webhook) -> Non
         "holds of the store's lock (at most 2,048 jobs a hold).",
         END,
     ]
-    block = "\n".join(lines)
-    path = Path(args.report)
-    text = path.read_text() if path.exists() else ""
-    if BEGIN in text and END in text:
-        text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    path.write_text(text)
-    print(block)
+    print(replace_section(args.report, BEGIN, END, lines))
 
 
 if __name__ == "__main__":
