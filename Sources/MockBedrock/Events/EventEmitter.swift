@@ -133,18 +133,33 @@ public final class EventEmitter: Sendable {
         wakeup.broadcast()
     }
 
-    /// One round, also for tests: the due jobs' new status changes, through the fault rules, to the
-    /// log and the outlets, a slice of jobs at a time; then the data work changes wait for is
-    /// started (its end wakes the worker). Returns how long to sleep before the next round, in
-    /// milliseconds.
+    /// Jobs looked at per hold of the store's lock, and so per batch of events: a clock jump over
+    /// 100,000 jobs neither holds requests (or a reset) up nor builds all its events at once.
+    static let slice = 2_048
+
+    /// One round, also for tests: the due jobs' new status changes, a slice of jobs at a time,
+    /// through the fault rules, to the log and the outlets; then the delayed events now due; then
+    /// the data work changes wait for is started (its end wakes the worker). Returns how long to
+    /// sleep before the next round, in milliseconds.
     @discardableResult
     public func round() -> Int64 {
-        let (works, due, now, realNow) = sending.withLock { _ -> ([DataWork], Int64, Int64, UInt64) in
-            let collected = store.collectChanges(notBefore: store.clockStartMillis) { changes in
-                publish(passFaults(changes.map(JobEvent.init), realNow: store.realTime()))
+        let start = store.clockStartMillis
+        let due = store.takeDueJobs()
+        var works: [DataWork] = []
+        var next = due.positions.startIndex
+        while next < due.positions.endIndex {
+            let slice = due.positions[next..<min(due.positions.endIndex, next + Self.slice)]
+            next = slice.endIndex
+            // A reset waits for one slice at most; the slices after it find the generation changed.
+            sending.withLock { _ in
+                let collected = store.collectChanges(slice, at: due.now, generation: due.generation, notBefore: start)
+                works += collected.works
+                publish(passFaults(collected.changes.map(JobEvent.init), realNow: store.realTime()))
             }
-            let realNow = store.realTime()
-            let due = state.withLock { state -> [JobEvent] in
+        }
+        let realNow = store.realTime()
+        sending.withLock { _ in
+            let now = state.withLock { state -> [JobEvent] in
                 var now: [JobEvent] = []
                 var later: [(due: UInt64, event: JobEvent)] = []
                 for held in state.delayed {
@@ -153,13 +168,12 @@ public final class EventEmitter: Sendable {
                 state.delayed = later
                 return now
             }
-            publish(due)
-            return (collected.works, collected.due, collected.now, realNow)
+            publish(now)
         }
         if !works.isEmpty, let dataPlane = store.dataPlane {
             dataPlane.performAll(works, until: .now(), apply: store.applyData)  // started, not waited for
         }
-        return sleep(untilClock: due, now: now, realNow: realNow)
+        return sleep(untilClock: store.nextEventDue(), now: due.now, realNow: realNow)
     }
 
     /// The events no rule drops or delays; the delayed ones are held.

@@ -35,45 +35,46 @@ extension JobStore.State {
 }
 
 extension JobStore {
-    /// Jobs looked at per hold of the store's lock by `collectChanges`, and so per batch of events:
-    /// a clock jump over 100,000 jobs neither holds every request up nor builds all its events at once.
-    static let eventSlice = 2_048
-
-    /// The status changes not sent yet of the jobs due at the clock's time, handed to `publish` a
-    /// slice of jobs at a time, in the order they happened within the slice (by instant, then job);
-    /// each job's changes come in order, and its cursor moves on. Changes before `start` (a fixture
-    /// job's history before the clock's start) are passed over. Returns the data work to start (a
-    /// change that waits for it: the job is looked at again when it is done), the earliest instant
-    /// a job is due next (`Int64.max`: none until told), and the clock's time.
-    func collectChanges(notBefore start: Int64, publish: ([JobStatusChange]) -> Void) -> (works: [DataWork], due: Int64, now: Int64) {
-        var works: [DataWork] = []
-        guard
-            let (positions, now) = try? withState({ state -> ([Int], Int64) in
-                var seen = Set<Int>()
-                var positions: [Int] = []
-                while let first = state.eventQueue.min, first.due <= state.now {
-                    _ = state.eventQueue.popMin()
-                    guard first.position < state.table.jobs.count, state.table.jobs[first.position].events.due == first.due,
-                        seen.insert(first.position).inserted
-                    else { continue }
-                    positions.append(first.position)
-                }
-                return (positions, state.now)
-            })
-        else { return ([], .max, 0) }
-        var next = positions.startIndex
-        while next < positions.endIndex {
-            let slice = positions[next..<min(positions.endIndex, next + Self.eventSlice)]
-            next = slice.endIndex
-            var found: [(at: Int64, position: Int, change: JobStatusChange)] = []
-            try? withState { state in
-                for position in slice { collect(&state, position, at: now, notBefore: start, into: &found, works: &works) }
+    /// Takes the jobs due at the clock's time out of the queue: their positions (each once), the
+    /// clock's time, and the store's generation (`collectChanges` looks at them only in it).
+    func takeDueJobs() -> (positions: [Int], now: Int64, generation: Int) {
+        (try? withState { state -> ([Int], Int64, Int) in
+            var seen = Set<Int>()
+            var positions: [Int] = []
+            while let first = state.eventQueue.min, first.due <= state.now {
+                _ = state.eventQueue.popMin()
+                guard first.position < state.table.jobs.count, state.table.jobs[first.position].events.due == first.due,
+                    seen.insert(first.position).inserted
+                else { continue }
+                positions.append(first.position)
             }
-            found.sort { ($0.at, $0.position) < ($1.at, $1.position) }
-            if !found.isEmpty { publish(found.map(\.change)) }
+            return (positions, state.now, state.generation)
+        }) ?? ([], 0, 0)
+    }
+
+    /// The status changes not sent yet of the jobs at `positions` up to `now`, in the order they
+    /// happened (by instant, then job; each job's in order), their cursors moved on and queued
+    /// again; and the data work to start (a change that waits for it: the job is queued again
+    /// when it is done). Changes before `start` (a fixture job's history before the clock's start)
+    /// are passed over. Nothing when a reset came since `generation` (its queue has every job).
+    func collectChanges(_ positions: ArraySlice<Int>, at now: Int64, generation: Int, notBefore start: Int64) -> (
+        changes: [JobStatusChange], works: [DataWork]
+    ) {
+        var found: [(at: Int64, position: Int, change: JobStatusChange)] = []
+        var works: [DataWork] = []
+        try? withState { state in
+            guard state.generation == generation else { return }
+            for position in positions where position < state.table.jobs.count {
+                collect(&state, position, at: now, notBefore: start, into: &found, works: &works)
+            }
         }
-        let due = (try? withState { $0.eventQueue.min?.due }) ?? nil
-        return (works, due ?? .max, now)
+        found.sort { ($0.at, $0.position) < ($1.at, $1.position) }
+        return (found.map(\.change), works)
+    }
+
+    /// The earliest instant a job is due (`Int64.max`: none until told).
+    func nextEventDue() -> Int64 {
+        ((try? withState { $0.eventQueue.min?.due }) ?? nil) ?? .max
     }
 
     /// The new changes of the job at `position` into `found`; its cursor moved on and queued again.
