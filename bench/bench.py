@@ -578,12 +578,16 @@ def write_report(args, connections, results, first, idle, peak, bundled_first, b
     for name, met, measured in targets:
         lines.append(f"| {name} | {'yes' if met else '**no**'} | {measured} |")
     lines += ["", "## Why the misses (profile)", "", *WHY]
-    # bench/data.py's section (the data plane) is kept as it is: this run did not measure it.
+    # The sections of bench/data.py (the data plane) and bench/events.py (lifecycle events) are kept as
+    # they are: this run did not measure them.
     report = Path(args.report)
     old = report.read_text() if report.exists() else ""
-    begin, end = "<!-- batch-data:begin -->", "<!-- batch-data:end -->"
-    kept = old[old.index(begin):old.index(end) + len(end)] if begin in old and end in old else None
-    report.write_text("\n".join(lines) + "\n" + ("\n" + kept + "\n" if kept else ""))
+    kept = []
+    for name in ("batch-data", "events"):
+        begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
+        if begin in old and end in old:
+            kept.append(old[old.index(begin):old.index(end) + len(end)])
+    report.write_text("\n".join(lines) + "\n" + "".join("\n" + block + "\n" for block in kept))
     print("\n".join(lines))
 
 

@@ -135,7 +135,7 @@ public final class EventEmitter: Sendable {
 
     /// Jobs looked at per hold of the store's lock, and so per batch of events: a clock jump over
     /// 100,000 jobs neither holds requests (or a reset) up nor builds all its events at once.
-    static let slice = 2_048
+    static let slice = 1_024
 
     /// One round, also for tests: the due jobs' new status changes, a slice of jobs at a time,
     /// through the fault rules, to the log and the outlets; then the delayed events now due; then
