@@ -190,7 +190,7 @@ wait "$runner" && status=0 || status=$?
 echo "SIGTERM: exit $status after $((($(date +%s%N) - stop_started) / 1000000)) ms"
 [ "$status" = 0 ] || { cat "$output"; exit 1; }
 
-step "batch data: --s3-dir on a volume, and --s3-endpoint on moto_server (libcurl and libxml2 in the runtime image)"
+step "batch data: --s3-dir on a volume, and --s3-endpoint on moto_server (libcurl and libxml2 in the runtime image); events to moto's EventBridge"
 data=$(mktemp -d)
 mkdir -p "$data/s3/in-bucket" "$data/s3/out-bucket"
 "$python" -c 'import json,sys
@@ -203,7 +203,7 @@ moto_port=$("$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 moto=$!
 for store in dir endpoint; do
     port=$("$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    if [ "$store" = dir ]; then store_args=(--s3-dir /s3); else store_args=(--s3-endpoint "http://127.0.0.1:$moto_port" --s3-credentials test:test); fi
+    if [ "$store" = dir ]; then store_args=(--s3-dir /s3); else store_args=(--s3-endpoint "http://127.0.0.1:$moto_port" --s3-credentials test:test --eventbridge-endpoint "http://127.0.0.1:$moto_port" --eventbridge-credentials test:test); fi
     "${buildah[@]}" run --isolation chroot --network host --user "$user" --volume "$data/s3:/s3" "$container" -- \
         mock-bedrock serve --port "$port" --clock-rate 0 --log-level warning "${store_args[@]}" >"$output" 2>&1 &
     runner=$!
@@ -226,6 +226,12 @@ if store == "endpoint":
     for bucket in ("in-bucket", "out-bucket"):
         s3.create_bucket(Bucket=bucket)
     s3.upload_file(os.path.join(os.environ["DATA"], "in-bucket", "in.jsonl"), "in-bucket", "in.jsonl")
+    moto = f"http://127.0.0.1:{os.environ['MOTO_PORT']}"
+    sqs, events = boto3.client("sqs", endpoint_url=moto, **keys), boto3.client("events", endpoint_url=moto, **keys)
+    queue = sqs.create_queue(QueueName="batch-events")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    events.put_rule(Name="batch", EventPattern=json.dumps({"source": ["aws.bedrock"], "detail": {"status": ["Completed"]}}))
+    events.put_targets(Rule="batch", Targets=[{"Id": "q", "Arn": queue_arn}])
 bedrock = boto3.client("bedrock", endpoint_url=url, **keys)
 arn = bedrock.create_model_invocation_job(
     jobName=f"container-{store}", roleArn="arn:aws:iam::123456789012:role/r", modelId="anthropic.claude-3-haiku-20240307-v1:0",
@@ -242,6 +248,15 @@ else:
     manifest = json.load(open(os.path.join(os.environ["DATA"], "out-bucket", key)))
 assert manifest["successRecordCount"] == job["successRecordCount"] == 150, manifest
 print(f"{store}: Completed, 150 records written, the manifest agrees with Get")
+if s3:
+    received = []
+    for _ in range(20):
+        received += sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=1).get("Messages", [])
+        if received:
+            break
+    event = json.loads(received[0]["Body"])
+    assert event["detail"]["batchJobArn"] == arn and event["detail"]["status"] == "Completed", event
+    print("events: Completed reached moto's EventBridge and, through a rule, an SQS queue")
 PY
     kill -TERM "$(pgrep -f "^/usr/local/bin/mock-bedrock serve --port $port" | head -1)" 2>/dev/null || true
     wait "$runner" || true
