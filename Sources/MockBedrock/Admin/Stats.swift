@@ -12,7 +12,7 @@ extension MockBedrockService {
         writer.member("answers", Int64(counters.answers.load(ordering: .relaxed)))
         writer.member("errors", Int64(counters.errors.load(ordering: .relaxed)))
         writer.key("connections")
-        if let reading = counters.connections.withLock({ $0 }), let count = reading() { writer.number(literal: String(count)) } else { writer.null() }
+        if let reading = counters.connections.current, let count = reading() { writer.number(literal: String(count)) } else { writer.null() }
         let sent = events.counters()
         writer.key("events")
         writer.beginObject()

@@ -125,12 +125,12 @@ public final class DataPlane: Sendable {
 
     /// The first data fault rule of a kind that fires for the work's job.
     private func dataRule(_ work: DataWork, _ kind: (FaultRuleSpec) -> Bool) -> FaultRule? {
-        faults.withLock { $0 }?.dataRule(jobId: work.jobId, jobArn: work.record.jobArn, where: kind)
+        faults.current?.dataRule(jobId: work.jobId, jobArn: work.record.jobArn, where: kind)
     }
 
     /// Journals a step: `ReadInput` or `WriteOutput` of `location`, with the S3-like status it had.
     private func note(_ work: DataWork, _ step: String, _ location: String, status: Int, errorCode: String? = nil) {
-        journal.withLock { $0 }?(DataStep(jobId: work.jobId, operation: step, location: location, status: status, errorCode: errorCode))
+        journal.current?(DataStep(jobId: work.jobId, operation: step, location: location, status: status, errorCode: errorCode))
     }
 
     private func run(_ work: DataWork) -> DataResult {

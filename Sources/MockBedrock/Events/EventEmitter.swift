@@ -1,5 +1,6 @@
 import Dispatch
 import Fixtures
+import Logging
 
 /// A place events go besides the log: a webhook, an EventBridge-compatible endpoint. The command
 /// makes them (Sources/EventDelivery); the emitter only hands them events, which must not block.
@@ -35,14 +36,14 @@ public struct EventOutlet: Sendable {
 /// and the outlets, after the event fault rules. A worker thread drives it from the clock, so an
 /// idle server with a running clock still sends; it starts the data work a change waits for
 /// (Completed only once the results are written) without waiting for it. Requests that change what
-/// is due wake it. One emitter a store (it sets the store's wake-up).
+/// is due wake it (the store's `eventWakeUp`). One emitter a store.
 public final class EventEmitter: Sendable {
     public let log: EventLog
     let store: JobStore
     let faults: FaultBook
     private let outlets = Locked<[EventOutlet]>([])
-    /// Where the worker's log lines go (each event sent, each one a rule drops); set by the server.
-    let lines = Locked<@Sendable (String) -> Void>({ _ in })
+    /// Where the worker's log lines go (each event sent, each one a rule drops, at info); set by the server.
+    let logger = Locked<Logger?>(nil)
 
     private struct State {
         /// Events a rule delays: when each is due (the store's real-time nanoseconds).
@@ -59,7 +60,8 @@ public final class EventEmitter: Sendable {
     /// Held while events are collected and sent, and while a reset runs: a reset never lands between
     /// a collection and its sending (the jobs' cursors would say sent what the log never got).
     private let sending = Locked(())
-    private let wakeup = WakeUp()
+    /// The store's: what wakes the worker.
+    private var wakeup: WakeUp { store.eventWakeUp }
 
     /// The longest the worker sleeps without being woken; the shortest it waits between rounds.
     static let maxSleepMilliseconds: Int64 = 500
@@ -71,7 +73,6 @@ public final class EventEmitter: Sendable {
         self.store = store
         self.faults = faults
         self.log = log
-        store.eventWake.withLock { $0 = { [wakeup] in wakeup.broadcast() } }
     }
 
     /// Starts the worker with these outlets (they replace any earlier ones). Does nothing while a
@@ -117,7 +118,7 @@ public final class EventEmitter: Sendable {
         let deadline = Monotonic.deadline(in: milliseconds)
         if let finished { _ = finished.wait(timeout: .now() + .milliseconds(milliseconds / 2)) }
         func left() -> Int { Int((deadline > Monotonic.now() ? deadline - Monotonic.now() : 0) / 1_000_000) }
-        let targets = outlets.withLock { $0 }
+        let targets = outlets.current
         for outlet in targets where !outlet.waitIdle(left()) { break }
         for outlet in targets { outlet.shutdown(left()) }
     }
@@ -196,7 +197,7 @@ public final class EventEmitter: Sendable {
             if !held {
                 state.withLock { $0.droppedByFault += 1 }
                 let why = fault.rule.spec.event == .drop ? "dropped by \(fault.rule.id)" : "dropped: \(Self.maxDelayed) events are delayed already"
-                lines.withLock { $0 }("event for \(event.jobArn.jobId) \(event.status.rawValue) \(why)")
+                logger.current?.info("event for \(event.jobArn.jobId) \(event.status.rawValue) \(why)")
             }
         }
         return ready
@@ -207,10 +208,10 @@ public final class EventEmitter: Sendable {
         guard !events.isEmpty else { return }
         let numbered = log.append(events)
         state.withLock { $0.sent += numbered.count }
-        let targets = outlets.withLock { $0 }
-        let lines = lines.withLock { $0 }
+        let targets = outlets.current
+        let logger = logger.current
         for event in numbered {
-            lines("event \(event.sequence) \(event.jobArn.jobId) \(event.status.rawValue) at \(JobEvent.isoSeconds(event.at))")
+            logger?.info("event \(event.sequence) \(event.jobArn.jobId) \(event.status.rawValue) at \(JobEvent.isoSeconds(event.at))")
             for outlet in targets { outlet.send(event) }
         }
     }
@@ -233,7 +234,7 @@ public final class EventEmitter: Sendable {
     /// The counters for `GET /_mock/stats`.
     func counters() -> (sent: Int, droppedByFault: Int, delayedByFault: Int, waiting: Int, outlets: [EventOutlet]) {
         let (sent, dropped, delayed, waiting) = state.withLock { ($0.sent, $0.droppedByFault, $0.delayedByFault, $0.delayed.count) }
-        return (sent, dropped, delayed, waiting, outlets.withLock { $0 })
+        return (sent, dropped, delayed, waiting, outlets.current)
     }
 }
 

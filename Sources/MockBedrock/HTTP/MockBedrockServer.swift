@@ -74,7 +74,7 @@ public final class MockBedrockServer: Sendable {
         service.counters.connections.withLock { count in
             count = { [weak self] in self?.daemon.withLock { $0.map { Int(mhd_shim_current_connections($0.pointer)) } } ?? nil }
         }
-        service.events.lines.withLock { $0 = { [logger] line in logger.info("\(line)") } }
+        service.events.logger.withLock { $0 = logger }
         service.events.start(outlets: configuration.eventOutlets)
     }
 

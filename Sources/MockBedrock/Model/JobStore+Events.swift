@@ -124,6 +124,6 @@ extension JobStore {
 
     /// Tells the event worker to look at the jobs (a clock change, a new job, a stop).
     func wakeEvents() {
-        eventWake.withLock { $0 }?()
+        eventWakeUp.broadcast()
     }
 }

@@ -24,9 +24,12 @@ public final class JobStore: Sendable {
     let realTime: @Sendable () -> UInt64
     /// Reads inputs and writes results of jobs on the clock; nil: jobs have no data (docs/batch-data.md).
     public let dataPlane: DataPlane?
-    /// Wakes the event worker (set by it): called after a change that can make a status change
-    /// sooner than the worker expects (the clock, a new job, a stop, a Get on a `polls` phase).
-    let eventWake = Locked<(@Sendable () -> Void)?>(nil)
+    /// What the event worker sleeps on: broadcast after a change that can make a status change
+    /// sooner than the worker expects (the clock, a new job, a stop, the Get that ends a `polls`
+    /// phase, data work done). An object, not a closure the worker sets: a closure stored in a
+    /// generic `Locked` and read back on every Create was re-wrapped in a thunk each time, and the
+    /// calls through the thunks grew without end (a third of the CPU of a soak of 60 s).
+    let eventWakeUp = WakeUp()
     /// The clock's time at start and after a reset: status changes before it send no event.
     public var clockStartMillis: Int64 { clockStart.milliseconds }
 
