@@ -214,7 +214,7 @@ def write_section(args, jump, idle, peak, quiet, stormy, storms, webhook) -> Non
     lines += [
         "",
         "- No target was set for events; these figures say what they cost. The Get path itself is unchanged "
-        "but for one check on jobs with a `polls` phase; what storms take from it is the worker's CPU and its "
+        "but for a count of the ended `polls` phases of a job on the clock; what storms take from it is the worker's CPU and its "
         "holds of the store's lock (at most 1,024 jobs a hold), on the one core the server has here.",
         END,
     ]
