@@ -97,7 +97,7 @@ prepare_swift() {
     cp -a /opt/swift/usr/. "$root/usr/"
     # The Swift packages of Package.swift, mirrored where git finds them for github.com.
     mkdir -p "$root/opt/swift-packages/apple"
-    for package in swift-argument-parser swift-log; do
+    for package in swift-argument-parser swift-log swift-collections; do
         git clone --quiet --mirror "/opt/swift-packages/apple/$package.git" "$root/opt/swift-packages/apple/$package.git"
     done
     printf '[url "/opt/swift-packages/"]\n\tinsteadOf = https://github.com/\n' >"$root/etc/gitconfig"
@@ -107,7 +107,7 @@ prepare_swift() {
 
 # The tarball names carry a version: a change to prepare_* above makes new ones.
 make_base docker.io/library/debian:bookworm-slim "$cache/debian-bookworm-slim-v3.tar" prepare_slim
-make_base "docker.io/library/swift:$swift_tag" "$cache/swift-$swift_tag-v2.tar" prepare_swift
+make_base "docker.io/library/swift:$swift_tag" "$cache/swift-$swift_tag-v3.tar" prepare_swift
 [ "${1:-}" = "--bases-only" ] && exit 0
 
 if [ "${MOCK_BEDROCK_REUSE_IMAGE:-}" = 1 ] && "${buildah[@]}" inspect --type image "$image" >/dev/null 2>&1; then
