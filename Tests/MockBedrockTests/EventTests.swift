@@ -288,12 +288,6 @@ import Testing
         if case .registered(let token) = log.wait(EventQuery(after: 99), wake: { woken.withLock { $0 += 100 } }) { log.cancel(token) }
         log.append([event(.failed)])
         #expect(woken.withLock { $0 } == 1)
-        // wakeAll wakes every reader once, and forgets them
-        _ = log.wait(EventQuery(after: 99)) { woken.withLock { $0 += 10 } }
-        _ = log.wait(EventQuery(after: 99)) { woken.withLock { $0 += 10 } }
-        log.wakeAll()
-        log.append([event(.stopped)])
-        #expect(woken.withLock { $0 } == 21)
     }
 
     @Test func pastTheLimitReadersWaitOutTheirTime() {

@@ -445,3 +445,44 @@ def test_a_stopping_server_answers_its_waiting_readers(tmp_path):
     reader.join(10)
     assert answers == [200]
     assert time.monotonic() - started < 1.5
+
+
+def test_each_jobs_input_is_read_once_while_requests_and_the_worker_both_ask(server_factory, tmp_path):
+    # given 1,500 jobs with data, submitted at the clock's start, and Lists that ask for their data
+    # work while the event worker asks too (a race: before each run checked that its job still
+    # needed it, about one run in three read some inputs twice)
+    store = DirStore(tmp_path / "s3")
+    store.make_bucket("batch-in")
+    store.make_bucket("batch-out")
+    store.put("batch-in", "input.jsonl", json.dumps({"recordId": "r1", "modelInput": {
+        "anthropic_version": "bedrock-2023-05-31", "max_tokens": 50, "messages": [{"role": "user", "content": "hi"}]}}).encode() + b"\n")
+    jobs = [clock_job(f"readonce{i:04d}", inputDataConfig={"s3InputDataConfig": {"s3Uri": "s3://batch-in/input.jsonl"}},
+                      outputDataConfig={"s3OutputDataConfig": {"s3Uri": "s3://batch-out/results/"}}) for i in range(1500)]
+    server = server_factory(write_fixtures(tmp_path, {"jobs.json": {"jobs": jobs}}), "--clock-rate", "0", "--min-records", "1",
+                            "--journal-size", "5000", *store.server_args())
+    client = make_client(server.url)
+    listing = threading.Event()
+    listing.set()
+
+    def list_again_and_again():
+        while listing.is_set():
+            client.list_model_invocation_jobs(maxResults=1)
+
+    lister = threading.Thread(target=list_again_and_again)
+    lister.start()
+    try:
+        advance(server, "20m")  # every job leaves Validating: its input is read
+        scheduled, after, deadline = 0, 0, time.monotonic() + 60
+        while scheduled < len(jobs) and time.monotonic() < deadline:
+            page = events(server, status="Scheduled", after=after, maxResults=10000, wait="5s")
+            scheduled += len(page["events"])
+            after = page["lastSequence"]
+        assert scheduled == len(jobs)
+    finally:
+        listing.clear()
+        lister.join(10)
+    reads: dict[str, int] = {}
+    for entry in admin(server, "/_mock/requests")["requests"]:
+        if entry.get("operation") == "ReadInput":
+            reads[entry["jobId"]] = reads.get(entry["jobId"], 0) + 1
+    assert len(reads) == 1500 and set(reads.values()) == {1}, {k: v for k, v in reads.items() if v != 1}

@@ -90,19 +90,28 @@ public final class DataPlane: Sendable {
     func deadline() -> DispatchTime { .now() + waitSeconds }
 
     /// Runs `work` (or joins the same work already running) and waits for it until `deadline`;
-    /// `apply` gets the result, once, whether or not anyone still waits.
-    func perform(_ work: DataWork, until deadline: DispatchTime, apply: @escaping @Sendable (DataWork, DataResult) -> Void) {
-        performAll([work], until: deadline, apply: apply)
+    /// `apply` gets the result, once, whether or not anyone still waits. Work that `isNeeded` says is
+    /// no longer needed when its turn comes (another run did it, or a reset came) is not run.
+    func perform(
+        _ work: DataWork, until deadline: DispatchTime, isNeeded: @escaping @Sendable (DataWork) -> Bool = { _ in true },
+        apply: @escaping @Sendable (DataWork, DataResult) -> Void
+    ) {
+        performAll([work], until: deadline, isNeeded: isNeeded, apply: apply)
     }
 
     /// Starts every piece of work in `works` and waits for them until `deadline`.
-    func performAll(_ works: [DataWork], until deadline: DispatchTime, apply: @escaping @Sendable (DataWork, DataResult) -> Void) {
-        let groups = works.map { start($0, apply: apply) }
+    func performAll(
+        _ works: [DataWork], until deadline: DispatchTime, isNeeded: @escaping @Sendable (DataWork) -> Bool = { _ in true },
+        apply: @escaping @Sendable (DataWork, DataResult) -> Void
+    ) {
+        let groups = works.map { start($0, isNeeded: isNeeded, apply: apply) }
         for group in groups where group.wait(timeout: deadline) == .timedOut { return }
     }
 
     /// Starts `work` unless the same work is running; the group it runs in.
-    private func start(_ work: DataWork, apply: @escaping @Sendable (DataWork, DataResult) -> Void) -> DispatchGroup {
+    private func start(
+        _ work: DataWork, isNeeded: @escaping @Sendable (DataWork) -> Bool, apply: @escaping @Sendable (DataWork, DataResult) -> Void
+    ) -> DispatchGroup {
         let key = "\(work.generation)/\(work.jobId)/\(work.need)"
         let (group, isNew) = inFlight.withLock { running -> (DispatchGroup, Bool) in
             if let group = running[key] { return (group, false) }
@@ -114,8 +123,8 @@ public final class DataPlane: Sendable {
         if isNew {
             let lane = lanes[Int(work.jobId.utf8.reduce(UInt32(0)) { $0 &* 31 &+ UInt32($1) } % UInt32(lanes.count))]
             lane.async { [self] in
-                let result = run(work)
-                apply(work, result)
+                // Asked for twice (a request's run ended just before the event worker asked): done once.
+                if isNeeded(work) { apply(work, run(work)) }
                 inFlight.withLock { _ = $0.removeValue(forKey: key) }
                 group.leave()
             }

@@ -75,33 +75,37 @@ public final class EventEmitter: Sendable {
         self.log = log
     }
 
-    /// Starts the worker with these outlets (they replace any earlier ones). Does nothing while a
-    /// worker runs; after `stop` it starts a new one.
+    /// Starts the worker with these outlets (they replace any earlier ones). A worker that runs goes
+    /// on (one still ending after a `stop` is kept on instead of a new one).
     public func start(outlets new: [EventOutlet] = []) {
+        outlets.withLock { $0 = new }
         let finished = DispatchSemaphore(value: 0)
         let starting = state.withLock { state -> Bool in
+            state.stopping = false
             guard state.finished == nil else { return false }
             state.finished = finished
-            state.stopping = false
             return true
         }
         guard starting else { return }
-        outlets.withLock { $0 = new }
         // A weak reference: a service dropped without `stop` lets its worker end at its next wake.
         DispatchQueue(label: "mock-bedrock.events").async { [weak self, wakeup] in
             while true {
                 // Read before the round: a wake during the round makes the sleep after it return at once.
                 let generation = wakeup.generation
-                // The emitter is held for the round only, not while the worker sleeps.
+                // The emitter is held for the round only, not while the worker sleeps. Whether to go on
+                // is decided with the end marked under one lock, so that `start` either keeps this
+                // worker on or finds it gone.
                 let sleep: Int64? = {
-                    guard let emitter = self, !emitter.state.withLock({ $0.stopping }) else { return nil }
-                    return emitter.round()
+                    guard let emitter = self else { return nil }
+                    let goOn = emitter.state.withLock { state -> Bool in
+                        guard state.stopping else { return true }
+                        if state.finished === finished { state.finished = nil }
+                        return false
+                    }
+                    return goOn ? emitter.round() : nil
                 }()
                 guard let sleep else { break }
                 wakeup.wait(after: generation, until: Monotonic.deadline(in: Int(sleep)))
-            }
-            self?.state.withLock { state in
-                if state.finished === finished { state.finished = nil }
             }
             finished.signal()
         }
@@ -139,23 +143,26 @@ public final class EventEmitter: Sendable {
     static let slice = 1_024
 
     /// One round, also for tests: the due jobs' new status changes, a slice of jobs at a time,
-    /// through the fault rules, to the log and the outlets; then the delayed events now due; then
-    /// the data work changes wait for is started (its end wakes the worker). Returns how long to
-    /// sleep before the next round, in milliseconds.
+    /// through the fault rules, to the log and the outlets, and the data work the slice's changes
+    /// wait for started (its end wakes the worker); then the delayed events now due. Returns how
+    /// long to sleep before the next round, in milliseconds.
     @discardableResult
     public func round() -> Int64 {
         let start = store.clockStartMillis
         let due = store.takeDueJobs()
-        var works: [DataWork] = []
         var next = due.positions.startIndex
         while next < due.positions.endIndex {
             let slice = due.positions[next..<min(due.positions.endIndex, next + Self.slice)]
             next = slice.endIndex
             // A reset waits for one slice at most; the slices after it find the generation changed.
-            sending.withLock { _ in
+            let works = sending.withLock { _ -> [DataWork] in
                 let collected = store.collectChanges(slice, at: due.now, generation: due.generation, notBefore: start)
-                works += collected.works
                 publish(passFaults(collected.changes.map(JobEvent.init), realNow: store.realTime()))
+                return collected.works
+            }
+            if !works.isEmpty, let dataPlane = store.dataPlane {
+                // Started, not waited for; work a request did meanwhile, or a reset made stale, is not run.
+                dataPlane.performAll(works, until: .now(), isNeeded: store.stillNeeds, apply: store.applyData)
             }
         }
         let realNow = store.realTime()
@@ -171,10 +178,7 @@ public final class EventEmitter: Sendable {
             }
             publish(now)
         }
-        if !works.isEmpty, let dataPlane = store.dataPlane {
-            dataPlane.performAll(works, until: .now(), apply: store.applyData)  // started, not waited for
-        }
-        return sleep(untilClock: store.nextEventDue(), now: due.now, realNow: realNow)
+        return sleep(untilClock: store.nextEventDue(), now: store.clock().now.milliseconds, realNow: realNow)
     }
 
     /// The events no rule drops or delays; the delayed ones are held.

@@ -109,7 +109,7 @@ public final class EventLog: Sendable {
 
     /// What `wait` did.
     public enum Waiting: Equatable, Sendable {
-        /// `wake` will be called once, at the first matching event (or by `wakeAll`); the token is for `cancel`.
+        /// `wake` will be called once, at the first matching event; the token is for `cancel`.
         case registered(Int)
         /// A matching event is kept already: `wake` is never called.
         case ready
@@ -127,15 +127,6 @@ public final class EventLog: Sendable {
             state.waiters[state.nextWaiter] = Waiter(query: query, wake: wake)
             return .registered(state.nextWaiter)
         }
-    }
-
-    /// Wakes every waiting reader (the server is stopping: each answers what it has).
-    public func wakeAll() {
-        let wakes = state.withLock { state -> [@Sendable () -> Void] in
-            defer { state.waiters.removeAll() }
-            return state.waiters.values.map(\.wake)
-        }
-        for wake in wakes { wake() }
     }
 
     /// Forgets a waiting reader (its wait ended some other way).

@@ -187,7 +187,9 @@ extension MockBedrockServer {
     /// Holds a `GET /_mock/events` that found nothing until an event matches or the wait ends; false
     /// when it cannot be held (stopping), and the answer already made goes out at once.
     private func holdForEvents(_ wait: EventWait, _ connection: OpaquePointer, _ context: RequestContext) -> Bool {
-        guard !isStopping.load(ordering: .acquiring), let id = suspended.suspend(connection, milliseconds: wait.milliseconds) else { return false }
+        guard !isStopping.load(ordering: .acquiring),
+            let id = suspended.suspend(connection, milliseconds: wait.milliseconds, waitsForEvents: true)
+        else { return false }
         context.eventQuery = wait.query
         let log = service.events.log
         switch log.wait(wait.query, wake: { [suspended] in suspended.resume(id: id) }) {
@@ -195,6 +197,8 @@ extension MockBedrockServer {
         case .ready: suspended.resume(id: id)  // an event came meanwhile
         case .full: break  // the timer resumes it
         }
+        // A stop that began meanwhile resumed the connections held before this one: this one too.
+        if isStopping.load(ordering: .acquiring) { suspended.resume(id: id) }
         return true
     }
 

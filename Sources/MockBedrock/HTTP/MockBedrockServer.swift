@@ -112,7 +112,7 @@ public final class MockBedrockServer: Sendable {
         if grace > 0 {
             isStopping.store(true, ordering: .releasing)
             // Readers waiting for events answer now, with what they have, rather than hold the stop.
-            service.events.log.wakeAll()
+            suspended.resumeEventWaits()
             let deadline = monotonicNanoseconds() + UInt64(min(grace, 60) * 1e9)
             while requestsInFlight.load(ordering: .acquiring) > 0, monotonicNanoseconds() < deadline {
                 usleep(2_000)

@@ -17,6 +17,8 @@ final class SuspendedConnections: Sendable {
     private struct Held {
         let connection: UnsafeConnection
         let socket: Int32
+        /// A `GET /_mock/events` waiting for events (resumed early when the server stops).
+        let waitsForEvents: Bool
     }
 
     private struct State {
@@ -35,12 +37,13 @@ final class SuspendedConnections: Sendable {
     /// earlier through `resume(id:)` with the id returned. Returns nil once stopping, when the
     /// caller must answer at once instead.
     @discardableResult
-    func suspend(_ connection: OpaquePointer, milliseconds: Int) -> Int? {
+    func suspend(_ connection: OpaquePointer, milliseconds: Int, waitsForEvents: Bool = false) -> Int? {
         let (id, startSweep): (Int?, Bool) = state.withLock { state in
             guard !state.stopped else { return (nil, false) }
             MHD_suspend_connection(connection)
             state.next += 1
-            state.held[state.next] = Held(connection: UnsafeConnection(pointer: connection), socket: mhd_shim_connection_socket(connection))
+            state.held[state.next] = Held(
+                connection: UnsafeConnection(pointer: connection), socket: mhd_shim_connection_socket(connection), waitsForEvents: waitsForEvents)
             let startSweep = !state.sweeping
             state.sweeping = true
             return (state.next, startSweep)
@@ -51,6 +54,16 @@ final class SuspendedConnections: Sendable {
         }
         if startSweep { scheduleSweep() }
         return id
+    }
+
+    /// Resumes every connection held for events: the server is stopping, and they answer what they have.
+    func resumeEventWaits() {
+        state.withLock { state in
+            for (id, held) in state.held where held.waitsForEvents {
+                MHD_resume_connection(held.connection.pointer)
+                state.held.removeValue(forKey: id)
+            }
+        }
     }
 
     /// Resumes the connection `suspend` returned `id` for, if it is still held.

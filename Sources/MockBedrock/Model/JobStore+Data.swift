@@ -2,6 +2,12 @@ import BatchData
 import Fixtures
 
 extension JobStore.State {
+    /// Whether the job of `work` needs that work now (and the store was not reset since it was asked for).
+    mutating func needs(_ work: DataWork) -> Bool {
+        guard generation == work.generation, let position = table.positions[work.jobId], table.jobs[position].data != nil else { return false }
+        return table.jobs[position].snapshot(at: now, isPoll: false).need == work.need
+    }
+
     /// The data work the job at `position` needs, with what it needs to do it.
     func work(_ position: Int, _ need: DataNeed) -> DataWork {
         let job = table.jobs[position]
@@ -29,14 +35,21 @@ extension JobStore {
                     return works
                 }) ?? []
             if works.isEmpty { return }
-            dataPlane.performAll(works, until: deadline, apply: applyData)
+            dataPlane.performAll(works, until: deadline, isNeeded: stillNeeds, apply: applyData)
         }
     }
 
-    /// Keeps what data work found, unless the store was reset since it was asked for.
+    /// Whether the job still waits for `work`: no reset since it was asked for, and the job's data
+    /// needs that very work at the clock's time (not done already by another run).
+    @Sendable func stillNeeds(_ work: DataWork) -> Bool {
+        (try? withState { state in state.needs(work) }) ?? false
+    }
+
+    /// Keeps what data work found, unless the store was reset since it was asked for, or the job no
+    /// longer needs it (another run's result came first: the first one stands).
     @Sendable func applyData(_ work: DataWork, _ result: DataResult) {
         try? withState { state in
-            guard state.generation == work.generation, let position = state.table.positions[work.jobId],
+            guard state.needs(work), let position = state.table.positions[work.jobId],
                 var data = state.table.jobs[position].data, let lifecycle = state.table.jobs[position].lifecycle
             else { return }
             switch result {

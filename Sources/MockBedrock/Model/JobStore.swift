@@ -100,7 +100,7 @@ public final class JobStore: Sendable {
             if ended { wakeEvents() }
             guard let found = found ?? nil else { return nil }
             guard let work = found.work, round < 2, let dataPlane, let deadline else { return found.body }
-            dataPlane.perform(work, until: deadline, apply: applyData)
+            dataPlane.perform(work, until: deadline, isNeeded: stillNeeds, apply: applyData)
         }
         return nil
     }
