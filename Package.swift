@@ -91,8 +91,10 @@ let package = Package(
         .testTarget(name: "BatchDataTests", dependencies: ["BatchData", "Fixtures", "Inference", "JSON"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "JSON"]),
         .testTarget(name: "MockBedrockTests", dependencies: ["MockBedrock", "Fixtures", "JSON", "ServiceModel", "Signing", "MockBedrockFuzzing"]),
-        .testTarget(name: "S3Tests", dependencies: ["S3", "Signing"]),
-        .testTarget(name: "EventDeliveryTests", dependencies: ["EventDelivery", "JSON"]),
+        // What the live test suites share: a moto_server they start, the programs they run, loopback sockets.
+        .target(name: "LiveTestSupport", path: "Tests/LiveTestSupport"),
+        .testTarget(name: "S3Tests", dependencies: ["S3", "Signing", "LiveTestSupport"]),
+        .testTarget(name: "EventDeliveryTests", dependencies: ["EventDelivery", "JSON", "LiveTestSupport"]),
         .testTarget(name: "MockBedrockCommandTests", dependencies: ["mock-bedrock", "MockBedrock"]),
     ]
 )

@@ -1,4 +1,5 @@
 import JSON
+import LiveTestSupport
 import Testing
 
 @testable import EventDelivery
@@ -113,8 +114,7 @@ import Testing
         #expect((try? Self.sink("http://127.0.0.1:4010/"))?.target == "http://127.0.0.1:4010/")
     }
 
-    @Test(.enabled(if: MotoServer.isAvailable, "moto_server is absent: set MOTO_SERVER to its path"))
-    func eventsReachAnSQSQueueThroughARuleOnMoto() throws {
+    @Test func eventsReachAnSQSQueueThroughARuleOnMoto() throws {
         let moto = try MotoServer.start()
         defer { moto.stop() }
         // given a rule on the default bus that sends aws.bedrock events to a queue

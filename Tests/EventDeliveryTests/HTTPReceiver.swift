@@ -1,4 +1,5 @@
 import Dispatch
+import LiveTestSupport
 import Synchronization
 
 #if canImport(Glibc)
@@ -34,17 +35,9 @@ final class HTTPReceiver: @unchecked Sendable {
     var requests: [Request] { received.withLock { $0 } }
 
     init(reply: @escaping @Sendable (Int) -> Reply) throws {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
-        }
-        guard descriptor >= 0, bound, listen(descriptor, 64) == 0 else { throw TestSetupError(message: "cannot listen on 127.0.0.1: errno \(errno)") }
+        let (descriptor, port) = try Loopback.listen(backlog: 64)
         self.descriptor = descriptor
-        port = UInt16(bigEndian: address.sin_port)
+        self.port = port
         DispatchQueue.global().async { [self] in
             defer { finished.signal() }
             while true {
@@ -120,17 +113,6 @@ final class HTTPReceiver: @unchecked Sendable {
             body: Array(bytes[headEnd..<(headEnd + contentLength)]))
     }
 
-    /// A port nothing listens on (bound by the kernel's choice, then released).
-    static func closedPort() throws -> UInt16 {
-        let receiver = try HTTPReceiver { _ in .answer(status: 200) }
-        receiver.close()
-        return receiver.port
-    }
-}
-
-struct TestSetupError: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
 }
 
 extension Substring {

@@ -1,3 +1,4 @@
+import LiveTestSupport
 import Testing
 
 @testable import EventDelivery
@@ -73,7 +74,7 @@ import Testing
     }
 
     @Test func aDeadPortFailsAfterEveryTryWithoutBlockingEnqueue() throws {
-        let port = try HTTPReceiver.closedPort()
+        let port = try Loopback.closedPort()
         let log = LogLines()
         let sink = try WebhookSink(url: "http://127.0.0.1:\(port)/", options: Events.options(attempts: 3, backoff: [20]), log: log.sink)
         defer { sink.shutdown(milliseconds: 1_000) }

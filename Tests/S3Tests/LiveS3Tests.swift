@@ -1,4 +1,5 @@
 import Dispatch
+import LiveTestSupport
 import Signing
 import Synchronization
 import Testing

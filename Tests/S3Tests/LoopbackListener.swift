@@ -1,4 +1,5 @@
 import Dispatch
+import LiveTestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -17,25 +18,11 @@ final class LoopbackListener: @unchecked Sendable {
     private var answering = false
 
     init() throws {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
-        }
-        guard descriptor >= 0, bound, listen(descriptor, 16) == 0 else { throw TestSetupError(message: "cannot listen on 127.0.0.1: errno \(errno)") }
-        self.descriptor = descriptor
-        port = UInt16(bigEndian: address.sin_port)
+        (descriptor, port) = try Loopback.listen(backlog: 16)
     }
 
     /// A port nothing listens on (bound by the kernel's choice, then released).
-    static func closedPort() throws -> UInt16 {
-        let listener = try LoopbackListener()
-        listener.close()
-        return listener.port
-    }
+    static func closedPort() throws -> UInt16 { try Loopback.closedPort() }
 
     /// A connection waiting in the backlog, without blocking; nil when none came.
     func pendingConnection() -> Int32? {
@@ -74,11 +61,6 @@ final class LoopbackListener: @unchecked Sendable {
         shutdown(descriptor, Int32(SHUT_RDWR))  // wakes a thread blocked in accept, which then closes the socket
         if !answering { Glibc.close(descriptor) }
     }
-}
-
-struct TestSetupError: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
 }
 
 extension Array where Element == UInt8 {

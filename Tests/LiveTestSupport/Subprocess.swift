@@ -5,10 +5,10 @@
 #endif
 
 /// Programs the live tests start (moto_server, the venv's Python), without Foundation's `Process`.
-enum Subprocess {
+public enum Subprocess {
     /// Starts `program` with `arguments`, this process's environment plus `environment`
     /// (`NAME=value`), and its output and errors written to the file at `outputPath`.
-    static func spawn(_ program: String, _ arguments: [String], environment: [String] = [], outputPath: String) throws -> pid_t {
+    public static func spawn(_ program: String, _ arguments: [String], environment: [String] = [], outputPath: String) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -32,8 +32,8 @@ enum Subprocess {
     }
 
     /// Runs `program` to its end and returns its output; an exit status other than 0 throws.
-    static func run(_ program: String, _ arguments: [String], environment: [String] = []) throws -> String {
-        let outputPath = "/tmp/s3tests-run-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    public static func run(_ program: String, _ arguments: [String], environment: [String] = []) throws -> String {
+        let outputPath = "/tmp/mock-bedrock-tests-run-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         defer { unlink(outputPath) }
         let pid = try spawn(program, arguments, environment: environment, outputPath: outputPath)
         var status: Int32 = 0
@@ -44,7 +44,7 @@ enum Subprocess {
     }
 
     /// The text of a file, empty when it cannot be read.
-    static func read(_ path: String) -> String {
+    public static func read(_ path: String) -> String {
         guard let file = fopen(path, "r") else { return "" }
         defer { fclose(file) }
         var bytes: [UInt8] = []
@@ -55,5 +55,15 @@ enum Subprocess {
             bytes += buffer[0..<count]
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// A test's setup failed (a program missing, a port not bound): the message says what and how to fix it.
+public struct TestSetupError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+
+    public init(message: String) {
+        self.message = message
     }
 }

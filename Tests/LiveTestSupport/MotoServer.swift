@@ -4,38 +4,41 @@
     import Musl
 #endif
 
-/// A real moto_server (the Python mock of AWS) on a free loopback port, as S3Tests starts it. The
-/// program is `$MOTO_SERVER`, or `.venv/bin/moto_server` under the package root.
-final class MotoServer: Sendable {
-    let port: UInt16
+/// A real moto_server (the Python mock of AWS) on a free loopback port, for the live tests. The
+/// program is `$MOTO_SERVER`, or `.venv/bin/moto_server` under the package root; without it a test
+/// fails, saying so, rather than skipping (a skipped live test would hide a broken client).
+public final class MotoServer: Sendable {
+    public let port: UInt16
     private let pid: pid_t
-    let logPath: String
+    public let logPath: String
 
-    var endpoint: String { "http://127.0.0.1:\(port)" }
+    public var endpoint: String { "http://127.0.0.1:\(port)" }
 
-    static var program: String {
+    public static var program: String {
         if let configured = getenv("MOTO_SERVER") { return String(cString: configured) }
         let root = #filePath.split(separator: "/", omittingEmptySubsequences: false).dropLast(3).joined(separator: "/")
         return root + "/.venv/bin/moto_server"
     }
 
     /// The venv's Python, next to moto_server, with boto3.
-    static var python: String {
+    public static var python: String {
         program.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/") + "/python"
     }
 
-    static var isAvailable: Bool { access(program, X_OK) == 0 }
-
     /// Starts moto and waits until it accepts connections (Python takes seconds to import moto).
-    static func start() throws -> MotoServer {
+    /// `environment` adds variables: `INITIAL_NO_AUTH_ACTION_COUNT=n` makes moto check signatures
+    /// (with botocore's signers) after its first n requests.
+    public static func start(environment: [String] = []) throws -> MotoServer {
         let program = program
-        guard isAvailable else { throw TestSetupError(message: "moto_server not found at \(program): set MOTO_SERVER to its path") }
-        let port = try HTTPReceiver.closedPort()
-        let logPath = "/tmp/eventdeliverytests-moto-\(port).log"
-        let pid = try Subprocess.spawn(program, ["-H", "127.0.0.1", "-p", String(port)], outputPath: logPath)
+        guard access(program, X_OK) == 0 else {
+            throw TestSetupError(message: "moto_server not found at \(program): set MOTO_SERVER to its path, or create .venv from Tests/e2e/requirements.txt (scripts/test does)")
+        }
+        let port = try Loopback.closedPort()
+        let logPath = "/tmp/mock-bedrock-tests-moto-\(port).log"
+        let pid = try Subprocess.spawn(program, ["-H", "127.0.0.1", "-p", String(port)], environment: environment, outputPath: logPath)
         let server = MotoServer(port: port, pid: pid, logPath: logPath)
         for _ in 0..<300 {
-            if server.acceptsConnections() { return server }
+            if Loopback.acceptsConnections(on: port) { return server }
             var status: Int32 = 0
             if waitpid(pid, &status, WNOHANG) == pid {
                 let output = Subprocess.read(logPath)
@@ -49,8 +52,9 @@ final class MotoServer: Sendable {
         throw TestSetupError(message: "moto_server did not listen on port \(port) within 30 s; it wrote: \(output.suffix(2_000))")
     }
 
-    /// Runs a boto3 script against this server (`ENDPOINT` is set for it) and returns what it printed.
-    func python(_ script: String) throws -> String {
+    /// Runs a boto3 script with the venv's Python against this server (`ENDPOINT` is set for it)
+    /// and returns what it printed.
+    public func python(_ script: String) throws -> String {
         try Subprocess.run(Self.python, ["-c", "ENDPOINT = \"\(endpoint)\"\n" + script])
     }
 
@@ -61,7 +65,7 @@ final class MotoServer: Sendable {
     }
 
     /// SIGTERM, then SIGKILL if moto is still there after 5 s; then its log goes.
-    func stop() {
+    public func stop() {
         defer { unlink(logPath) }
         kill(pid, SIGTERM)
         var status: Int32 = 0
@@ -71,17 +75,5 @@ final class MotoServer: Sendable {
         }
         kill(pid, SIGKILL)
         waitpid(pid, &status, 0)
-    }
-
-    private func acceptsConnections() -> Bool {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
     }
 }
