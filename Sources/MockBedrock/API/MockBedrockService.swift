@@ -99,7 +99,7 @@ public final class MockBedrockService: Sendable {
         Route(admin: "MockAddFault", "POST", "/_mock/faults") { service, call throws(AWSError) in try service.addFault(call.request) },
         Route(admin: "MockDeleteFaults", "DELETE", "/_mock/faults") { service, call throws(AWSError) in try service.deleteFaults(call.request) },
         Route(admin: "MockDeleteFault", "DELETE", "/_mock/faults/{id}") { service, call throws(AWSError) in try service.deleteFault(id: call.label ?? "") },
-        Route(admin: "MockListEvents", "GET", "/_mock/events") { service, call throws(AWSError) in try service.listEvents(call.request).response },
+        Route(admin: "MockListEvents", "GET", "/_mock/events", holding: { service, call throws(AWSError) in try service.listEvents(call.request) }),
         Route(admin: "MockListRequests", "GET", "/_mock/requests") { service, _ in service.listRequests() },
         Route(admin: "MockClearRequests", "DELETE", "/_mock/requests") { service, call throws(AWSError) in try service.clearRequests(call.request) },
     ]
@@ -128,17 +128,9 @@ public final class MockBedrockService: Sendable {
         if let refusal = settings.admin.refusal(of: request, route: match.route) {
             return ServiceAnswer(refusal, requestId: requestId)
         }
-        if match.route.name == "MockListEvents" {
-            do throws(AWSError) {
-                var (response, wait) = try listEvents(request)
-                response.headers.append(("x-amzn-RequestId", requestId))
-                return ServiceAnswer(response: response, eventWait: wait)
-            } catch {
-                return ServiceAnswer(error, requestId: requestId)
-            }
-        }
         let scope = Scope(accountId: settings.accountId, region: settings.region)
-        return ServiceAnswer(response: run(match, request, scope: scope, requestId: requestId).response)
+        let ran = run(match, request, scope: scope, requestId: requestId)
+        return ServiceAnswer(response: ran.response, eventWait: ran.wait)
     }
 
     /// The job a request is about, read once: the identifier as written (the route's label, or a
@@ -181,7 +173,7 @@ public final class MockBedrockService: Sendable {
             answer.response = error.response(requestId: requestId)
             answer.errorCode = error.code
         } else if answer.connectionFault == nil || answer.connectionFault == .truncate {
-            (answer.response, answer.errorCode) = run(match, request, scope: scope, requestId: requestId, identifier: target.label)
+            (answer.response, answer.errorCode, _) = run(match, request, scope: scope, requestId: requestId, identifier: target.label)
         }
         if answer.connectionFault == .truncate, answer.response.body.isEmpty {
             answer.connectionFault = .close  // no body to cut: the headers would be a whole answer
@@ -226,24 +218,19 @@ public final class MockBedrockService: Sendable {
         return .success(decision)
     }
 
-    /// Runs the operation of a matched route; an AWS error becomes its response (and its code).
-    /// `identifier` is the route label already parsed as a job identifier, if the caller has it.
+    /// Runs the operation of a matched route; an AWS error becomes its response (and its code). A route
+    /// may ask the transport to hold its answer (`wait`). `identifier` is the route label already parsed
+    /// as a job identifier, if the caller has it.
     private func run(
         _ match: RouteMatch, _ request: HTTPRequest, scope: Scope, requestId: String, identifier: Result<JobIdentifier, ValidationFailure>? = nil
-    ) -> (response: HTTPResponse, errorCode: String?) {
+    ) -> (response: HTTPResponse, errorCode: String?, wait: EventWait?) {
         do throws(AWSError) {
-            var response = try handle(match, request, scope: scope, identifier: identifier)
+            var (response, wait) = try match.route.handle(self, RouteCall(request: request, scope: scope, label: match.label, identifier: identifier))
             response.headers.append(("x-amzn-RequestId", requestId))
-            return (response, nil)
+            return (response, nil, wait)
         } catch {
-            return (error.response(requestId: requestId), error.code)
+            return (error.response(requestId: requestId), error.code, nil)
         }
-    }
-
-    private func handle(
-        _ match: RouteMatch, _ request: HTTPRequest, scope: Scope, identifier: Result<JobIdentifier, ValidationFailure>?
-    ) throws(AWSError) -> HTTPResponse {
-        try match.route.handle(self, RouteCall(request: request, scope: scope, label: match.label, identifier: identifier))
     }
 
     /// The `resourceARN` of a tagging request's body, for fault rules and the journal.

@@ -27,6 +27,8 @@ public struct Route: Sendable {
     }
 
     typealias Handler = @Sendable (MockBedrockService, RouteCall) throws(AWSError) -> HTTPResponse
+    /// A handler whose answer the transport may hold: a `GET /_mock/events` that waits for events.
+    typealias HoldingHandler = @Sendable (MockBedrockService, RouteCall) throws(AWSError) -> (response: HTTPResponse, wait: EventWait?)
 
     /// The operation name (`GetModelInvocationJob`) or, for the admin API, `Mock<Name>`.
     public let name: String
@@ -35,9 +37,9 @@ public struct Route: Sendable {
     let segments: [Segment]
     /// The name of the template's label, if it has one.
     let labelName: String?
-    let handle: Handler
+    let handle: HoldingHandler
 
-    init(_ name: String, _ method: String, _ template: String, kind: RouteKind, handle: @escaping Handler) {
+    init(_ name: String, _ method: String, _ template: String, kind: RouteKind, handle: @escaping HoldingHandler) {
         self.name = name
         self.method = method
         self.kind = kind
@@ -50,6 +52,11 @@ public struct Route: Sendable {
         self.labelName = labels.first
     }
 
+    /// A route whose answer is never held.
+    init(_ name: String, _ method: String, _ template: String, kind: RouteKind, handle: @escaping Handler) {
+        self.init(name, method, template, kind: kind) { service, call throws(AWSError) in (try handle(service, call), nil) }
+    }
+
     /// The route of an operation of the service model, from the model's `requestUri`.
     init(operation name: String, handle: @escaping Handler) {
         // Routes are built from the fixed table in MockBedrockService, never from a request.
@@ -59,6 +66,11 @@ public struct Route: Sendable {
 
     /// A route of the admin API.
     init(admin name: String, _ method: String, _ template: String, handle: @escaping Handler) {
+        self.init(name, method, template, kind: .admin, handle: handle)
+    }
+
+    /// A route of the admin API whose answer the transport may hold (`EventWait`).
+    init(admin name: String, _ method: String, _ template: String, holding handle: @escaping HoldingHandler) {
         self.init(name, method, template, kind: .admin, handle: handle)
     }
 
