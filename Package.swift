@@ -40,7 +40,9 @@ let package = Package(
         // HTTPClient: libcurl's easy handles (the one way the mock sends HTTP), its URL parser, its errors.
         // S3: the data plane's client (list, head, get streamed, put, multipart uploads).
         .target(name: "Signing"),
-        .target(name: "HTTPClient", dependencies: ["CCurl"]),
+        // Sync: the pthread-based lock (`Locked`) and wake-up (`WakeUp`) every threaded part uses.
+        .target(name: "Sync"),
+        .target(name: "HTTPClient", dependencies: ["CCurl", "Sync"]),
         .target(name: "S3", dependencies: ["HTTPClient", "CLibXML2", "Signing"]),
         // JSON: the strict parser and the writer. ServiceModel: botocore's model (generated), its shapes
         // and constraints, timestamps. Fixtures: the job record and fixture loading, and small helpers.
@@ -49,7 +51,7 @@ let package = Package(
         .target(name: "Fixtures", dependencies: ["JSON", "ServiceModel"]),
         // EventDelivery: the sinks of the jobs' state-change events (a webhook, EventBridge's PutEvents),
         // each a bounded queue and one delivery thread.
-        .target(name: "EventDelivery", dependencies: ["HTTPClient", "Signing", "JSON", "Fixtures"]),
+        .target(name: "EventDelivery", dependencies: ["HTTPClient", "Signing", "JSON", "Sync"]),
         // BatchData: the data plane's parts without the server: S3 locations, the object stores, reading
         // and checking a job's input, writing its results.
         .target(name: "BatchData", dependencies: ["Inference", "JSON"]),
@@ -66,6 +68,7 @@ let package = Package(
                 "S3",
                 "ServiceModel",
                 "Signing",
+                "Sync",
                 "CMicroHTTPD",
                 .product(name: "Logging", package: "swift-log"),
                 // The event worker's queue of jobs by the instant each is due (Model/JobStore+Events.swift).
@@ -87,10 +90,10 @@ let package = Package(
         // The fuzz inputs (a library, so that the tests replay the seeds) and the libFuzzer binary (scripts/fuzz).
         .target(name: "MockBedrockFuzzing", dependencies: ["MockBedrock", "Fixtures", "JSON", "ServiceModel"]),
         .executableTarget(name: "mock-bedrock-fuzz", dependencies: ["MockBedrockFuzzing"]),
-        .testTarget(name: "FixturesTests", dependencies: ["Fixtures", "JSON", "ServiceModel"]),
-        .testTarget(name: "BatchDataTests", dependencies: ["BatchData", "Fixtures", "Inference", "JSON"]),
+        .testTarget(name: "FixturesTests", dependencies: ["Fixtures", "JSON", "ServiceModel", "Sync"]),
+        .testTarget(name: "BatchDataTests", dependencies: ["BatchData", "Fixtures", "Inference", "JSON", "Sync"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "JSON"]),
-        .testTarget(name: "MockBedrockTests", dependencies: ["MockBedrock", "Fixtures", "JSON", "ServiceModel", "Signing", "MockBedrockFuzzing"]),
+        .testTarget(name: "MockBedrockTests", dependencies: ["MockBedrock", "Fixtures", "JSON", "ServiceModel", "Signing", "Sync", "MockBedrockFuzzing"]),
         // What the live test suites share: a moto_server they start, the programs they run, loopback sockets.
         .target(name: "LiveTestSupport", path: "Tests/LiveTestSupport"),
         .testTarget(name: "S3Tests", dependencies: ["S3", "Signing", "LiveTestSupport"]),

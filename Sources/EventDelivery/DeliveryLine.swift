@@ -1,4 +1,4 @@
-import Fixtures
+import Sync
 
 #if canImport(Glibc)
     import Glibc

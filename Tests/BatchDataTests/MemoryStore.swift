@@ -1,5 +1,6 @@
 import BatchData
 import Fixtures
+import Sync
 
 /// An object store in memory, for the readers' and writers' tests without a socket or a disk.
 final class MemoryStore: ObjectStore, @unchecked Sendable {

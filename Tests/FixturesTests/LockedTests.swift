@@ -1,4 +1,4 @@
-import Fixtures
+import Sync
 import Testing
 
 #if canImport(Glibc)

@@ -2,6 +2,7 @@ import Fixtures
 import JSON
 import MockBedrock
 import ServiceModel
+import Sync
 import Testing
 
 /// Lifecycle events: every status change once, in order, at its own instant; the log and its

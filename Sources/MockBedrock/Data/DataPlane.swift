@@ -2,6 +2,7 @@ import BatchData
 import Dispatch
 import Fixtures
 import Logging
+import Sync
 
 #if canImport(Glibc)
     import Glibc

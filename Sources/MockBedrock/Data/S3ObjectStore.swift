@@ -1,6 +1,7 @@
 import BatchData
 import Fixtures
 import S3
+import Sync
 
 /// `--s3-endpoint`: the data plane's store on an S3-compatible server, through the `S3` client
 /// (libcurl and libxml2). A client is made per region on first use (SigV4 signs for a region),

@@ -1,6 +1,7 @@
 import Dispatch
 import Fixtures
 import Logging
+import Sync
 
 /// A place events go besides the log: a webhook, an EventBridge-compatible endpoint. The command
 /// makes them (Sources/EventDelivery); the emitter only hands them events, which must not block.

@@ -1,4 +1,5 @@
 import Fixtures
+import Sync
 
 /// Which events a reader wants: those after a sequence number, of a job, with some statuses.
 public struct EventQuery: Sendable, Equatable {

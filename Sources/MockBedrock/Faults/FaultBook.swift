@@ -1,4 +1,5 @@
 import Fixtures
+import Sync
 
 /// What the mock does to one request instead of (or before) answering it normally.
 public struct FaultDecision: Sendable, Equatable {

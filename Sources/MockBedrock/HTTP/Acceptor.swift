@@ -1,5 +1,6 @@
 import CMicroHTTPD
 import Fixtures
+import Sync
 import Synchronization
 
 #if canImport(Glibc)

@@ -1,6 +1,7 @@
 import CMicroHTTPD
 import Fixtures
 import Logging
+import Sync
 import Synchronization
 
 #if canImport(Glibc)

@@ -1,6 +1,7 @@
 import Fixtures
 import CMicroHTTPD
 import Dispatch
+import Sync
 
 #if canImport(Glibc)
     import Glibc

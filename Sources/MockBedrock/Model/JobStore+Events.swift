@@ -1,5 +1,6 @@
 import Fixtures
 import HeapModule
+import Sync
 
 /// A status change of a job, with what an event says of the job.
 struct JobStatusChange: Sendable {

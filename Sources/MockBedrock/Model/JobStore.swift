@@ -2,6 +2,7 @@ import Fixtures
 import HeapModule
 import JSON
 import ServiceModel
+import Sync
 
 /// Every job the mock knows and the clock that moves them; one lock guards both, so a request
 /// never sees a job at one instant and the clock at another. Safe to use from libmicrohttpd's threads.

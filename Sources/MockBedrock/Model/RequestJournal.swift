@@ -1,6 +1,7 @@
 import Fixtures
 import JSON
 import ServiceModel
+import Sync
 
 /// One AWS request as the mock saw and answered it.
 public struct JournalEntry: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Fixtures
+import Sync
 import Synchronization
 
 /// What the HTTP server has done, for `GET /_mock/stats`: answers sent, of them errors, and the open
