@@ -2,12 +2,6 @@ import ArgumentParser
 import EventDelivery
 import MockBedrock
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
-
 /// The lifecycle events' flags: where events go besides `GET /_mock/events` (docs/events.md).
 struct EventOptions: ParsableArguments {
     @Option(name: .customLong("events-url"), help: "POST each lifecycle event as JSON to this http(s) URL. (MOCK_BEDROCK_EVENTS_URL)")
@@ -61,10 +55,9 @@ struct EventOptions: ParsableArguments {
         var sinks: [any EventSink] = []
         if let url { sinks.append(try WebhookSink(url: url, options: options, log: log)) }
         if let endpoint = eventBridgeEndpoint {
-            func variable(_ name: String) -> String? { getenv(name).map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } }
-            let key = credentials?.accessKeyId ?? variable("AWS_ACCESS_KEY_ID")
-            let secret = credentials?.secret ?? variable("AWS_SECRET_ACCESS_KEY")
-            guard let key, let secret else {
+            // The flag's pair, else the standard AWS variables, as the S3 endpoint's requests are signed.
+            let environment = AWSEnvironment.process
+            guard let (key, secret) = credentials.map({ ($0.accessKeyId, $0.secret) }) ?? environment.credentials else {
                 throw DeliveryError(
                     "cannot use --eventbridge-endpoint: no credentials to sign PutEvents with: pass --eventbridge-credentials KEY:SECRET or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
                 )
@@ -72,7 +65,7 @@ struct EventOptions: ParsableArguments {
             sinks.append(
                 try EventBridgeSink(
                     endpoint: endpoint, busName: eventBus, accessKeyId: key, secretAccessKey: secret,
-                    sessionToken: credentials == nil ? variable("AWS_SESSION_TOKEN") : nil, region: region, options: options, log: log))
+                    sessionToken: credentials == nil ? environment.sessionToken : nil, region: region, options: options, log: log))
         }
         return sinks.map(Self.outlet)
     }

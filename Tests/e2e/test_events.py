@@ -358,6 +358,13 @@ def test_bad_event_flags_stop_the_start(tmp_path, args, message):
     assert message in result.stderr
 
 
+def test_eventbridge_without_credentials_stops_the_start(tmp_path):
+    result = run_server_to_exit(write_fixtures(tmp_path, {}), "--eventbridge-endpoint", "http://127.0.0.1:1",
+                                env={"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""})
+    assert result.returncode == 1
+    assert "no credentials to sign PutEvents with" in result.stderr and "--eventbridge-credentials" in result.stderr
+
+
 @pytest.fixture
 def moto(tmp_path):
     made = MotoStore(tmp_path / "moto.log")

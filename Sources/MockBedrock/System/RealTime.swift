@@ -1,5 +1,6 @@
 import Fixtures
 import ServiceModel
+import Sync
 
 #if canImport(Glibc)
     import Glibc
@@ -7,11 +8,9 @@ import ServiceModel
     import Musl
 #endif
 
-/// CLOCK_MONOTONIC in nanoseconds: what the virtual clock runs on, and request durations.
+/// CLOCK_MONOTONIC in nanoseconds (`Monotonic.now()`): what the virtual clock runs on, and request durations.
 @Sendable public func monotonicNanoseconds() -> UInt64 {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
+    Monotonic.now()
 }
 
 extension Timestamp {
