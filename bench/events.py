@@ -25,6 +25,7 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from bench import parse_wrk, wrk_command
 from report import write_section as replace_section
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,12 +77,8 @@ class Server:
 
 
 def wrk(url: str, seconds: float) -> dict:
-    output = subprocess.run(["taskset", "-c", "1", "wrk", "-t2", "-c32", f"-d{seconds:g}s", "--latency", url],
-                            capture_output=True, text=True, check=True).stdout
-    def latency(label: str) -> float:
-        value, unit = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M).groups()
-        return float(value) / 1000 if unit == "us" else float(value) * 1000 if unit == "s" else float(value)
-    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)), "p50": latency("50"), "p99": latency("99")}
+    """bench/bench.py's wrk: 32 connections, on CPU 1."""
+    return parse_wrk(subprocess.run(wrk_command(url, 32, seconds), capture_output=True, text=True, check=True).stdout)
 
 
 class Receiver:
