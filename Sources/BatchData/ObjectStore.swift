@@ -21,6 +21,10 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { "\(code): \(message)" }
+
+    /// The code of a call given up because its work was cancelled (`ObjectStore.stopping(when:)`).
+    public static let cancelledCode = "Cancelled"
+    public static let cancelled = StoreError(cancelledCode, "the data work was cancelled")
 }
 
 /// Where batch inputs are read and outputs written: a directory standing for S3 (`--s3-dir`) or
@@ -39,6 +43,11 @@ public protocol ObjectStore: Sendable {
     func writer(bucket: String, key: String) throws(StoreError) -> any ObjectSink
     /// The store as a job of `region` uses it (an S3 endpoint signs for the job's region).
     func forRegion(_ region: String) -> any ObjectStore
+    /// The store as one piece of data work uses it: once `isCancelled` answers true (a reset came, or
+    /// the work passed its time limit), every later call fails at once with `StoreError.cancelled`,
+    /// and a call under way gives up as soon as it can (between chunks; an S3 endpoint's request
+    /// within about a second, through libcurl's progress callback).
+    func stopping(when isCancelled: @escaping @Sendable () -> Bool) -> any ObjectStore
 }
 
 /// An object being written: appended to, then finished (it appears) or aborted (it does not).
@@ -51,6 +60,10 @@ public protocol ObjectSink: AnyObject {
 extension ObjectStore {
     public func forRegion(_ region: String) -> any ObjectStore { self }
 
+    public func stopping(when isCancelled: @escaping @Sendable () -> Bool) -> any ObjectStore {
+        StoppingStore(base: self, isCancelled: isCancelled)
+    }
+
     /// Writes a whole object at once.
     public func put(bucket: String, key: String, _ bytes: [UInt8]) throws(StoreError) {
         let sink = try writer(bucket: bucket, key: key)
@@ -62,4 +75,66 @@ extension ObjectStore {
             throw error
         }
     }
+}
+
+/// A store whose calls give up once `isCancelled` says so: checked before each call and between
+/// the chunks of a read (a store whose calls can block long, such as an S3 endpoint's, also stops
+/// the call under way: `S3ObjectStore.stopping(when:)`).
+struct StoppingStore: ObjectStore {
+    let base: any ObjectStore
+    let isCancelled: @Sendable () -> Bool
+
+    var name: String { base.name }
+
+    private func check() throws(StoreError) {
+        if isCancelled() { throw StoreError.cancelled }
+    }
+
+    func list(bucket: String, prefix: String, limit: Int) throws(StoreError) -> [StoredObject] {
+        try check()
+        return try base.list(bucket: bucket, prefix: prefix, limit: limit)
+    }
+
+    func head(bucket: String, key: String) throws(StoreError) -> StoredObject? {
+        try check()
+        return try base.head(bucket: bucket, key: key)
+    }
+
+    func read(bucket: String, key: String, _ chunk: (UnsafeRawBufferPointer) throws(StoreError) -> Void) throws(StoreError) {
+        try check()
+        try base.read(bucket: bucket, key: key) { (bytes: UnsafeRawBufferPointer) throws(StoreError) in
+            try check()
+            try chunk(bytes)
+        }
+    }
+
+    func writer(bucket: String, key: String) throws(StoreError) -> any ObjectSink {
+        try check()
+        return StoppingSink(base: try base.writer(bucket: bucket, key: key), isCancelled: isCancelled)
+    }
+
+    func forRegion(_ region: String) -> any ObjectStore { StoppingStore(base: base.forRegion(region), isCancelled: isCancelled) }
+}
+
+/// An object being written for cancellable work: a cancelled write never finishes (it is aborted).
+final class StoppingSink: ObjectSink {
+    let base: any ObjectSink
+    let isCancelled: @Sendable () -> Bool
+
+    init(base: any ObjectSink, isCancelled: @escaping @Sendable () -> Bool) {
+        self.base = base
+        self.isCancelled = isCancelled
+    }
+
+    func append(_ bytes: [UInt8]) throws(StoreError) {
+        if isCancelled() { throw StoreError.cancelled }
+        try base.append(bytes)
+    }
+
+    func finish() throws(StoreError) {
+        if isCancelled() { throw StoreError.cancelled }
+        try base.finish()
+    }
+
+    func abort() { base.abort() }
 }
