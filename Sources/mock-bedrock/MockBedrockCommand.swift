@@ -181,6 +181,10 @@ struct MockBedrockCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Block the stop signals before any thread starts (the event sinks' delivery threads, Dispatch's
+        // workers, libmicrohttpd's): every thread inherits the mask, so that only sigwait below receives
+        // them. A thread made earlier would take a signal's default action and end the process.
+        var stopSignals = Self.blockStopSignals()
         let level = logLevel
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -197,15 +201,6 @@ struct MockBedrockCommand: ParsableCommand {
             printError("\(error)")
             throw ExitCode(1)
         }
-
-        // Block the stop signals before libmicrohttpd starts its threads (they inherit the mask),
-        // so that only sigwait below receives them.
-        var stopSignals = sigset_t()
-        sigemptyset(&stopSignals)
-        sigaddset(&stopSignals, SIGINT)
-        sigaddset(&stopSignals, SIGTERM)
-        pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
-        signal(SIGPIPE, SIG_IGN)
 
         let server: MockBedrockServer
         do {
@@ -240,7 +235,35 @@ struct MockBedrockCommand: ParsableCommand {
         // at the limit. Then new connections are refused at once and requests in flight get a moment.
         Self.exit(after: Self.stopLimitSeconds)
         logger.notice("stopping on signal \(received)")
+        Self.takeLaterStopSignals(stopSignals, logger: logger)
         server.stop(grace: Self.stopGraceSeconds)
+    }
+
+    /// Blocks SIGINT and SIGTERM in the calling thread (and so in every thread it makes later) and
+    /// ignores SIGPIPE; the set to `sigwait` on.
+    static func blockStopSignals() -> sigset_t {
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        sigaddset(&stopSignals, SIGINT)
+        sigaddset(&stopSignals, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
+        signal(SIGPIPE, SIG_IGN)
+        return stopSignals
+    }
+
+    /// A signal that comes while the server stops (an impatient Ctrl-C, a supervisor's second SIGTERM)
+    /// is taken by a thread of its own and logged: the stop already under way, bounded by
+    /// `stopLimitSeconds`, still ends with code 0 and the answers in flight.
+    static func takeLaterStopSignals(_ signals: sigset_t, logger: Logger) {
+        let signals = UncheckedSignalSet(set: signals)
+        DispatchQueue(label: "mock-bedrock.signals").async {
+            var set = signals.set
+            while true {
+                var received: Int32 = 0
+                guard sigwait(&set, &received) == 0 else { return }
+                logger.notice("signal \(received) while stopping: the stop under way goes on (at most \(stopLimitSeconds) s)")
+            }
+        }
     }
 
     /// Leaves the process with code 0 after `seconds`, from a thread of its own, without stdio (whose
@@ -269,6 +292,11 @@ struct MockBedrockCommand: ParsableCommand {
             }
             kill(getpid(), SIGTERM)
         }
+    }
+
+    /// A signal set handed to the thread that waits on it (a plain C value; Swift does not know it is Sendable).
+    struct UncheckedSignalSet: @unchecked Sendable {
+        let set: sigset_t
     }
 
     private func printError(_ line: String) {

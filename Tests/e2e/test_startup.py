@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import signal
 import socket
+import threading
+import time
 
 import pytest
 
 from conftest import (
     BUNDLED_FIXTURES, READY_LINE, arn_scope, client_for, fixture_jobs, http, make_client, make_job, quote_segment,
-    run_server_to_exit, scope_headers, write_fixtures,
+    run_server_to_exit, scope_headers, start_server, write_fixtures,
 )
 
 
@@ -74,6 +76,42 @@ def test_signal_while_a_client_holds_a_connection(tmp_path, server_factory):
     with socket.create_connection(("127.0.0.1", server.port), timeout=5) as idle:
         idle.sendall(b"GET /_mock/health HTTP/1.1\r\nHost: x\r\n")  # an unfinished request
         server.assert_clean_stop(signal.SIGTERM)
+
+
+@pytest.mark.parametrize("sink", ["--events-url=http://127.0.0.1:9/hook", "--eventbridge-endpoint=http://127.0.0.1:9"])
+def test_a_signal_right_after_the_ready_line_exits_0_with_event_sinks(tmp_path, sink):
+    # Issue 23 (3): the sinks' delivery threads started before the stop signals were blocked, so a
+    # SIGTERM just after the ready line could land on one of them and end the process by the signal.
+    directory = write_fixtures(tmp_path, {"a.json": make_job("aaaaaaaaaaaa")})
+    codes = []
+    for _ in range(40):
+        server = start_server(directory, sink)
+        server.proc.send_signal(signal.SIGTERM)
+        codes.append(server.stop())
+    assert codes == [0] * 40, codes
+
+
+def test_a_second_signal_while_stopping_is_taken_and_the_answer_in_flight_still_goes_out(tmp_path):
+    directory = write_fixtures(tmp_path, {"a.json": make_job("aaaaaaaaaaaa")})
+    server = start_server(directory, "--events-url=http://127.0.0.1:9/hook", env={"MOCK_BEDROCK_TEST_HOOKS": "1"})
+    answers: list[bytes] = []
+
+    def slow_request() -> None:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+            sock.sendall(b"GET /_mock/health HTTP/1.1\r\nHost: x\r\nx-mock-debug-block-ms: 600\r\n\r\n")
+            answers.append(sock.recv(4096))
+
+    thread = threading.Thread(target=slow_request)
+    thread.start()
+    time.sleep(0.2)  # the request is in the server, held by the hook (release builds answer at once)
+    server.proc.send_signal(signal.SIGTERM)
+    time.sleep(0.1)
+    server.proc.send_signal(signal.SIGTERM)
+    server.proc.send_signal(signal.SIGINT)
+    code = server.stop()
+    thread.join(10)
+    assert code == 0, server.stderr_text()
+    assert answers and answers[0].startswith(b"HTTP/1.1 200"), answers
 
 
 def test_threads_flag(tmp_path, server_factory):
