@@ -18,10 +18,17 @@ public struct DataLimits: Sendable, Equatable {
     public var maxRecordBytes: Int
     /// The most objects a prefix may hold (all kinds, not only `.jsonl`): listing stops past it.
     public var maxListedObjects: Int
+    /// `--max-output-bytes`: the most a job's results (every `.out` file and the manifest) may take.
+    /// AWS has no such quota; without one a job within the input quotas could write terabytes of
+    /// tool calls or embeddings, so the mock has one: past it the job fails and writes nothing.
+    public var maxOutputBytes: Int64
+
+    /// The largest object S3 holds (5 TiB): a listed size above it is not an S3 object.
+    public static let largestObjectBytes: Int64 = 5 << 40
 
     public init(
         minRecords: Int = 100, maxRecordsPerFile: Int = 50_000, maxRecordsPerJob: Int = 50_000, maxInputFileBytes: Int64 = 1 << 30,
-        maxJobBytes: Int64 = 5 << 30, maxRecordBytes: Int = 8 << 20, maxListedObjects: Int = 100_000
+        maxJobBytes: Int64 = 5 << 30, maxRecordBytes: Int = 8 << 20, maxListedObjects: Int = 100_000, maxOutputBytes: Int64 = 2 << 30
     ) {
         self.minRecords = minRecords
         self.maxRecordsPerFile = maxRecordsPerFile
@@ -30,6 +37,7 @@ public struct DataLimits: Sendable, Equatable {
         self.maxJobBytes = maxJobBytes
         self.maxRecordBytes = maxRecordBytes
         self.maxListedObjects = maxListedObjects
+        self.maxOutputBytes = maxOutputBytes
     }
 
     /// What is out of range, in the flags' words.
@@ -41,6 +49,7 @@ public struct DataLimits: Sendable, Equatable {
         if !(1...(1 << 40)).contains(maxInputFileBytes) { found.append("--max-input-file-bytes must be from 1 to 1099511627776") }
         if !(1...(1 << 42)).contains(maxJobBytes) { found.append("--max-job-bytes must be from 1 to 4398046511104") }
         if !(1024...(1 << 30)).contains(maxRecordBytes) { found.append("--max-record-bytes must be from 1024 to 1073741824") }
+        if !(1024...(1 << 42)).contains(maxOutputBytes) { found.append("--max-output-bytes must be from 1024 to 4398046511104") }
         return found
     }
 }

@@ -17,6 +17,8 @@ public struct DirectoryStore: ObjectStore {
     public var name: String { "s3-dir \(root)" }
     /// The prefix of the hidden names objects are written under; listings skip them.
     static let temporaryPrefix = ".mock-bedrock-upload-"
+    /// The deepest folder a listing walks below the bucket's: deeper ones are refused, not skipped.
+    static let maxDepth = 64
 
     /// Opens `path` as the root; it must be an existing directory, and `/proc` must show what a
     /// descriptor opened (Linux).
@@ -129,6 +131,10 @@ public struct DirectoryStore: ObjectStore {
         // Walk only the deepest folder the prefix names whole: `in/2024-` walks `in/`.
         let folder = prefix.lastIndex(of: "/").map { String(prefix[..<$0]) } ?? ""
         var found: [StoredObject] = []
+        // What the walk cannot list as an S3 object, counted exactly and refused below with the first
+        // of each: names that are not UTF-8 (an S3 key is), folders deeper than `maxDepth`.
+        var notUTF8 = (count: 0, first: "")
+        var tooDeep = (count: 0, first: "")
         var pending: [(path: String, key: String, depth: Int)] = [(folder.isEmpty ? "." : folder, folder.isEmpty ? "" : folder + "/", 0)]
         while let (path, keyPrefix, depth) = pending.popLast() {
             guard let descriptor = try? openInside(path, at: base, flags: O_RDONLY | O_DIRECTORY, key: path),
@@ -136,9 +142,19 @@ public struct DirectoryStore: ObjectStore {
             else { continue }
             defer { closedir(directory) }  // closes the descriptor too
             while let entry = readdir(directory) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
+                let raw = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
+                let decoded = String(validating: raw, as: UTF8.self)
+                let name = decoded ?? String(decoding: raw, as: UTF8.self)
                 if name == "." || name == ".." || name.hasPrefix(Self.temporaryPrefix) { continue }
                 let key = keyPrefix + name
+                let isBelow = key.hasPrefix(prefix) || prefix.hasPrefix(key + "/")
+                guard decoded != nil else {
+                    if isBelow {
+                        notUTF8.count += 1
+                        if notUTF8.first.isEmpty { notUTF8.first = key }
+                    }
+                    continue
+                }
                 var info = stat()
                 // Not followed: a link is listed only when what it leads to is inside (checked again when read).
                 guard fstatat(dirfd(directory), name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
@@ -152,12 +168,31 @@ public struct DirectoryStore: ObjectStore {
                     kind = S_IFREG
                 }
                 if kind == S_IFDIR {
-                    if depth < 64, (key + "/").hasPrefix(prefix) || prefix.hasPrefix(key + "/") { pending.append((key, key + "/", depth + 1)) }
+                    guard (key + "/").hasPrefix(prefix) || prefix.hasPrefix(key + "/") else { continue }
+                    if depth < Self.maxDepth {
+                        pending.append((key, key + "/", depth + 1))
+                    } else {
+                        tooDeep.count += 1
+                        if tooDeep.first.isEmpty { tooDeep.first = key + "/" }
+                    }
                 } else if kind == S_IFREG, key.hasPrefix(prefix), S3Location.keyProblem(key) == nil {
                     found.append(StoredObject(key: key, size: Int64(info.st_size)))
                     if found.count > limit { throw StoreError("TooManyObjects", "More than \(limit) objects under s3://\(bucket)/\(prefix).") }
                 }
             }
+        }
+        var unlisted: [String] = []
+        if notUTF8.count > 0 {
+            unlisted.append("\(notUTF8.count) \(notUTF8.count == 1 ? "name is" : "names are") not UTF-8, as S3 keys are (the first: \(notUTF8.first))")
+        }
+        if tooDeep.count > 0 {
+            unlisted.append(
+                "\(tooDeep.count) \(tooDeep.count == 1 ? "folder is" : "folders are") nested more than \(Self.maxDepth) folders below the one listed, deeper than the mock walks (the first: \(tooDeep.first))"
+            )
+        }
+        if !unlisted.isEmpty {
+            throw StoreError(
+                "UnlistableObjects", "The --s3-dir folder for s3://\(bucket)/\(prefix) holds what the mock cannot list as S3 objects: " + unlisted.joined(separator: "; "))
         }
         return found.sorted { $0.key < $1.key }
     }
@@ -171,9 +206,15 @@ public struct DirectoryStore: ObjectStore {
             throw StoreError("InvalidKey", "The key \(key) names no object.")
         }
         // Make and open each folder of the key from the one before, checking each is inside the root.
+        var made: [String] = []
+        var path = ""
         for segment in segments.dropLast() {
-            if mkdirat(folder, segment, 0o755) != 0, errno != EEXIST {
+            path += segment + "/"
+            if mkdirat(folder, segment, 0o755) == 0 {
+                made.append(path)
+            } else if errno != EEXIST {
                 close(folder)
+                remove(bucket: bucket, key: nil, folders: made)
                 throw StoreError("AccessDenied", "Access Denied: cannot make the folder of \(key) (errno \(errno)).")
             }
             let next: Int32?
@@ -187,7 +228,37 @@ public struct DirectoryStore: ObjectStore {
             guard let next else { throw StoreError("AccessDenied", "Access Denied: cannot open the folder of \(key).") }
             folder = next
         }
-        return try FileSink(folder: folder, name: name, key: key)
+        do throws(StoreError) {
+            return try FileSink(folder: folder, name: name, key: key, undo: (self, bucket, made))
+        } catch {
+            remove(bucket: bucket, key: nil, folders: made)
+            throw error
+        }
+    }
+
+    /// Removes the object `key` (when given) and then the `folders` (keys ending in `/`, outermost
+    /// first) that are empty: what a write made, undone. Each is reached from the bucket's folder a
+    /// segment at a time through `openInside`, so nothing outside the root is touched, and
+    /// `unlinkat` removes the last segment itself, never what a link leads to.
+    func remove(bucket: String, key: String?, folders: [String]) {
+        guard let base = try? openBucket(bucket) else { return }
+        defer { close(base) }
+        if let key { unlink(key, in: base, flags: 0) }
+        for folder in folders.reversed() { unlink(folder, in: base, flags: AT_REMOVEDIR) }
+    }
+
+    private func unlink(_ key: String, in base: Int32, flags: Int32) {
+        var segments = key.split(separator: "/").map(String.init)
+        guard let last = segments.popLast() else { return }
+        var folder = dup(base)
+        guard folder >= 0 else { return }
+        defer { close(folder) }
+        for segment in segments {
+            guard let next = try? openInside(segment, at: folder, flags: O_RDONLY | O_DIRECTORY, key: key) else { return }
+            close(folder)
+            folder = next
+        }
+        unlinkat(folder, last, flags)
     }
 }
 
@@ -199,12 +270,16 @@ final class FileSink: ObjectSink {
     let key: String
     private var descriptor: Int32
     private var buffer: [UInt8] = []
+    private var finished = false
+    /// The store, the bucket and the folders the write made (outermost first), to undo it (`discard`).
+    let undo: (store: DirectoryStore, bucket: String, folders: [String])
 
     /// Takes over `folder` (closed when the sink is done).
-    init(folder: Int32, name: String, key: String) throws(StoreError) {
+    init(folder: Int32, name: String, key: String, undo: (store: DirectoryStore, bucket: String, folders: [String])) throws(StoreError) {
         self.folder = folder
         self.name = name
         self.key = key
+        self.undo = undo
         var random = SystemRandomNumberGenerator()
         temporary = DirectoryStore.temporaryPrefix + String(random.next(), radix: 36)
         descriptor = openat(folder, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
@@ -244,15 +319,27 @@ final class FileSink: ObjectSink {
         // renameat(2) in the opened folder replaces the target, a file or a symbolic link, as a whole;
         // it never writes through a link.
         guard renameat(folder, temporary, folder, name) == 0 else {
+            let error = errno
             unlinkat(folder, temporary, 0)
-            throw StoreError("AccessDenied", "Access Denied: cannot write \(key) (errno \(errno)).")
+            undo.store.remove(bucket: undo.bucket, key: nil, folders: undo.folders)
+            throw StoreError("AccessDenied", "Access Denied: cannot write \(key) (errno \(error)).")
         }
+        finished = true
     }
 
+    /// Removes what was written so far, and the folders the write made if they are empty.
     func abort() {
         guard descriptor >= 0 else { return }
         close(descriptor)
         descriptor = -1
         unlinkat(folder, temporary, 0)
+        undo.store.remove(bucket: undo.bucket, key: nil, folders: undo.folders)
+    }
+
+    func discard() {
+        abort()
+        guard finished else { return }
+        finished = false
+        undo.store.remove(bucket: undo.bucket, key: key, folders: undo.folders)
     }
 }

@@ -7,12 +7,15 @@ import Inference
 public struct InputScanner {
     public var store: any ObjectStore
     public var limits: DataLimits
+    /// Lines for the access log (keys a listing had that are not the job's).
+    public var log: (String) -> Void
     /// Problems named in the message before "and N more".
     public static let namedProblems = 5
 
-    public init(store: any ObjectStore, limits: DataLimits) {
+    public init(store: any ObjectStore, limits: DataLimits, log: @escaping (String) -> Void = { _ in }) {
         self.store = store
         self.limits = limits
+        self.log = log
     }
 
     /// The `.jsonl` files `uri` names: the object itself, or every `.jsonl` object below it as a prefix.
@@ -23,7 +26,7 @@ public struct InputScanner {
                 found = [object]
             } else {
                 let folder = input.asFolder
-                found = try store.list(bucket: folder.bucket, prefix: folder.key, limit: limits.maxListedObjects).filter { $0.key.hasSuffix(".jsonl") }
+                found = listed(try store.list(bucket: folder.bucket, prefix: folder.key, limit: limits.maxListedObjects), under: folder)
             }
         } catch {
             throw DataProblem(Self.accessMessage(error, input))
@@ -35,6 +38,31 @@ public struct InputScanner {
             throw DataProblem("No .jsonl file was found at \(input): the input must be a .jsonl object or a folder holding .jsonl files.")
         }
         return found
+    }
+
+    /// The `.jsonl` objects of a listing that are the job's: below the prefix, each key once, in the
+    /// order listed. A listing is the store's answer, not the truth: keys outside the prefix (an S3
+    /// server that ignores `prefix`) would make output names that overwrite each other, and a key
+    /// listed twice would be read twice; both are dropped, and the access log says how many.
+    func listed(_ objects: [StoredObject], under folder: S3Location) -> [StoredObject] {
+        var seen = Set<String>()
+        var outside = 0
+        var twice = 0
+        var kept: [StoredObject] = []
+        for object in objects {
+            guard object.key.hasPrefix(folder.key), object.key.utf8.count > folder.key.utf8.count else {
+                outside += 1
+                continue
+            }
+            guard seen.insert(object.key).inserted else {
+                twice += 1
+                continue
+            }
+            if object.key.hasSuffix(".jsonl") { kept.append(object) }
+        }
+        if outside > 0 { log("listing of \(folder) had \(outside) keys outside its prefix; dropped") }
+        if twice > 0 { log("listing of \(folder) had \(twice) keys more than once; each read once") }
+        return kept
     }
 
     static func accessMessage(_ error: StoreError, _ location: S3Location) -> String {
@@ -51,9 +79,15 @@ public struct InputScanner {
     public func scan(_ input: S3Location, jobId: String, responder: any RecordResponder, errorShare: Double = 0) throws(DataProblem) -> InputScan {
         let objects = try files(of: input)
         var problems = ProblemList()
-        let jobBytes = objects.reduce(Int64(0)) { $0 + $1.size }
+        // Sizes come from a listing or a file system: summed without overflow (two 8 EiB sparse files).
+        var jobBytes: Int64 = 0
+        for object in objects {
+            let (sum, overflow) = jobBytes.addingReportingOverflow(max(0, object.size))
+            jobBytes = overflow ? .max : sum
+        }
         if jobBytes > limits.maxJobBytes {
-            throw DataProblem("The input at \(input) is \(jobBytes) bytes, more than the job size quota of \(limits.maxJobBytes) bytes.")
+            let size = jobBytes == .max ? "more than \(Int64.max)" : "\(jobBytes)"
+            throw DataProblem("The input at \(input) is \(size) bytes, more than the job size quota of \(limits.maxJobBytes) bytes.")
         }
         let prefix = input.key.hasSuffix(".jsonl") && objects.count == 1 && objects[0].key == input.key ? nil : input.asFolder.key
         var files: [InputFile] = []
@@ -67,6 +101,10 @@ public struct InputScanner {
             }
             var lines = LineReader(maxLineBytes: limits.maxRecordBytes)
             var records = 0
+            var bytesRead: Int64 = 0
+            // Why the read of this file stopped early: a quota passed, or more bytes than declared.
+            var stoppedAt: String?
+            var jobQuotaPassed = false
             let handle = { (line: LineReader.Line, number: Int) throws(StoreError) in
                 switch line {
                 case .tooLong(let length):
@@ -79,28 +117,49 @@ public struct InputScanner {
                         if responder.refusal(record) != nil { InputScan.set(&refused, index) }
                         records += 1
                         index += 1
+                        // A quota stops the read where it is passed: a 256 MB file is not read to its end
+                        // once its records are too many.
+                        if records > limits.maxRecordsPerFile {
+                            stoppedAt = "\(location) has more than \(limits.maxRecordsPerFile) records, the quota of records per file (read up to line \(number))"
+                            throw Self.stop
+                        }
+                        if index > limits.maxRecordsPerJob {
+                            jobQuotaPassed = true
+                            throw Self.stop
+                        }
                     }
                 }
-                if problems.count > 1000 { throw StoreError("Stop", "") }  // enough to tell: stop reading
             }
             do throws(StoreError) {
-                try store.read(bucket: location.bucket, key: location.key) { (chunk: UnsafeRawBufferPointer) throws(StoreError) in try lines.feed(chunk, handle) }
+                try store.read(bucket: location.bucket, key: location.key) { (chunk: UnsafeRawBufferPointer) throws(StoreError) in
+                    // A store that serves more than it declared (an endless object, a listing that lies)
+                    // is read up to the declared size and no further.
+                    bytesRead += Int64(chunk.count)
+                    if bytesRead > object.size {
+                        stoppedAt = "\(location) served more than the \(object.size) bytes its listing declared"
+                        throw Self.stop
+                    }
+                    try lines.feed(chunk, handle)
+                }
                 try lines.finish(handle)
-            } catch  where error.code == "Stop" {
-                break
+            } catch  where error.code == Self.stop.code {
+                // Stopped on purpose: a quota passed, or the declared size.
             } catch {
                 throw DataProblem(Self.accessMessage(error, location))
             }
-            if records > limits.maxRecordsPerFile {
-                problems.add("\(location) has \(records) records, more than the quota of \(limits.maxRecordsPerFile) records per file")
+            if jobQuotaPassed {
+                throw DataProblem(
+                    "The input at \(input) has more than \(limits.maxRecordsPerJob) records, more than the quota of \(limits.maxRecordsPerJob) records per job (reading stopped at \(location))."
+                )
+            }
+            if let stoppedAt {
+                problems.add(stoppedAt)
+                continue
             }
             let name = prefix.map { String(object.key.dropFirst($0.count)) } ?? location.fileName
             files.append(InputFile(location: location, outputName: name + ".out", size: object.size, records: records))
         }
         if let message = problems.message(for: input) { throw DataProblem(message) }
-        if index > limits.maxRecordsPerJob {
-            throw DataProblem("The input at \(input) has \(index) records, more than the quota of \(limits.maxRecordsPerJob) records per job.")
-        }
         if index < limits.minRecords {
             throw DataProblem("The input at \(input) has \(index) records, fewer than the minimum of \(limits.minRecords) records per batch inference job.")
         }
@@ -108,6 +167,9 @@ public struct InputScanner {
         for picked in Self.pick(share: errorShare, of: index, seed: jobId) { InputScan.set(&errors, picked) }
         return InputScan(files: files, refusedBits: refused, errorBits: errors)
     }
+
+    /// What a read stopped on purpose throws (not an error of the store).
+    static let stop = StoreError("Stop", "")
 
     /// `share` of `count` records (rounded), chosen by the seed: the records whose seeded draws are smallest.
     static func pick(share: Double, of count: Int, seed: String) -> [Int] {

@@ -55,6 +55,10 @@ public protocol ObjectSink: AnyObject {
     func append(_ bytes: [UInt8]) throws(StoreError)
     func finish() throws(StoreError)
     func abort()
+    /// Undoes the write, finished or not: the object is removed again (a job whose later results fail
+    /// leaves none of its results), and so are the folders the write made, if they are empty.
+    /// Best effort, never throws; not stopped by a cancellation (it is what a cancelled write does last).
+    func discard()
 }
 
 extension ObjectStore {
@@ -137,4 +141,6 @@ final class StoppingSink: ObjectSink {
     }
 
     func abort() { base.abort() }
+
+    func discard() { base.discard() }
 }

@@ -41,10 +41,37 @@ public struct OutputWriter {
     /// The message a record picked to fail (not refused by the model) carries.
     public static let pickedErrorMessage = "The model could not process this record: an internal error occurred. Try your request again."
 
+    /// Writes the results whole or not at all: a failure (a store error, the output budget, a
+    /// cancellation) discards the files already written, so a failed job leaves no partial results.
     public func write(
         _ scan: InputScan, processed: Int, output: S3Location, jobId: String, responder: any RecordResponder
     ) throws(DataProblem) -> Manifest {
+        var written: [any ObjectSink] = []
+        do throws(DataProblem) {
+            return try write(scan, processed: processed, output: output, jobId: jobId, responder: responder, written: &written)
+        } catch {
+            for sink in written.reversed() { sink.discard() }
+            throw error
+        }
+    }
+
+    /// The message of a job whose results pass `--max-output-bytes`.
+    func budgetMessage(_ folder: S3Location) -> String {
+        "Unable to write the output to \(folder): the results would take more than the mock's output budget of \(limits.maxOutputBytes) bytes (--max-output-bytes); none were kept."
+    }
+
+    private func write(
+        _ scan: InputScan, processed: Int, output: S3Location, jobId: String, responder: any RecordResponder, written: inout [any ObjectSink]
+    ) throws(DataProblem) -> Manifest {
         let folder = output.appending(jobId)
+        var outputBytes: Int64 = 0
+        let overBudget = StoreError("OutputBudget", "")
+        // Every byte of results counts against the job's budget, before it is written.
+        let charge = { (count: Int) throws(StoreError) in
+            let (sum, overflow) = outputBytes.addingReportingOverflow(Int64(count))
+            guard !overflow, sum <= limits.maxOutputBytes else { throw overBudget }
+            outputBytes = sum
+        }
         var manifest = Manifest(
             totalRecordCount: scan.totalRecords, processedRecordCount: min(processed, scan.totalRecords), successRecordCount: 0,
             errorRecordCount: 0, inputTokenCount: 0, outputTokenCount: 0)
@@ -81,7 +108,11 @@ public struct OutputWriter {
                 manifest.inputTokenCount += answer.inputTokens
                 manifest.outputTokenCount += answer.outputTokens
                 do throws(StoreError) {
-                    try sink.append(Self.line(record, answer))
+                    let line = Self.line(record, answer)
+                    try charge(line.count)
+                    try sink.append(line)
+                } catch  where error.code == overBudget.code {
+                    throw error
                 } catch {
                     writeFailure = error
                     throw error
@@ -100,19 +131,32 @@ public struct OutputWriter {
                     reading = false
                 }
                 try sink.finish()
+                written.append(sink)
             } catch {
                 sink.abort()
                 if error.code == "InputChanged" { throw DataProblem(error.message) }
+                if error.code == overBudget.code { throw DataProblem(budgetMessage(folder)) }
                 // A failed append or finish is the output's; a failure while reading, the input's.
                 let isRead = reading && writeFailure == nil
                 throw DataProblem(isRead ? InputScanner.accessMessage(error, file.location) : Self.writeMessage(error, target))
             }
         }
         let target = folder.appending("manifest.json.out")
+        let sink: any ObjectSink
         do throws(StoreError) {
-            try store.put(bucket: target.bucket, key: target.key, manifest.json)
+            sink = try store.writer(bucket: target.bucket, key: target.key)
         } catch {
             throw DataProblem(Self.writeMessage(error, target))
+        }
+        do throws(StoreError) {
+            let json = manifest.json
+            try charge(json.count)
+            try sink.append(json)
+            try sink.finish()
+            written.append(sink)
+        } catch {
+            sink.abort()
+            throw DataProblem(error.code == overBudget.code ? budgetMessage(folder) : Self.writeMessage(error, target))
         }
         return manifest
     }

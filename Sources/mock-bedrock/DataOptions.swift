@@ -39,11 +39,19 @@ struct DataOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Longest input line in bytes (default 8 MiB). (MOCK_BEDROCK_MAX_RECORD_BYTES)")
     var maxRecordBytes = DataLimits().maxRecordBytes
 
+    @Option(parsing: .unconditional, help: "Most bytes a job's results may take, all files (default 2 GiB). (MOCK_BEDROCK_MAX_OUTPUT_BYTES)")
+    var maxOutputBytes = DataLimits().maxOutputBytes
+
     @Option(help: "A JSON file of responses chosen by recordId or prompt text. (MOCK_BEDROCK_RESPONSES)")
     var responses: String?
 
     @Option(parsing: .unconditional, help: "Seconds a request waits for a job's data work before answering without it. (MOCK_BEDROCK_DATA_WAIT)")
     var dataWait: Double = 10
+
+    @Option(
+        parsing: .unconditional,
+        help: "Seconds one piece of a job's data work (its input read, its results written) may take before the job fails. (MOCK_BEDROCK_DATA_TIME_LIMIT)")
+    var dataTimeLimit: Double = DataConfiguration.defaultTimeLimitSeconds
 
     /// Environment variables that stand for these options.
     static let environmentOptions: [(variable: String, option: String)] = [
@@ -59,6 +67,8 @@ struct DataOptions: ParsableArguments {
         ("MOCK_BEDROCK_MAX_RECORD_BYTES", "--max-record-bytes"),
         ("MOCK_BEDROCK_RESPONSES", "--responses"),
         ("MOCK_BEDROCK_DATA_WAIT", "--data-wait"),
+        ("MOCK_BEDROCK_DATA_TIME_LIMIT", "--data-time-limit"),
+        ("MOCK_BEDROCK_MAX_OUTPUT_BYTES", "--max-output-bytes"),
     ]
 
     var configuration: DataConfiguration {
@@ -66,7 +76,7 @@ struct DataOptions: ParsableArguments {
             directory: directory, endpoint: endpoint, credentials: credentials.map { ($0.accessKeyId, $0.secret) }, region: region,
             limits: DataLimits(
                 minRecords: minRecords, maxRecordsPerFile: maxRecordsPerFile, maxRecordsPerJob: maxRecordsPerJob,
-                maxInputFileBytes: maxInputFileBytes, maxJobBytes: maxJobBytes, maxRecordBytes: maxRecordBytes),
-            responses: responses, waitSeconds: dataWait)
+                maxInputFileBytes: maxInputFileBytes, maxJobBytes: maxJobBytes, maxRecordBytes: maxRecordBytes, maxOutputBytes: maxOutputBytes),
+            responses: responses, waitSeconds: dataWait, timeLimitSeconds: dataTimeLimit)
     }
 }

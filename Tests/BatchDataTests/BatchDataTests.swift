@@ -133,7 +133,8 @@ func records(_ range: Range<Int>) -> String {
                 S3Location(bucket: "in-bucket", key: "x.jsonl"), jobId: "job000000001", responder: TestResponder())
         } throws: { error in
             guard let message = (error as? DataProblem)?.message else { return false }
-            return message.contains("and 996 more problems") && message.utf8.count <= 2048
+            // Counted exactly, every line read (issue 23, 14: the count stopped at 1,001 before).
+            return message.contains("and 2995 more problems") && message.utf8.count <= 2048
         }
     }
 }

@@ -77,4 +77,5 @@ final class MemorySink: ObjectSink {
     func append(_ more: [UInt8]) throws(StoreError) { bytes += more }
     func finish() throws(StoreError) { store.objects.withLock { [bytes, uri] in $0[uri] = bytes } }
     func abort() {}
+    func discard() { store.objects.withLock { [uri] in _ = $0.removeValue(forKey: uri) } }
 }

@@ -182,8 +182,9 @@ def test_quotas_are_flags(dir_store, server_factory, tmp_path):
     client = make_client(server.url)
     job = finished(server, client, create(client, f"s3://{IN}/in/"))
     assert job["status"] == "Failed"
-    assert f"s3://{IN}/in/a.jsonl has 30 records, more than the quota of 25 records per file" in job["message"]
-    assert f"s3://{IN}/in/b.jsonl has 30 records" in job["message"]
+    # A quota stops the read where it is passed (issue 23, 5): the message says where.
+    assert f"s3://{IN}/in/a.jsonl has more than 25 records, the quota of records per file (read up to line 26)" in job["message"]
+    assert f"s3://{IN}/in/b.jsonl has more than 25 records" in job["message"]
 
 
 def test_a_symlink_out_of_the_s3_dir_is_not_followed(dir_store, server_factory, tmp_path):

@@ -1,6 +1,7 @@
 import Fixtures
 import JSON
 import ServiceModel
+import Sync
 
 /// What the service makes of one request: the response, and what the transport must do first or
 /// instead (a delay, a broken connection).
@@ -13,6 +14,45 @@ public struct ServiceAnswer: Sendable {
     /// A `GET /_mock/events` with `wait` that found nothing: the server may hold it (the response is
     /// the answer as things stand).
     public var eventWait: EventWait?
+    /// An operation that waits for data work (Get, List or Stop of a job whose input is being read or
+    /// whose results are being written): there is no response yet. The server suspends the connection
+    /// until the work ends or the wait's deadline passes, then asks `resume(_:)` for the answer.
+    public var dataWait: DataWait?
+}
+
+/// An AWS operation's answer held back until the data work it needs has ended: all it needs to
+/// answer later, on whichever thread resumes it. Its fault rules were decided once, when it came.
+public struct DataWait: Sendable {
+    struct Operation: Sendable {
+        let match: RouteMatch
+        let request: HTTPRequest
+        let scope: Scope
+        let requestId: String
+        let identifier: Result<JobIdentifier, ValidationFailure>?
+        let jobId: String?
+        var decision: FaultDecision?
+        /// When the request stops waiting (`Monotonic.now()` nanoseconds).
+        let deadline: UInt64
+        /// The rounds of data work started so far: the input's check, then the results.
+        var rounds = 0
+
+        var call: RouteCall { RouteCall(request: request, scope: scope, label: match.label, identifier: identifier) }
+    }
+
+    let operation: Operation
+    let completion: DataCompletion
+
+    /// Milliseconds left until the wait ends whatever the work does (at least 1).
+    public var remainingMilliseconds: Int {
+        let now = Monotonic.now()
+        guard operation.deadline > now else { return 1 }
+        return Int(min((operation.deadline - now) / 1_000_000 + 1, 600_000))
+    }
+
+    /// Runs `callback` once the work has ended (at once if it has).
+    public func notify(_ callback: @escaping @Sendable () -> Void) {
+        completion.notify(callback)
+    }
 }
 
 extension ServiceAnswer {
@@ -79,12 +119,14 @@ public final class MockBedrockService: Sendable {
         Route(operation: "CreateModelInvocationJob") { service, call throws(AWSError) in
             try service.createModelInvocationJob(call.request, scope: call.scope)
         },
-        Route(operation: "GetModelInvocationJob") { service, call throws(AWSError) in
+        Route(operation: "GetModelInvocationJob", dataNeeds: { service, call in service.pendingData(of: call) }) { service, call throws(AWSError) in
             try service.getModelInvocationJob(
                 jobIdentifier: call.label ?? "", parsed: call.identifier, scope: call.scope, isPoll: call.request.method == "GET")
         },
-        Route(operation: "ListModelInvocationJobs") { service, call throws(AWSError) in try service.listModelInvocationJobs(call.request, scope: call.scope) },
-        Route(operation: "StopModelInvocationJob") { service, call throws(AWSError) in
+        Route(operation: "ListModelInvocationJobs", dataNeeds: { service, call in service.store.pendingData(in: call.scope) }) {
+            service, call throws(AWSError) in try service.listModelInvocationJobs(call.request, scope: call.scope)
+        },
+        Route(operation: "StopModelInvocationJob", dataNeeds: { service, call in service.pendingData(of: call) }) { service, call throws(AWSError) in
             try service.stopModelInvocationJob(jobIdentifier: call.label ?? "", parsed: call.identifier, scope: call.scope)
         },
         Route(operation: "TagResource") { service, call throws(AWSError) in try service.tagResource(call.request, scope: call.scope) },
@@ -109,9 +151,29 @@ public final class MockBedrockService: Sendable {
         answer(request).response
     }
 
-    /// Answers one request, with the delay or connection fault a fault rule asks for: the route,
-    /// then the admin API's steps or an AWS operation's.
+    /// Answers one request, with the delay or connection fault a fault rule asks for. An operation
+    /// that needs data work waits for it here, on the caller's thread, as long as `--data-wait`
+    /// allows: for callers in process (tests, a Swift test's server). The HTTP server calls `begin`
+    /// and `resume` instead, and its threads never wait.
     public func answer(_ request: HTTPRequest) -> ServiceAnswer {
+        var answer = begin(request)
+        while let wait = answer.dataWait {
+            wait.completion.wait(until: wait.operation.deadline)
+            answer = resume(wait)
+        }
+        return answer
+    }
+
+    /// Goes on with an operation that waited for data work (it ended, or the wait did). The answer
+    /// may wait again for the next round (a job's results after its input), unless `waiting` is false:
+    /// then it is the answer as things stand (the server is stopping).
+    public func resume(_ wait: DataWait, waiting: Bool = true) -> ServiceAnswer {
+        proceed(wait.operation, waiting: waiting)
+    }
+
+    /// Answers one request without waiting: the route, then the admin API's steps or an AWS
+    /// operation's; an operation that needs data work returns a `dataWait` instead of its response.
+    public func begin(_ request: HTTPRequest) -> ServiceAnswer {
         let requestId = RequestID.make()
         switch router.match(method: request.method, path: request.path) {
         case .failure(let error):
@@ -168,18 +230,46 @@ public final class MockBedrockService: Sendable {
             record(request, operation: operation, jobId: target.job?.jobId, answer, decision: FaultDecision(ruleId: "request", error: error, delayMilliseconds: 0))
             return answer
         }
-        var answer = ServiceAnswer(response: HTTPResponse(), delayMilliseconds: decision?.delayMilliseconds ?? 0, connectionFault: decision?.fault)
         if let error = decision?.error {
-            answer.response = error.response(requestId: requestId)
+            var answer = ServiceAnswer(response: error.response(requestId: requestId), delayMilliseconds: decision?.delayMilliseconds ?? 0, connectionFault: decision?.fault)
             answer.errorCode = error.code
-        } else if answer.connectionFault == nil || answer.connectionFault == .truncate {
-            (answer.response, answer.errorCode, _) = run(match, request, scope: scope, requestId: requestId, identifier: target.label)
+            record(request, operation: operation, jobId: target.job?.jobId, answer, decision: decision)
+            return answer
         }
+        if let fault = decision?.fault, fault != .truncate {
+            let answer = ServiceAnswer(response: HTTPResponse(), delayMilliseconds: decision?.delayMilliseconds ?? 0, connectionFault: fault)
+            record(request, operation: operation, jobId: target.job?.jobId, answer, decision: decision)
+            return answer
+        }
+        let pending = DataWait.Operation(
+            match: match, request: request, scope: scope, requestId: requestId, identifier: target.label, jobId: target.job?.jobId, decision: decision,
+            deadline: store.dataPlane?.waitDeadline() ?? 0)
+        return proceed(pending, waiting: true)
+    }
+
+    /// The rounds of data work an operation waits for at most: a job's input, then its results.
+    static let maxDataRounds = 2
+
+    /// Starts the data work the operation's jobs need and returns a `dataWait` while it runs (until
+    /// the operation's deadline); then runs the operation, with its fault rules' delay or truncation.
+    private func proceed(_ pending: DataWait.Operation, waiting: Bool) -> ServiceAnswer {
+        var pending = pending
+        while let needs = pending.match.route.dataNeeds, let dataPlane = store.dataPlane, pending.rounds < Self.maxDataRounds {
+            let works = needs(self, pending.call)
+            if works.isEmpty { break }
+            pending.rounds += 1
+            let completion = dataPlane.start(works, isNeeded: store.stillNeeds, apply: store.applyData)
+            if completion.isDone { continue }  // done at once (a small local input): look again
+            guard waiting, Monotonic.now() < pending.deadline else { break }
+            return ServiceAnswer(response: HTTPResponse(), dataWait: DataWait(operation: pending, completion: completion))
+        }
+        var answer = ServiceAnswer(response: HTTPResponse(), delayMilliseconds: pending.decision?.delayMilliseconds ?? 0, connectionFault: pending.decision?.fault)
+        (answer.response, answer.errorCode, _) = run(pending.match, pending.request, scope: pending.scope, requestId: pending.requestId, identifier: pending.identifier)
         if answer.connectionFault == .truncate, answer.response.body.isEmpty {
             answer.connectionFault = .close  // no body to cut: the headers would be a whole answer
-            decision?.fault = .close
+            pending.decision?.fault = .close
         }
-        record(request, operation: operation, jobId: target.job?.jobId, answer, decision: decision)
+        record(pending.request, operation: pending.match.route.name, jobId: pending.jobId, answer, decision: pending.decision)
         return answer
     }
 
@@ -231,6 +321,12 @@ public final class MockBedrockService: Sendable {
         } catch {
             return (error.response(requestId: requestId), error.code, nil)
         }
+    }
+
+    /// The data work of the job a Get or Stop names (none for an identifier that is not valid).
+    private func pendingData(of call: RouteCall) -> [DataWork] {
+        guard case .success(let identifier)? = call.identifier ?? call.label.map(JobIdentifier.parse) else { return [] }
+        return store.pendingData(of: identifier, in: call.scope)
     }
 
     /// The `resourceARN` of a tagging request's body, for fault rules and the journal.

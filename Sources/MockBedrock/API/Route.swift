@@ -29,6 +29,9 @@ public struct Route: Sendable {
     typealias Handler = @Sendable (MockBedrockService, RouteCall) throws(AWSError) -> HTTPResponse
     /// A handler whose answer the transport may hold: a `GET /_mock/events` that waits for events.
     typealias HoldingHandler = @Sendable (MockBedrockService, RouteCall) throws(AWSError) -> (response: HTTPResponse, wait: EventWait?)
+    /// The data work the jobs an operation shows need before it answers (Get, List, Stop): the service
+    /// starts it and the transport holds the answer until it has ended or its wait has.
+    typealias DataNeeds = @Sendable (MockBedrockService, RouteCall) -> [DataWork]
 
     /// The operation name (`GetModelInvocationJob`) or, for the admin API, `Mock<Name>`.
     public let name: String
@@ -38,12 +41,14 @@ public struct Route: Sendable {
     /// The name of the template's label, if it has one.
     let labelName: String?
     let handle: HoldingHandler
+    let dataNeeds: DataNeeds?
 
-    init(_ name: String, _ method: String, _ template: String, kind: RouteKind, handle: @escaping HoldingHandler) {
+    init(_ name: String, _ method: String, _ template: String, kind: RouteKind, dataNeeds: DataNeeds? = nil, handle: @escaping HoldingHandler) {
         self.name = name
         self.method = method
         self.kind = kind
         self.handle = handle
+        self.dataNeeds = dataNeeds
         self.segments = template.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map { part in
             part.hasPrefix("{") && part.hasSuffix("}") ? .label(String(part.dropFirst().dropLast())) : .literal(Array(part.utf8))
         }
@@ -53,15 +58,15 @@ public struct Route: Sendable {
     }
 
     /// A route whose answer is never held.
-    init(_ name: String, _ method: String, _ template: String, kind: RouteKind, handle: @escaping Handler) {
-        self.init(name, method, template, kind: kind) { service, call throws(AWSError) in (try handle(service, call), nil) }
+    init(_ name: String, _ method: String, _ template: String, kind: RouteKind, dataNeeds: DataNeeds? = nil, handle: @escaping Handler) {
+        self.init(name, method, template, kind: kind, dataNeeds: dataNeeds) { service, call throws(AWSError) in (try handle(service, call), nil) }
     }
 
     /// The route of an operation of the service model, from the model's `requestUri`.
-    init(operation name: String, handle: @escaping Handler) {
+    init(operation name: String, dataNeeds: DataNeeds? = nil, handle: @escaping Handler) {
         // Routes are built from the fixed table in MockBedrockService, never from a request.
         guard let operation = ServiceModel.operations[name] else { preconditionFailure("\(name) is not an operation of the model") }
-        self.init(name, operation.method, operation.requestURI, kind: .aws, handle: handle)
+        self.init(name, operation.method, operation.requestURI, kind: .aws, dataNeeds: dataNeeds, handle: handle)
     }
 
     /// A route of the admin API.

@@ -51,19 +51,25 @@ enum DataResult: Sendable {
 }
 
 /// The data plane: reads each job's input at the end of Validating and writes its results when it
-/// finishes, through an object store. Work runs on a background queue; the request that needs it
-/// waits up to `waitSeconds` for it (then it is served as it was before, see `Job.snapshot`), so a
-/// slow store never holds a request thread longer than that. Work for one job runs once however
-/// many requests ask for it.
+/// finishes, through an object store. Work runs on a few background lanes and never on a request's
+/// thread: a request that needs it starts it (`start`) and is told when it ends (`DataCompletion`);
+/// the server suspends the connection meanwhile, for `waitSeconds` at most (then the job is served
+/// as it was before, see `Job.snapshot`). Work for one job runs once however many requests ask for
+/// it. Each piece has a time limit (`timeLimitSeconds`), and a reset abandons the work under way
+/// (it stops at its next chunk or S3 call and its result is dropped): no new job waits behind it.
 public final class DataPlane: Sendable {
     public let store: any ObjectStore
     public let limits: DataLimits
     public let waitSeconds: Double
+    /// The longest one piece of data work (a job's input read, or its results written) may take;
+    /// past it the job fails with a message that says so.
+    public let timeLimitSeconds: Double
     /// The responder of a job: its record and its own response rules.
     let responders: @Sendable (JobRecord, [ResponseRule]) -> any RecordResponder
     /// Lines for the access log: the store's reads and writes.
     let log: @Sendable (String) -> Void
-    private let inFlight = Locked<[String: DispatchGroup]>([:])
+    /// The work under way or queued, each with the completions that wait for it.
+    private let inFlight = Locked<[WorkKey: [DataCompletion]]>([:])
     /// The service's fault rules, for the rules about data, and its journal, which shows each read of
     /// an input and each write of results (set when the service is made).
     let faults = Locked<FaultBook?>(nil)
@@ -71,66 +77,126 @@ public final class DataPlane: Sendable {
     /// Work runs on a few serial lanes, a job always on the same one: a List over thousands of jobs
     /// whose inputs must be read starts their work without starting thousands of threads, and two
     /// pieces of one job's work never run at once. The price: a job whose store is slow delays the
-    /// jobs behind it on its lane (each S3 call is bounded by the client's timeouts); four lanes
-    /// keep that to a quarter of the jobs.
-    private let lanes = (0..<4).map { DispatchQueue(label: "mock-bedrock.data.\($0)") }
+    /// jobs behind it on its lane (each piece is bounded by `timeLimitSeconds`, each S3 call by the
+    /// client's timeouts); four lanes keep that to a quarter of the jobs. A reset makes new lanes, so
+    /// that the jobs after it never wait behind work of the jobs before it.
+    private let lanes: Locked<Lanes>
+    static let laneCount = 4
+
+    private struct Lanes {
+        /// The store generation the lanes serve: work of an older one is abandoned.
+        var generation = 0
+        var queues: [DispatchQueue]
+        var made = 0
+
+        mutating func renew(for generation: Int) {
+            self.generation = generation
+            made += 1
+            queues = Lanes.make(made)
+        }
+
+        static func make(_ round: Int) -> [DispatchQueue] {
+            (0..<DataPlane.laneCount).map { DispatchQueue(label: "mock-bedrock.data.\(round).\($0)") }
+        }
+    }
+
+    /// One piece of work, whichever request asked for it.
+    private struct WorkKey: Hashable {
+        let generation: Int
+        let jobId: String
+        let need: DataNeed
+
+        init(_ work: DataWork) {
+            generation = work.generation
+            jobId = work.jobId
+            need = work.need
+        }
+    }
 
     public init(
-        store: any ObjectStore, limits: DataLimits = DataLimits(), waitSeconds: Double = 10,
+        store: any ObjectStore, limits: DataLimits = DataLimits(), waitSeconds: Double = 10, timeLimitSeconds: Double = DataConfiguration.defaultTimeLimitSeconds,
         responders: @escaping @Sendable (JobRecord, [ResponseRule]) -> any RecordResponder, log: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.store = store
         self.limits = limits
         self.waitSeconds = waitSeconds
+        self.timeLimitSeconds = timeLimitSeconds
         self.responders = responders
         self.log = log
+        self.lanes = Locked(Lanes(queues: Lanes.make(0)))
     }
 
-    /// The instant a request that begins now stops waiting for data work: `waitSeconds` from now,
-    /// one bound for all the work the request asks for.
-    func deadline() -> DispatchTime { .now() + waitSeconds }
+    /// The instant (`Monotonic.now()` nanoseconds) a request that begins now stops waiting for data
+    /// work: `waitSeconds` from now, one bound for all the work the request asks for.
+    func waitDeadline() -> UInt64 {
+        Monotonic.now() &+ Self.nanoseconds(waitSeconds)
+    }
 
-    /// Runs `work` (or joins the same work already running) and waits for it until `deadline`;
-    /// `apply` gets the result, once, whether or not anyone still waits. Work that `isNeeded` says is
-    /// no longer needed when its turn comes (another run did it, or a reset came) is not run.
-    func perform(
-        _ work: DataWork, until deadline: DispatchTime, isNeeded: @escaping @Sendable (DataWork) -> Bool = { _ in true },
+    /// Seconds (checked by the configuration: 0 to a day or so) as nanoseconds, saturating.
+    static func nanoseconds(_ seconds: Double) -> UInt64 {
+        guard seconds.isFinite, seconds > 0 else { return 0 }
+        return seconds >= 1e9 ? UInt64(1e18) : UInt64(seconds * 1e9)
+    }
+
+    /// Starts every piece of work in `works` (joining the same work already under way) and returns
+    /// at once; the completion ends when they all have. `apply` gets each result once, whether or
+    /// not anyone still waits. Work that `isNeeded` says is no longer needed when its turn comes
+    /// (another run did it, or a reset came) is not run.
+    @discardableResult
+    func start(
+        _ works: [DataWork], isNeeded: @escaping @Sendable (DataWork) -> Bool = { _ in true },
         apply: @escaping @Sendable (DataWork, DataResult) -> Void
-    ) {
-        performAll([work], until: deadline, isNeeded: isNeeded, apply: apply)
-    }
-
-    /// Starts every piece of work in `works` and waits for them until `deadline`.
-    func performAll(
-        _ works: [DataWork], until deadline: DispatchTime, isNeeded: @escaping @Sendable (DataWork) -> Bool = { _ in true },
-        apply: @escaping @Sendable (DataWork, DataResult) -> Void
-    ) {
-        let groups = works.map { start($0, isNeeded: isNeeded, apply: apply) }
-        for group in groups where group.wait(timeout: deadline) == .timedOut { return }
-    }
-
-    /// Starts `work` unless the same work is running; the group it runs in.
-    private func start(
-        _ work: DataWork, isNeeded: @escaping @Sendable (DataWork) -> Bool, apply: @escaping @Sendable (DataWork, DataResult) -> Void
-    ) -> DispatchGroup {
-        let key = "\(work.generation)/\(work.jobId)/\(work.need)"
-        let (group, isNew) = inFlight.withLock { running -> (DispatchGroup, Bool) in
-            if let group = running[key] { return (group, false) }
-            let group = DispatchGroup()
-            group.enter()
-            running[key] = group
-            return (group, true)
-        }
-        if isNew {
-            let lane = lanes[Int(work.jobId.utf8.reduce(UInt32(0)) { $0 &* 31 &+ UInt32($1) } % UInt32(lanes.count))]
+    ) -> DataCompletion {
+        let completion = DataCompletion(count: works.count)
+        for work in works {
+            let key = WorkKey(work)
+            guard let lane = lane(for: work) else {
+                completion.finishOne()  // asked for before a reset: nobody needs it
+                continue
+            }
+            let isNew = inFlight.withLock { running -> Bool in
+                let isNew = running[key] == nil
+                running[key, default: []].append(completion)
+                return isNew
+            }
+            guard isNew else { continue }
             lane.async { [self] in
                 // Asked for twice (a request's run ended just before the event worker asked): done once.
                 if isNeeded(work) { apply(work, run(work)) }
-                inFlight.withLock { _ = $0.removeValue(forKey: key) }
-                group.leave()
+                let waiting = inFlight.withLock { $0.removeValue(forKey: key) } ?? []
+                for completion in waiting { completion.finishOne() }
             }
         }
-        return group
+        return completion
+    }
+
+    /// The lane of `work`'s job, nil for work of a generation before the current one.
+    private func lane(for work: DataWork) -> DispatchQueue? {
+        lanes.withLock { lanes -> DispatchQueue? in
+            if work.generation > lanes.generation { lanes.renew(for: work.generation) }
+            guard work.generation == lanes.generation else { return nil }
+            let hash = work.jobId.utf8.reduce(UInt32(0)) { $0 &* 31 &+ UInt32($1) }
+            return lanes.queues[Int(hash % UInt32(lanes.queues.count))]
+        }
+    }
+
+    /// The store was reset to `generation`: work asked for before is abandoned. Its waiters are told
+    /// at once, new work goes to new lanes, and the work under way gives up at its next chunk or S3
+    /// call (its result, if any, is dropped by the store).
+    func abandon(before generation: Int) {
+        lanes.withLock { lanes in
+            if generation > lanes.generation { lanes.renew(for: generation) }
+        }
+        let stale = inFlight.withLock { running -> [DataCompletion] in
+            let keys = running.keys.filter { $0.generation < generation }
+            return keys.flatMap { running.removeValue(forKey: $0) ?? [] }
+        }
+        for completion in stale { completion.finishOne() }
+    }
+
+    /// Whether work of `generation` is abandoned (a reset came since).
+    func isAbandoned(_ generation: Int) -> Bool {
+        lanes.withLock { $0.generation != generation }
     }
 
     /// The first data fault rule of a kind that fires for the work's job.
@@ -144,7 +210,28 @@ public final class DataPlane: Sendable {
     }
 
     private func run(_ work: DataWork) -> DataResult {
-        let result = perform(work)
+        let deadline = Monotonic.now() &+ Self.nanoseconds(timeLimitSeconds)
+        let generation = work.generation
+        let isCancelled: @Sendable () -> Bool = { [weak self] in
+            guard let self else { return true }
+            return Monotonic.now() >= deadline || isAbandoned(generation)
+        }
+        var result = perform(work, isCancelled: isCancelled)
+        if Monotonic.now() >= deadline, !isAbandoned(generation) {
+            // Given up at the time limit: the job's message says so, not the store's "Cancelled".
+            let seconds = Self.secondsText(timeLimitSeconds)
+            switch work.need {
+            case .scan:
+                result = .scanFailed(
+                    "Unable to read the input data at \(work.record.inputDataConfig.s3Uri): reading it took longer than the mock's data time limit of \(seconds) seconds (--data-time-limit)."
+                )
+            case .write:
+                result = .writeFailed(
+                    "Unable to write the output to \(work.record.outputDataConfig.s3Uri): writing it took longer than the mock's data time limit of \(seconds) seconds (--data-time-limit)."
+                )
+            }
+            log("data \(work.jobId) gave up at the data time limit of \(seconds) s")
+        }
         let record = work.record
         switch result {
         case .scanned: note(work, "ReadInput", record.inputDataConfig.s3Uri, status: 200)
@@ -158,11 +245,16 @@ public final class DataPlane: Sendable {
         return result
     }
 
-    private func perform(_ work: DataWork) -> DataResult {
+    /// Seconds as a flag gives them: `600`, `0.5`.
+    static func secondsText(_ seconds: Double) -> String {
+        seconds == seconds.rounded() && abs(seconds) < 1e15 ? String(Int64(seconds)) : String(seconds)
+    }
+
+    private func perform(_ work: DataWork, isCancelled: @escaping @Sendable () -> Bool) -> DataResult {
         let record = work.record
         // A job ARN's fourth part is its region (the model's pattern guarantees the form).
         let arnParts = record.jobArn.split(separator: ":", omittingEmptySubsequences: false)
-        let store = self.store.forRegion(arnParts.count > 3 ? String(arnParts[3]) : "us-east-1")
+        let store = self.store.forRegion(arnParts.count > 3 ? String(arnParts[3]) : "us-east-1").stopping(when: isCancelled)
         let responder = responders(record, work.responses)
         switch work.need {
         case .scan:
@@ -180,7 +272,8 @@ public final class DataPlane: Sendable {
             }
             if case .failure(let problem) = S3Location.parse(record.outputDataConfig.s3Uri) { return .scanFailed(problem.message) }
             do throws(DataProblem) {
-                let scan = try InputScanner(store: store, limits: limits).scan(input, jobId: work.jobId, responder: responder, errorShare: errorShare)
+                let scan = try InputScanner(store: store, limits: limits, log: { [log] in log("data \(work.jobId) \($0)") }).scan(
+                    input, jobId: work.jobId, responder: responder, errorShare: errorShare)
                 log("data \(work.jobId) read \(scan.files.count) input files, \(scan.totalRecords) records from \(input) (\(store.name))")
                 return .scanned(scan)
             } catch {
@@ -238,7 +331,8 @@ extension DataPlane {
         }
         let rules = try configuration.responses.map { path throws(FixtureLoadError) in try ResponseRule.load(path: path) } ?? []
         self.init(
-            store: store, limits: configuration.limits, waitSeconds: configuration.waitSeconds, responders: { record, own in JobResponder(record: record, rules: own + rules) },
+            store: store, limits: configuration.limits, waitSeconds: configuration.waitSeconds, timeLimitSeconds: configuration.timeLimitSeconds,
+            responders: { record, own in JobResponder(record: record, rules: own + rules) },
             log: { logger.info("\($0)") })
     }
 }

@@ -114,4 +114,6 @@ final class S3Sink: ObjectSink {
     }
 
     func abort() { writer.abort() }
+
+    func discard() { writer.abort() }
 }

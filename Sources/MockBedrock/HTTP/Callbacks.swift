@@ -17,6 +17,8 @@ final class RequestContext {
     var pending: ServiceAnswer?
     /// The events a held `GET /_mock/events` waits for; answered when the connection resumes.
     var eventQuery: EventQuery?
+    /// The operation held while the data work it needs runs; answered when the connection resumes.
+    var dataWait: DataWait?
     /// Run when the request is done with (answered, or its connection closed): forgets a waiting reader.
     var onRelease: (() -> Void)?
 
@@ -143,6 +145,11 @@ extension MockBedrockServer {
             context.pending = nil
             return deliver(pending, on: connection, method: method, path: path, context)
         }
+        if let wait = context.dataWait {
+            // Resumed when the data work ended or the wait did: the operation goes on.
+            context.dataWait = nil
+            return carryOut(service.resume(wait, waiting: !isStopping.load(ordering: .acquiring)), connection, method: method, path: path, context)
+        }
         if let query = context.eventQuery {
             // Resumed when an event came or the wait ended: the events as they are now.
             context.eventQuery = nil
@@ -173,7 +180,17 @@ extension MockBedrockServer {
                 usleep(min(milliseconds, 60_000) * 1000)
             }
         #endif
-        let answer = service.answer(request)
+        return carryOut(service.begin(request), connection, method: method, path: path, context)
+    }
+
+    /// Carries out what the service answered: holds the connection for data work or events, for a
+    /// delay or a stall, or delivers the answer at once.
+    private func carryOut(_ answer: ServiceAnswer, _ connection: OpaquePointer, method: String, path: String, _ context: RequestContext) -> MHD_Result {
+        if let wait = answer.dataWait {
+            if holdForData(wait, connection, context) { return MHD_Result.YES }
+            // Stopping: the answer as things stand, without waiting.
+            return carryOut(service.resume(wait, waiting: false), connection, method: method, path: path, context)
+        }
         if let wait = answer.eventWait, holdForEvents(wait, connection, context) { return MHD_Result.YES }
         let hold = answer.connectionFault == .stall ? (answer.delayMilliseconds > 0 ? answer.delayMilliseconds : Self.stallMilliseconds) : answer.delayMilliseconds
         if hold > 0 {
@@ -182,6 +199,18 @@ extension MockBedrockServer {
             context.pending = nil
         }
         return deliver(answer, on: connection, method: method, path: path, context)
+    }
+
+    /// Holds an operation while the data work it needs runs: the connection is suspended (no thread of
+    /// libmicrohttpd waits) and resumed when the work ends, when the wait's deadline passes, when the
+    /// client hangs up or when the server stops. False when it cannot be held (stopping).
+    private func holdForData(_ wait: DataWait, _ connection: OpaquePointer, _ context: RequestContext) -> Bool {
+        guard !isStopping.load(ordering: .acquiring), let id = suspended.suspend(connection, milliseconds: wait.remainingMilliseconds) else { return false }
+        context.dataWait = wait
+        wait.notify { [suspended] in suspended.resume(id: id) }
+        // A stop that began meanwhile resumed the connections held before this one: this one too.
+        if isStopping.load(ordering: .acquiring) { suspended.resume(id: id) }
+        return true
     }
 
     /// Holds a `GET /_mock/events` that found nothing until an event matches or the wait ends; false

@@ -21,7 +21,7 @@ struct JobData: Sendable {
 }
 
 /// Work a job's data needs before the job can be served at the clock's time.
-enum DataNeed: Sendable, Equatable {
+enum DataNeed: Sendable, Hashable {
     case scan
     case write(processed: Int)
 }
@@ -88,6 +88,15 @@ extension Job {
             Self.setCounts(&waiting, processed: before.counts?.processed, scan)
             return (waiting, nil, .write(processed: processed))
         }
+    }
+
+    /// The status a job with data has reached on its lifecycle at `now` when it is one whose results
+    /// are written (Completed, PartiallyCompleted, Stopped), whether or not they are written yet.
+    func endingStatus(at now: Int64) -> JobStatus? {
+        guard case .ready(_, let dataLifecycle)? = data?.scan else { return nil }
+        var progress = self.progress  // a look, not a poll
+        let status = dataLifecycle.position(submit: record.submitTime.milliseconds, now: now, progress: &progress, isPoll: false).status
+        return [.completed, .partiallyCompleted, .stopped].contains(status) ? status : nil
     }
 
     /// The counts of a job whose input was read: the records found, and of the first `processed`

@@ -160,8 +160,12 @@ public struct Job: Sendable {
     }
 
     /// Stops the job at clock time `now`: an unfinished job goes Stopping, then Stopped.
+    /// A job that has ended but whose results are still being written (it is served as it was just
+    /// before) has ended all the same: its outcome stands, and a stop cannot overtake the write with
+    /// fewer results (Get, events, files and manifest then agree on the one outcome).
     mutating func requestStop(at now: Int64) -> StopOutcome {
-        let current = snapshot(at: now, isPoll: false).record
+        let (current, _, need) = snapshot(at: now, isPoll: false)
+        if case .write? = need, stop == nil, let ending = endingStatus(at: now) { return .finished(ending) }
         let status = current.status ?? .submitted
         if status.isTerminal { return .finished(status) }
         if status == .stopping { return .alreadyStopping }

@@ -19,24 +19,29 @@ extension JobStore.State {
 }
 
 extension JobStore {
-    /// Does the data work the jobs at the positions `candidates` picks need at the clock's time (all
-    /// of it at once, waiting at most the data plane's bound), so that the answer that follows shows
-    /// them done.
-    func prepareData(_ candidates: (JobTable, Int64) -> [Int]) {
-        guard let dataPlane else { return }
-        let deadline = dataPlane.deadline()
-        for _ in 0..<2 {
-            let works =
-                (try? withState { state -> [DataWork] in
-                    var works: [DataWork] = []
-                    for position in candidates(state.table, state.now) where state.table.jobs[position].data != nil {
-                        if let need = state.table.jobs[position].snapshot(at: state.now, isPoll: false).need { works.append(state.work(position, need)) }
-                    }
-                    return works
-                }) ?? []
-            if works.isEmpty { return }
-            dataPlane.performAll(works, until: deadline, isNeeded: stillNeeds, apply: applyData)
-        }
+    /// The data work the jobs at the positions `candidates` picks need at the clock's time, so that
+    /// the answer that follows can show them done: started by the service, which answers when it has
+    /// ended (or its wait has), never on the request's thread.
+    func pendingData(_ candidates: (JobTable, Int64) -> [Int]) -> [DataWork] {
+        guard dataPlane != nil else { return [] }
+        return
+            (try? withState { state -> [DataWork] in
+                var works: [DataWork] = []
+                for position in candidates(state.table, state.now) where state.table.jobs[position].data != nil {
+                    if let need = state.table.jobs[position].snapshot(at: state.now, isPoll: false).need { works.append(state.work(position, need)) }
+                }
+                return works
+            }) ?? []
+    }
+
+    /// The data work the job `identifier` names needs now, for a caller in `scope` (Get and Stop).
+    func pendingData(of identifier: JobIdentifier, in scope: Scope) -> [DataWork] {
+        pendingData { table, now in table.find(identifier, in: scope, at: now).map { [$0] } ?? [] }
+    }
+
+    /// The data work the caller's jobs need now (List shows them all).
+    func pendingData(in scope: Scope) -> [DataWork] {
+        pendingData { table, now in table.jobs.indices.filter { table.isVisible($0, in: scope, at: now) } }
     }
 
     /// Whether the job still waits for `work`: no reset since it was asked for, and the job's data

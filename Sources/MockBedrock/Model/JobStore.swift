@@ -82,28 +82,23 @@ public final class JobStore: Sendable {
     /// The Get response body of the job an identifier names, for a caller in `scope`, at the clock's
     /// time. A Get counts as a poll (`isPoll`; a HEAD does not).
     public func getBody(_ identifier: JobIdentifier, in scope: Scope, isPoll: Bool = true) -> [UInt8]? {
-        let poll = isPoll  // counted by the round that answers: one with data work pending counts nothing
-        let deadline = dataPlane?.deadline()
-        // Two rounds of data work at most (the input's check, then the results); then the job is served as it stands.
-        for round in 0..<3 {
-            var ended = false
-            let found = try? withState { state -> (body: [UInt8], work: DataWork?)? in
-                guard let position = state.table.find(identifier, in: scope, at: state.now) else { return nil }
-                let endedBefore = state.table.jobs[position].progress.endedPollsPhases
-                let (body, need) = state.table.jobs[position].body(at: state.now, isPoll: poll)
-                // The Get that ends a `polls` phase changes the status: the event worker looks at the job now.
-                if state.table.jobs[position].progress.endedPollsPhases != endedBefore {
-                    markDue(&state, position)
-                    ended = true
-                }
-                return (body, need.map { state.work(position, $0) })
+        // A job whose data work is pending is served as it was before that work's instant, and the Get
+        // counts nothing (`Job.snapshot`); the service has waited for the work before asking, as long
+        // as its bound allowed.
+        var ended = false
+        let found = try? withState { state -> [UInt8]? in
+            guard let position = state.table.find(identifier, in: scope, at: state.now) else { return nil }
+            let endedBefore = state.table.jobs[position].progress.endedPollsPhases
+            let body = state.table.jobs[position].body(at: state.now, isPoll: isPoll).body
+            // The Get that ends a `polls` phase changes the status: the event worker looks at the job now.
+            if state.table.jobs[position].progress.endedPollsPhases != endedBefore {
+                markDue(&state, position)
+                ended = true
             }
-            if ended { wakeEvents() }
-            guard let found = found ?? nil else { return nil }
-            guard let work = found.work, round < 2, let dataPlane, let deadline else { return found.body }
-            dataPlane.perform(work, until: deadline, isNeeded: stillNeeds, apply: applyData)
+            return body
         }
-        return nil
+        if ended { wakeEvents() }
+        return found ?? nil
     }
 
     /// The job's record as it stands at the clock's time, without counting a poll.
@@ -145,13 +140,16 @@ public final class JobStore: Sendable {
     /// Restores the jobs as loaded (created jobs, stops and tag changes are gone) and the clock as
     /// at start (its start time and rate).
     public func reset() {
-        state.withLock { state in
+        let generation = state.withLock { state -> Int in
             let generation = state.generation + 1
             state = State(
                 clock: LifecycleClock(startMillis: clockStart.milliseconds, rate: clockRate, realNow: realTime()), table: initialTable,
                 eventQueue: initialEventQueue)
             state.generation = generation
+            return generation
         }
+        // The data work of the jobs before the reset stops; none of the jobs after it waits behind it.
+        dataPlane?.abandon(before: generation)
     }
 }
 
@@ -256,35 +254,33 @@ extension JobStore {
     /// when more jobs match, the position of the last one. Positions are (submitTime, id), so a
     /// listing is stable while jobs are created: each job shows up at most once.
     func list(_ query: JobListQuery, in scope: Scope) -> (bodies: [[UInt8]], last: JobTable.OrderKey?) {
-        prepareData { table, now in table.jobs.indices.filter { table.isVisible($0, in: scope, at: now) } }
-        return
-            (try? withState { state -> ([[UInt8]], JobTable.OrderKey?) in
-                let order = state.table.order
-                var index: Int
-                if query.descending {
-                    index = query.after.map { state.table.insertionIndex(of: $0) - 1 } ?? order.count - 1
-                } else {
-                    index =
-                        query.after.map { key in
-                            var next = state.table.insertionIndex(of: key)
-                            if next < order.count, order[next] == key { next += 1 }
-                            return next
-                        } ?? 0
-                }
-                var bodies: [[UInt8]] = []
-                var last: JobTable.OrderKey?
-                while index >= 0, index < order.count {
-                    let key = order[index]
-                    index += query.descending ? -1 : 1
-                    // The table keeps `order` and `positions` together; a key without a position is skipped, not trusted.
-                    guard let position = state.table.positions[key.id] else { continue }
-                    guard state.table.matches(position, key, query, scope, at: state.now) else { continue }
-                    if bodies.count == query.maxResults { return (bodies, last) }  // one more matches: there is a next page
-                    bodies.append(state.table.jobs[position].body(at: state.now, isPoll: false).body)
-                    last = key
-                }
-                return (bodies, nil)
-            }) ?? ([], nil)
+        (try? withState { state -> ([[UInt8]], JobTable.OrderKey?) in
+            let order = state.table.order
+            var index: Int
+            if query.descending {
+                index = query.after.map { state.table.insertionIndex(of: $0) - 1 } ?? order.count - 1
+            } else {
+                index =
+                    query.after.map { key in
+                        var next = state.table.insertionIndex(of: key)
+                        if next < order.count, order[next] == key { next += 1 }
+                        return next
+                    } ?? 0
+            }
+            var bodies: [[UInt8]] = []
+            var last: JobTable.OrderKey?
+            while index >= 0, index < order.count {
+                let key = order[index]
+                index += query.descending ? -1 : 1
+                // The table keeps `order` and `positions` together; a key without a position is skipped, not trusted.
+                guard let position = state.table.positions[key.id] else { continue }
+                guard state.table.matches(position, key, query, scope, at: state.now) else { continue }
+                if bodies.count == query.maxResults { return (bodies, last) }  // one more matches: there is a next page
+                bodies.append(state.table.jobs[position].body(at: state.now, isPoll: false).body)
+                last = key
+            }
+            return (bodies, nil)
+        }) ?? ([], nil)
     }
 }
 
@@ -303,7 +299,6 @@ extension JobTable {
 extension JobStore {
     /// Asks the job `identifier` names (written as `text`) to stop, for a caller in `scope`.
     func stop(_ identifier: JobIdentifier, named text: String, in scope: Scope) throws(AWSError) -> Job.StopOutcome {
-        prepareData { table, now in table.find(identifier, in: scope, at: now).map { [$0] } ?? [] }
         defer { wakeEvents() }
         return try withState { state throws(AWSError) -> Job.StopOutcome in
             guard let position = state.table.find(identifier, in: scope, at: state.now) else { throw .jobNotFound(text) }
