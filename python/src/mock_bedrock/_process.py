@@ -62,9 +62,15 @@ def flag_name(keyword: str) -> str:
     return "--" + keyword.replace("_", "-")
 
 
+def flag_arg(name: str, value: str) -> str:
+    """`--name=value`, one argument: a value starting with `-` (`-dash s3`, `-1`) is never taken for
+    a flag of its own, as `--name value` would be."""
+    return f"{name}={value}"
+
+
 def flags_to_args(flags: Mapping[str, Any]) -> List[str]:
     """Keyword arguments to command-line flags: True -> the bare flag, None/False -> nothing,
-    a list or tuple -> the flag repeated, anything else -> `--flag str(value)`."""
+    a list or tuple -> the flag repeated, anything else -> `--flag=str(value)`."""
     args: List[str] = []
     for keyword, value in flags.items():
         name = flag_name(keyword)
@@ -73,10 +79,9 @@ def flags_to_args(flags: Mapping[str, Any]) -> List[str]:
         if value is True:
             args.append(name)
         elif isinstance(value, (list, tuple)):
-            for item in value:
-                args += [name, _flag_value(item)]
+            args += [flag_arg(name, _flag_value(item)) for item in value]
         else:
-            args += [name, _flag_value(value)]
+            args.append(flag_arg(name, _flag_value(value)))
     return args
 
 

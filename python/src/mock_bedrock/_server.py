@@ -8,6 +8,7 @@ import atexit
 import json
 import os
 import re
+import shlex
 import signal
 import subprocess
 import tempfile
@@ -27,7 +28,7 @@ from ._errors import ServerStartError
 from ._events import events as _events, wait_for_event as _wait_for_event
 from ._faults import Faults
 from ._jobs import Jobs
-from ._process import PathLike, _arg_value, _child_env, find_binary, flag_name, flags_to_args
+from ._process import PathLike, _arg_value, _child_env, find_binary, flag_arg, flag_name, flags_to_args
 
 READY_LINE = re.compile(r"mock-bedrock listening on (http://\S+)")
 DEFAULT_REGION = "us-east-1"
@@ -156,9 +157,9 @@ class MockBedrock(_Surface):
     """A mock-bedrock server process on a free loopback port.
 
     `MockBedrock(binary=None, *, fixtures=None, env=None, args=(), startup_timeout=15.0, **flags)`:
-    every server flag is a keyword (`clock_rate=0` is `--clock-rate 0`, `verify_sigv4=True` is
-    `--verify-sigv4`, a list repeats the flag, None/False leave it out); `args` are raw arguments
-    added after them. `fixtures` is a fixture directory or file, a dict or list of jobs (written to a
+    every server flag is a keyword (`clock_rate=0` is `--clock-rate=0`, `verify_sigv4=True` is
+    `--verify-sigv4`, a list repeats the flag, None/False leave it out; a value is always passed as
+    `--flag=value`, so one starting with `-` stays a value); `args` are raw arguments added after them. `fixtures` is a fixture directory or file, a dict or list of jobs (written to a
     temporary file), or None for no fixtures at all. `env` adds variables to the server's
     environment, which otherwise has none of the host's AWS_* and MOCK_BEDROCK_* variables.
 
@@ -215,11 +216,11 @@ class MockBedrock(_Surface):
         given = {kw for kw, value in self._flags.items() if value is not None and value is not False}
         given |= {kw for kw in ("host", "port", "fixtures") if _arg_value(self._raw_args, flag_name(kw)) is not None}
         if "host" not in given:
-            args += ["--host", "127.0.0.1"]
+            args.append(flag_arg("--host", "127.0.0.1"))
         if "port" not in given:
-            args += ["--port", "0"]
+            args.append(flag_arg("--port", "0"))
         if "fixtures" not in given:
-            args += ["--fixtures", self._fixtures_path()]
+            args.append(flag_arg("--fixtures", self._fixtures_path()))
         return args + flags_to_args(self._flags) + self._raw_args
 
     def _fixtures_path(self) -> str:
@@ -301,13 +302,13 @@ class MockBedrock(_Surface):
                 stderr_text = self.log()
                 self._cleanup(code)
                 raise ServerStartError(
-                    f"mock-bedrock exited with code {code} before it was ready: {' '.join(command)}\n{stderr_text}",
+                    f"mock-bedrock exited with code {code} before it was ready: {shlex.join(command)}\n{stderr_text}",
                     returncode=code, stderr=stderr_text)
             if time.monotonic() > deadline:
                 stderr_text = self.log()
                 self.stop()
                 raise ServerStartError(
-                    f"mock-bedrock printed no ready line within {self.startup_timeout} s: {' '.join(command)}\n{stderr_text}",
+                    f"mock-bedrock printed no ready line within {self.startup_timeout} s: {shlex.join(command)}\n{stderr_text}",
                     returncode=self.returncode, stderr=stderr_text)
             time.sleep(0.01)
 

@@ -1,0 +1,114 @@
+"""The package under a dying or hung server, bad timeouts, dashed paths and the host's proxies (issue 23,
+items 11 and 12). Each test is bounded: a call that would hang runs in a thread given a deadline."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import math
+import os
+import signal
+import socket
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable, Dict, List
+
+import pytest
+
+from mock_bedrock import MockBedrock, MockBedrockError
+from mock_bedrock import _process
+
+from conftest import create_job, records
+
+# A call that should give up after 1 s must be back within this (instead of the old fixed 60 s).
+GENEROUS = 10.0
+
+
+def outcome_within(seconds: float, call: Callable[[], Any]) -> Any:
+    """Runs `call` in a daemon thread: its value, or the exception it raised; fails the test when it
+    has not finished within `seconds` (the thread is left to end with the server)."""
+    result: Dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            result["value"] = call()
+        except BaseException as error:  # noqa: B902 - handed to the test
+            result["error"] = error
+
+    thread = threading.Thread(target=run, daemon=True)
+    began = time.monotonic()
+    thread.start()
+    thread.join(seconds)
+    if thread.is_alive():
+        pytest.fail(f"still running after {seconds} s")
+    result["elapsed"] = time.monotonic() - began
+    return result
+
+
+def fake_server(path: Path) -> Path:
+    """A stand-in for the binary: it listens on loopback, prints the ready line, takes one connection
+    and misbehaves as $FAKE_MODE says, writing a line to stderr and exiting with a known code."""
+    path.write_text(f"#!{sys.executable}\n" + textwrap.dedent("""\
+        import os, socket, struct, sys, time
+        mode = os.environ["FAKE_MODE"]
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        print(f"mock-bedrock listening on http://127.0.0.1:{listener.getsockname()[1]}", flush=True)
+        conn, _ = listener.accept()
+        conn.recv(65536)
+        if mode == "close":        # the request read, then the connection closed without a word
+            pass
+        elif mode == "reset":      # a TCP reset
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        elif mode == "cut":        # 100 bytes promised, 12 sent
+            conn.sendall(b"HTTP/1.1 200 OK\\r\\nContent-Type: application/json\\r\\nContent-Length: 100\\r\\n\\r\\n{\\"status\\": \\"")
+        elif mode == "not-json":   # a body without a length, cut by the close: not JSON
+            conn.sendall(b"HTTP/1.1 200 OK\\r\\nContent-Type: application/json\\r\\nConnection: close\\r\\n\\r\\n{\\"status\\": \\"o")
+        elif mode == "bad-status": # not HTTP at all
+            conn.sendall(b"SSH-2.0-OpenSSH_9.6\\r\\n")
+        elif mode == "error-cut":  # an error status whose body is cut
+            conn.sendall(b"HTTP/1.1 500 Internal Server Error\\r\\nContent-Length: 100\\r\\n\\r\\n{\\"message\\"")
+        sys.stderr.write(f"fake server: {mode} and exit 3\\n")
+        sys.stderr.flush()
+        conn.close()
+        os._exit(3)
+        """))
+    path.chmod(0o755)
+    return path
+
+
+# --------------------------------------------------------------------------- 11 (d): values starting with '-'
+
+
+def test_flags_are_passed_as_flag_equals_value():
+    assert _process.flags_to_args({"s3_dir": "-dash s3", "rate_limit": ["-a", "b"], "verify_sigv4": True,
+                                   "clock_rate": -1}) == [
+        "--s3-dir=-dash s3", "--rate-limit=-a", "--rate-limit=b", "--verify-sigv4", "--clock-rate=-1"]
+    command = MockBedrock(fixtures="-fixtures").command()
+    assert command[:3] == ["--host=127.0.0.1", "--port=0", "--fixtures=-fixtures"]
+
+
+def test_paths_starting_with_a_dash_reach_the_server(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("-dash s3").mkdir()
+    Path("-fixtures").mkdir()
+    Path("-responses.json").write_text(json.dumps({"responses": [{"recordId": "rec-000", "text": "From the dashed file."}]}))
+    job = {
+        "jobArn": "arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/dashfixture1",
+        "jobName": "dashed", "modelId": "anthropic.claude-3-haiku-20240307-v1:0", "roleArn": "arn:aws:iam::123456789012:role/R",
+        "inputDataConfig": {"s3InputDataConfig": {"s3Uri": "s3://in-bucket/x.jsonl"}},
+        "outputDataConfig": {"s3OutputDataConfig": {"s3Uri": "s3://out-bucket/"}},
+    }
+    Path("-fixtures/jobs.json").write_text(json.dumps({"jobs": [job]}))
+    with MockBedrock(s3_dir="-dash s3", fixtures="-fixtures", responses="-responses.json", clock_rate=0) as mock:
+        assert mock.health()["jobs"] == 1
+        mock.jobs.write_input("s3://dash-in/x.jsonl", records(100))
+        arn = create_job(mock.client(), "dash", "s3://dash-in/x.jsonl", "s3://dash-in/out/")
+        mock.clock.advance("3h")
+        first = mock.jobs.outputs(arn)["x.jsonl.out"][0]
+    assert (tmp_path / "-dash s3" / "dash-in" / "out").is_dir()
+    assert first["modelOutput"]["content"][0]["text"] == "From the dashed file."
