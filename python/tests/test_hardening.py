@@ -18,7 +18,7 @@ from typing import Any, Callable, Dict, List
 
 import pytest
 
-from mock_bedrock import MockBedrock, MockBedrockError
+from mock_bedrock import MockBedrock, MockBedrockConnectionError, MockBedrockError
 from mock_bedrock import _process
 
 from conftest import create_job, records
@@ -60,6 +60,9 @@ def fake_server(path: Path) -> Path:
         print(f"mock-bedrock listening on http://127.0.0.1:{listener.getsockname()[1]}", flush=True)
         conn, _ = listener.accept()
         conn.recv(65536)
+        while mode == "close-alive":  # every connection closed unanswered, and the server stays
+            conn.close()
+            conn, _ = listener.accept()
         if mode == "close":        # the request read, then the connection closed without a word
             pass
         elif mode == "reset":      # a TCP reset
@@ -79,6 +82,49 @@ def fake_server(path: Path) -> Path:
         """))
     path.chmod(0o755)
     return path
+
+
+# --------------------------------------------------------------------------- 11 (a): a server dying mid-call
+
+
+@pytest.mark.parametrize("mode", ["close", "reset", "cut", "not-json", "bad-status", "error-cut"])
+def test_a_server_dying_mid_call_raises_mock_bedrock_error_with_its_exit_code_and_log(tmp_path, mode):
+    with MockBedrock(fake_server(tmp_path / "fake"), env={"FAKE_MODE": mode}) as mock:
+        outcome = outcome_within(GENEROUS, mock.health)
+    error = outcome.get("error")
+    assert isinstance(error, MockBedrockError), f"{mode}: {error!r}"
+    if mode != "error-cut":  # an error status that arrived is the server's answer, whatever its body
+        assert isinstance(error, MockBedrockConnectionError) and error.status == 0
+        assert error.returncode == 3 and "fake server: " + mode in error.log_tail
+        assert "exit code 3" in str(error) and "fake server: " + mode in str(error)
+        assert "GET /_mock/health" in str(error)
+    else:
+        assert error.status == 500
+
+
+def test_a_real_server_killed_during_a_long_poll_raises_its_exit_code():
+    with MockBedrock(clock_rate=0) as mock:
+        killer = threading.Timer(0.5, os.kill, (mock.pid, signal.SIGKILL))
+        killer.start()
+        try:
+            outcome = outcome_within(GENEROUS, lambda: mock.wait_for_event("abcdefghijkl", "Completed", timeout=5))
+        finally:
+            killer.cancel()
+    error = outcome.get("error")
+    assert isinstance(error, MockBedrockConnectionError), repr(error)
+    assert error.returncode == -signal.SIGKILL and "exit code -9" in str(error)
+    assert outcome["elapsed"] < 4  # at the kill, not at the wait's end
+
+
+def test_a_live_server_closing_the_connection_is_a_connection_error_without_an_exit_code(tmp_path):
+    with MockBedrock(fake_server(tmp_path / "fake"), env={"FAKE_MODE": "close-alive"}) as mock:
+        outcome = outcome_within(GENEROUS, mock.reset)
+        assert mock.running
+    error = outcome.get("error")
+    assert isinstance(error, MockBedrockConnectionError), repr(error)
+    assert error.returncode is None and error.log_tail == ""
+    assert str(error).startswith("mock-bedrock at http://127.0.0.1:")
+    assert "did not answer POST /_mock/reset" in str(error)
 
 
 # --------------------------------------------------------------------------- 11 (d): values starting with '-'

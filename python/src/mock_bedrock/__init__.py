@@ -6,7 +6,7 @@
 """
 
 from ._admin import Clock
-from ._errors import BinaryNotFoundError, MockBedrockError, ServerStartError
+from ._errors import BinaryNotFoundError, MockBedrockConnectionError, MockBedrockError, ServerStartError
 from ._faults import FaultRule, Faults
 from ._jobs import Jobs
 from ._process import find_binary
@@ -19,6 +19,7 @@ __all__ = [
     "Faults",
     "Jobs",
     "MockBedrock",
+    "MockBedrockConnectionError",
     "MockBedrockError",
     "MockBedrockScope",
     "ServerStartError",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import urllib.error
@@ -43,7 +44,10 @@ def _duration(by: Duration) -> str:
 
 
 class _Admin:
-    """JSON over HTTP to /_mock/ with urllib, never through a proxy."""
+    """JSON over HTTP to /_mock/ with urllib, never through a proxy. An answer with an error status is
+    a MockBedrockError with it; no complete answer at all (refused, reset, closed, cut short, not
+    HTTP, not JSON) is a MockBedrockConnectionError that says whether the server still runs, and
+    else its exit code and the end of its log."""
 
     def __init__(self, server: "MockBedrock") -> None:
         self._server = server
@@ -51,6 +55,7 @@ class _Admin:
 
     def call(self, method: str, path: str, body: Optional[Mapping[str, Any]] = None) -> Any:
         url = self._server.endpoint_url + path
+        what = f"{method} {path}"
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(url, data=data, method=method)
         if data is not None:
@@ -62,17 +67,31 @@ class _Admin:
             with self._opener.open(request, timeout=60) as response:
                 raw = response.read()
         except urllib.error.HTTPError as error:
-            raw = error.read()
+            # The status line came: that is the server's answer, even when its body is cut short.
+            try:
+                raw = error.read()
+            except (OSError, http.client.HTTPException):
+                raw = b""
+            finally:
+                error.close()
             message = raw.decode("utf-8", "replace").strip() or error.reason
             try:
                 message = json.loads(raw)["message"]
             except (ValueError, KeyError, TypeError):
                 pass
             raise MockBedrockError(error.code, str(message)) from None
-        except urllib.error.URLError as error:
-            # No answer at all: say whether the server is still there, and what it last wrote.
-            raise MockBedrockError(0, self._server.unreachable_message(error.reason)) from None
-        return json.loads(raw) if raw.strip() else {}
+        except (OSError, http.client.HTTPException) as error:
+            # urllib.error.URLError (refused, a failed send) is an OSError; what comes after the
+            # request was sent is raw: RemoteDisconnected, ConnectionResetError, IncompleteRead,
+            # BadStatusLine, a socket timeout.
+            reason = error.reason if isinstance(error, urllib.error.URLError) else error
+            raise self._server._no_answer(what, reason) from None
+        if not raw.strip():
+            return {}
+        try:
+            return json.loads(raw)
+        except ValueError as error:  # a body cut short by the server's end, or not the server at all
+            raise self._server._no_answer(what, f"the answer is not JSON ({error}): {raw[:200]!r}") from None
 
 
 class Clock:

@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # boto3 is imported on first use: importing the package (and 
     from botocore.client import BaseClient
 
 from ._admin import Clock, _Admin, _parse_time
-from ._errors import ServerStartError
+from ._errors import MockBedrockConnectionError, ServerStartError
 from ._events import events as _events, wait_for_event as _wait_for_event
 from ._faults import Faults
 from ._jobs import Jobs
@@ -260,8 +260,29 @@ class MockBedrock(_Surface):
         if self.running:
             return f"mock-bedrock at {self._url} did not answer: {reason}"
         code = self._process.poll() if self._process is not None else self.returncode
-        tail = "\n".join(self.log().splitlines()[-20:])
-        return f"mock-bedrock is not running (exit code {code}): {reason}\n{tail}"
+        return f"mock-bedrock is not running (exit code {code}): {reason}\n{self._log_tail()}"
+
+    def _log_tail(self, lines: int = 20) -> str:
+        return "\n".join(self.log().splitlines()[-lines:])
+
+    def _no_answer(self, what: str, reason: Any, *, grace: float = 0.5) -> MockBedrockConnectionError:
+        """The error of an admin call (`what`: "GET /_mock/health") that got no complete answer. A
+        server that closed the connection is given `grace` seconds to be seen exiting, so that a
+        crash is reported as one, with its exit code and the end of its log."""
+        process = self._process
+        if process is not None and process.poll() is None and grace > 0:
+            try:
+                process.wait(grace)
+            except subprocess.TimeoutExpired:
+                pass
+        if self.running:
+            return MockBedrockConnectionError(f"mock-bedrock at {self._url} did not answer {what}: {reason}",
+                                              reason=reason if isinstance(reason, BaseException) else None)
+        code = process.poll() if process is not None else self.returncode
+        tail = self._log_tail()
+        return MockBedrockConnectionError(
+            f"mock-bedrock is not running (exit code {code}): {what} got no complete answer: {reason}\n{tail}",
+            returncode=code, log_tail=tail, reason=reason if isinstance(reason, BaseException) else None)
 
     def _endpoint(self) -> str:
         if self._url is None:
