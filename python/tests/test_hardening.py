@@ -18,7 +18,7 @@ from typing import Any, Callable, Dict, List
 
 import pytest
 
-from mock_bedrock import MockBedrock, MockBedrockConnectionError, MockBedrockError
+from mock_bedrock import MockBedrock, MockBedrockConnectionError, MockBedrockError, MockBedrockTimeoutError
 from mock_bedrock import _process
 
 from conftest import create_job, records
@@ -125,6 +125,63 @@ def test_a_live_server_closing_the_connection_is_a_connection_error_without_an_e
     assert error.returncode is None and error.log_tail == ""
     assert str(error).startswith("mock-bedrock at http://127.0.0.1:")
     assert "did not answer POST /_mock/reset" in str(error)
+
+
+# --------------------------------------------------------------------------- 11 (b): the caller's timeout
+
+
+@pytest.fixture
+def hung():
+    """A real server, stopped (SIGSTOP): it accepts connections (the kernel does) and never answers."""
+    with MockBedrock(clock_rate=0) as mock:
+        os.kill(mock.pid, signal.SIGSTOP)
+        try:
+            yield mock
+        finally:
+            os.kill(mock.pid, signal.SIGCONT)
+
+
+def test_wait_for_event_against_a_hung_server_gives_up_at_its_timeout(hung):
+    outcome = outcome_within(GENEROUS, lambda: hung.wait_for_event("abcdefghijkl", "Completed", timeout=1.5))
+    error = outcome.get("error")
+    assert isinstance(error, MockBedrockTimeoutError) and isinstance(error, TimeoutError), repr(error)
+    assert outcome["elapsed"] < 1.5 + 1  # the caller's deadline (and a check's floor), not 60 s
+    assert "did not answer" in str(error) and error.returncode is None
+
+
+def test_admin_calls_without_a_timeout_give_up_after_admin_timeout(hung):
+    hung.admin_timeout = 1
+    outcome = outcome_within(GENEROUS, hung.health)
+    assert isinstance(outcome.get("error"), MockBedrockTimeoutError), repr(outcome.get("error"))
+    assert outcome["elapsed"] < 1 + 2
+    assert "GET /_mock/health: no answer within 1 s" in str(outcome["error"])
+
+
+def test_the_long_poll_waits_in_the_server_and_still_finds_a_late_event(mock):
+    # given a job whose Completed comes 1.5 s into a 5 s wait
+    mock.jobs.write_input("s3://late-in/x.jsonl", records(100))
+    mock.jobs.create_bucket("late-out")
+    arn = create_job(mock.client(), "late", "s3://late-in/x.jsonl", "s3://late-out/")
+    answers = mock.stats()["answers"]
+    timer = threading.Timer(1.5, mock.clock.advance, ("3h",))
+    timer.start()
+    try:
+        began = time.monotonic()
+        event = mock.wait_for_event(arn, "Completed", timeout=5)
+    finally:
+        timer.cancel()
+    assert event["detail"]["status"] == "Completed" and 1.4 < time.monotonic() - began < 4.5
+    # and the polls were long ones (a few), not a busy loop
+    assert mock.stats()["answers"] - answers < 20
+
+
+def test_the_default_admin_timeout_is_documented_and_settable():
+    mock = MockBedrock()
+    assert mock.admin_timeout == 30.0
+    assert "--admin-timeout" not in " ".join(mock.command())  # the package's own keyword, not a flag
+    mock.admin_timeout = 2
+    assert mock.admin_timeout == 2
+    mock.stop()
 
 
 # --------------------------------------------------------------------------- 11 (d): values starting with '-'

@@ -5,6 +5,8 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import socket
+import time
 import urllib.error
 import urllib.request
 from datetime import datetime, timedelta, timezone
@@ -53,9 +55,15 @@ class _Admin:
         self._server = server
         self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
-    def call(self, method: str, path: str, body: Optional[Mapping[str, Any]] = None) -> Any:
+    def call(self, method: str, path: str, body: Optional[Mapping[str, Any]] = None, *,
+             timeout: Optional[float] = None) -> Any:
+        """One admin call; it gives up after `timeout` seconds (default: the server's `admin_timeout`)
+        with a MockBedrockTimeoutError. That is the socket's timeout: of the connect, and of each
+        read while the answer comes (a server that trickles its answer could stretch it)."""
         url = self._server.endpoint_url + path
         what = f"{method} {path}"
+        seconds = self._server.admin_timeout if timeout is None else timeout
+        began = time.monotonic()
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(url, data=data, method=method)
         if data is not None:
@@ -64,7 +72,7 @@ class _Admin:
         if token:
             request.add_header("x-mock-admin-token", token)
         try:
-            with self._opener.open(request, timeout=60) as response:
+            with self._opener.open(request, timeout=seconds) as response:
                 raw = response.read()
         except urllib.error.HTTPError as error:
             # The status line came: that is the server's answer, even when its body is cut short.
@@ -85,13 +93,19 @@ class _Admin:
             # request was sent is raw: RemoteDisconnected, ConnectionResetError, IncompleteRead,
             # BadStatusLine, a socket timeout.
             reason = error.reason if isinstance(error, urllib.error.URLError) else error
-            raise self._server._no_answer(what, reason) from None
+            if isinstance(reason, (socket.timeout, TimeoutError)):
+                raise self._server._no_answer(what, f"no answer within {round(seconds, 3):g} s", exception=reason,
+                                              timed_out=True) from None
+            left = seconds - (time.monotonic() - began)
+            raise self._server._no_answer(what, reason, grace=min(0.5, left)) from None
         if not raw.strip():
             return {}
         try:
             return json.loads(raw)
         except ValueError as error:  # a body cut short by the server's end, or not the server at all
-            raise self._server._no_answer(what, f"the answer is not JSON ({error}): {raw[:200]!r}") from None
+            left = seconds - (time.monotonic() - began)
+            raise self._server._no_answer(what, f"the answer is not JSON ({error}): {raw[:200]!r}", exception=error,
+                                          grace=min(0.5, left)) from None
 
 
 class Clock:

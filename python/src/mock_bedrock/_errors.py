@@ -33,6 +33,11 @@ class MockBedrockConnectionError(MockBedrockError, ConnectionError):
         self.reason = reason
 
 
+class MockBedrockTimeoutError(MockBedrockConnectionError, TimeoutError):
+    """No answer within the call's timeout (the caller's, or the server's `admin_timeout`): the server
+    is hung, stopped or too busy. Also a TimeoutError, as the caller's own deadline passed."""
+
+
 class BinaryNotFoundError(MockBedrockError, FileNotFoundError):
     """No mock-bedrock binary in any of the places looked at."""
 

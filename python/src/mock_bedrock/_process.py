@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import numbers
 import os
 import shutil
 from datetime import datetime, timedelta, timezone
@@ -11,7 +13,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 from ._errors import BinaryNotFoundError
 
 # Keywords of MockBedrock(...) that are not server flags.
-_OWN_KEYWORDS = frozenset({"binary", "fixtures", "env", "args", "startup_timeout"})
+_OWN_KEYWORDS = frozenset({"binary", "fixtures", "env", "args", "startup_timeout", "admin_timeout"})
 ENV_BINARY = "MOCK_BEDROCK_BIN"
 BUNDLED_BINARY = Path(__file__).resolve().parent / "bin" / "mock-bedrock"
 
@@ -117,6 +119,18 @@ def _child_env(extra: Optional[Mapping[str, str]]) -> Dict[str, str]:
 
 
 # --------------------------------------------------------------------------- time
+
+def _seconds(value: Any, what: str, *, zero: bool = True) -> float:
+    """A timeout or duration in seconds: a real number (not a bool), finite, 0 or more (more than 0
+    when `zero` is False). NaN, infinities and negatives are a ValueError, other types a TypeError."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{what} is a number of seconds, not {value!r}")
+    seconds = float(value)
+    if math.isnan(seconds) or math.isinf(seconds) or seconds < 0 or (seconds == 0 and not zero):
+        bound = "0 or more" if zero else "more than 0"
+        raise ValueError(f"{what} must be a finite number of seconds, {bound}: not {value!r}")
+    return seconds
+
 
 def _iso(moment: datetime) -> str:
     """ISO 8601 in UTC with milliseconds; a naive datetime is taken as UTC."""
