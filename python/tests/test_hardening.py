@@ -184,6 +184,63 @@ def test_the_default_admin_timeout_is_documented_and_settable():
     mock.stop()
 
 
+# --------------------------------------------------------------------------- 11 (c): NaN, negative, infinite
+
+
+BAD_SECONDS = [math.nan, -1, -0.001, math.inf, -math.inf]
+
+
+@pytest.mark.parametrize("bad", BAD_SECONDS)
+def test_bad_timeouts_of_wait_for_event_are_value_errors(mock, bad):
+    outcome = outcome_within(GENEROUS, lambda: mock.wait_for_event("abcdefghijkl", "Completed", timeout=bad))
+    assert isinstance(outcome.get("error"), ValueError), repr(outcome.get("error"))
+    assert outcome["elapsed"] < 1
+
+
+@pytest.mark.parametrize("bad", BAD_SECONDS)
+def test_bad_durations_of_the_clock_and_the_package_are_value_errors(mock, bad):
+    before = mock.clock.get()
+    for call in (lambda: mock.clock.advance(bad), lambda: mock.clock.update(advance=bad),
+                 lambda: mock.clock.set_rate(bad), lambda: mock.clock.update(rate=bad),
+                 lambda: MockBedrock(startup_timeout=bad), lambda: MockBedrock(admin_timeout=bad),
+                 lambda: mock.stop(timeout=bad)):
+        with pytest.raises(ValueError):
+            call()
+    assert mock.running and mock.clock.get() == before
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+def test_nan_and_infinities_never_reach_the_server_as_json(mock, bad):
+    with pytest.raises(ValueError, match="POST /_mock/faults"):
+        mock.faults.add(delay_ms=bad)
+    assert mock.faults.list() == [] and mock.requests() == []
+    with pytest.raises(ValueError):
+        MockBedrock(admin_timeout=0)
+
+
+def test_booleans_and_strings_are_not_seconds(mock):
+    for call in (lambda: mock.wait_for_event("abcdefghijkl", "Completed", timeout=True),
+                 lambda: mock.wait_for_event("abcdefghijkl", "Completed", timeout="5"),
+                 lambda: mock.clock.advance(True), lambda: mock.clock.set_rate(False),
+                 lambda: MockBedrock(startup_timeout=True), lambda: mock.stop(timeout="1")):
+        with pytest.raises(TypeError):
+            call()
+    assert mock.running
+
+
+def test_a_zero_timeout_checks_once_and_timeouts_are_checked_when_set(mock, tmp_path):
+    with pytest.raises(TimeoutError):
+        mock.wait_for_event("abcdefghijkl", "Completed", timeout=0)
+    later = MockBedrock()
+    with pytest.raises(ValueError):
+        later.startup_timeout = math.nan
+    with pytest.raises(ValueError):
+        later.admin_timeout = -1
+    assert later.startup_timeout == 15 and later.admin_timeout == 30
+    later.startup_timeout = 0  # a start that checks for the ready line once: allowed
+    assert not later.running
+
+
 # --------------------------------------------------------------------------- 11 (d): values starting with '-'
 
 

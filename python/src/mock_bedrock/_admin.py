@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import http.client
 import json
+import math
+import numbers
 import os
 import socket
 import time
@@ -31,15 +33,28 @@ def _parse_time(text: str) -> datetime:
 
 
 def _duration(by: Duration) -> str:
-    """`"2h"` as is; seconds (a number or a timedelta) as whole milliseconds."""
+    """`"2h"` as is (the server reads it); seconds (a number or a timedelta) as whole milliseconds:
+    finite and not negative, else a ValueError."""
     if isinstance(by, str):
         return by
-    if isinstance(by, bool):
-        raise TypeError("a duration is a string such as '2h', a number of seconds, or a timedelta")
+    if isinstance(by, bool) or not isinstance(by, (numbers.Real, timedelta)):
+        raise TypeError(f"a duration is a string such as '2h', a number of seconds, or a timedelta, not {by!r}")
     seconds = by.total_seconds() if isinstance(by, timedelta) else float(by)
     if seconds < 0:
         raise ValueError(f"the mock clock never goes back: cannot advance by {seconds} seconds")
+    if math.isnan(seconds) or math.isinf(seconds):
+        raise ValueError(f"the mock clock advances by a finite number of seconds, not {by!r}")
     return f"{round(seconds * 1000)}ms"
+
+
+def _rate(rate: Any) -> float:
+    """Simulated seconds per real second: a finite number, 0 or more (the server's bound is 1e9)."""
+    if isinstance(rate, bool) or not isinstance(rate, numbers.Real):
+        raise TypeError(f"a clock rate is a number of simulated seconds per real second, not {rate!r}")
+    value = float(rate)
+    if math.isnan(value) or math.isinf(value) or value < 0:
+        raise ValueError(f"a clock rate is a finite number, 0 (frozen) or more: not {rate!r}")
+    return value
 
 
 # --------------------------------------------------------------------------- the admin API
@@ -64,7 +79,10 @@ class _Admin:
         what = f"{method} {path}"
         seconds = self._server.admin_timeout if timeout is None else timeout
         began = time.monotonic()
-        data = None if body is None else json.dumps(body).encode()
+        try:  # NaN and infinities are not JSON (Python would send them as NaN, Infinity)
+            data = None if body is None else json.dumps(body, allow_nan=False).encode()
+        except ValueError as error:
+            raise ValueError(f"{what}: {error}: {dict(body or {})}") from None
         request = urllib.request.Request(url, data=data, method=method)
         if data is not None:
             request.add_header("Content-Type", "application/json")
@@ -141,7 +159,7 @@ class Clock:
         if advance is not None:
             body["advance"] = _duration(advance)
         if rate is not None:
-            body["rate"] = rate
+            body["rate"] = _rate(rate)
         return _parse_time(self._admin.call("POST", "/_mock/clock", body)["now"])
 
     def advance(self, by: Duration) -> datetime:

@@ -252,6 +252,15 @@ class MockBedrock(_Surface):
         return self._region
 
     @property
+    def startup_timeout(self) -> float:
+        """Seconds `start()` waits for the ready line (default 15)."""
+        return self._startup_timeout
+
+    @startup_timeout.setter
+    def startup_timeout(self, seconds: float) -> None:
+        self._startup_timeout = _seconds(seconds, "startup_timeout")
+
+    @property
     def admin_timeout(self) -> float:
         """Seconds an admin call without a timeout of its own waits for its answer before a
         MockBedrockTimeoutError (default 30); `wait_for_event` follows its own `timeout`."""
@@ -353,6 +362,7 @@ class MockBedrock(_Surface):
     def stop(self, timeout: float = 5.0) -> Optional[int]:
         """SIGTERM, up to `timeout` seconds, then SIGKILL. Idempotent; also run at interpreter exit.
         Answers the exit code (negative: the signal that ended it)."""
+        timeout = _seconds(timeout, "timeout")
         process = self._process
         if process is None:
             if self._tempdir is not None:
