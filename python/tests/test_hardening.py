@@ -272,3 +272,63 @@ def test_paths_starting_with_a_dash_reach_the_server(tmp_path, monkeypatch):
         first = mock.jobs.outputs(arn)["x.jsonl.out"][0]
     assert (tmp_path / "-dash s3" / "dash-in" / "out").is_dir()
     assert first["modelOutput"]["content"][0]["text"] == "From the dashed file."
+
+
+# --------------------------------------------------------------------------- 12: the host's proxies
+
+
+PROXY_VARIABLES = ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY")
+
+
+@pytest.fixture
+def dead_proxy(monkeypatch):
+    """Every proxy variable names a loopback port where nothing listens."""
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    url = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    probe.close()
+    for name in PROXY_VARIABLES:
+        monkeypatch.setenv(name, url)
+    monkeypatch.delenv("no_proxy", raising=False)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    return url
+
+
+def test_the_servers_environment_has_none_of_the_hosts_proxies(dead_proxy):
+    env = _process._child_env(None)
+    assert not set(PROXY_VARIABLES) & set(env)
+    assert _process._child_env({"https_proxy": dead_proxy})["https_proxy"] == dead_proxy  # given: kept
+
+
+def test_the_hosts_proxies_route_nothing_of_the_server_the_package_or_its_clients(dead_proxy, tmp_path):
+    # given a webhook on loopback and every proxy variable naming a dead port
+    received: List[bytes] = []
+
+    class Hook(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802
+            received.append(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    hook = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    thread = threading.Thread(target=hook.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with MockBedrock(clock_rate=0, s3_dir=tmp_path, events_url=f"http://127.0.0.1:{hook.server_port}/events") as mock:
+            # when a job is created (the package's client) and waited for (its admin calls)
+            arn = create_job(mock.client(), "proxied", "s3://proxy-in/x.jsonl", "s3://proxy-in/out/")
+            assert mock.wait_for_event(arn, "Submitted", timeout=5)["detail"]["batchJobArn"] == arn
+            # then the server's webhook gets the event straight, not through the proxy
+            deadline = time.monotonic() + GENEROUS
+            while not received and time.monotonic() < deadline:
+                time.sleep(0.05)
+            log = mock.log()
+    finally:
+        hook.shutdown()
+        hook.server_close()
+    assert received, log
+    assert json.loads(received[0])["detail"]["batchJobArn"] == arn

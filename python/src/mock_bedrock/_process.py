@@ -110,10 +110,17 @@ def _arg_value(args: Sequence[str], name: str) -> Optional[str]:
     return found
 
 
+# The variables that make libcurl (the server's S3 client, webhook and EventBridge sinks) send a
+# request through a proxy, in either case; a proxy cannot reach the test's loopback servers.
+PROXY_VARIABLES = frozenset({"http_proxy", "https_proxy", "all_proxy"})
+
+
 def _child_env(extra: Optional[Mapping[str, str]]) -> Dict[str, str]:
-    """The host's environment less AWS_* and MOCK_BEDROCK_* (they would change what the server does),
-    plus what the caller passes explicitly."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MOCK_BEDROCK_"))}
+    """The host's environment less AWS_* and MOCK_BEDROCK_* (they would change what the server does)
+    and the proxy variables (they would send its S3, webhook and EventBridge requests to the host's
+    proxy, which cannot reach loopback), plus what the caller passes explicitly."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("AWS_", "MOCK_BEDROCK_")) and k.lower() not in PROXY_VARIABLES}
     env.update(extra or {})
     return env
 

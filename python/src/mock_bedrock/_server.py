@@ -165,7 +165,7 @@ class MockBedrock(_Surface):
     `--verify-sigv4`, a list repeats the flag, None/False leave it out; a value is always passed as
     `--flag=value`, so one starting with `-` stays a value); `args` are raw arguments added after them. `fixtures` is a fixture directory or file, a dict or list of jobs (written to a
     temporary file), or None for no fixtures at all. `env` adds variables to the server's
-    environment, which otherwise has none of the host's AWS_* and MOCK_BEDROCK_* variables.
+    environment, which otherwise has none of the host's AWS_*, MOCK_BEDROCK_* and proxy variables.
     `admin_timeout` is how long an admin call waits for its answer (wait_for_event: its own timeout).
 
         with MockBedrock(clock_rate=0) as mock:
