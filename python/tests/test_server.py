@@ -52,25 +52,26 @@ def test_keywords_become_flags():
         "admin_token": None, "rate_limit": ["GetModelInvocationJob=5/s", "ListModelInvocationJobs=1/s"],
         "clock_start": datetime(2026, 3, 1, 10, tzinfo=timezone.utc), "data_wait": 2.5,
     }) == [
-        "--clock-rate", "0", "--s3-dir", "/tmp/s3", "--verify-sigv4",
-        "--rate-limit", "GetModelInvocationJob=5/s", "--rate-limit", "ListModelInvocationJobs=1/s",
-        "--clock-start", "2026-03-01T10:00:00.000Z", "--data-wait", "2.5",
+        "--clock-rate=0", "--s3-dir=/tmp/s3", "--verify-sigv4",
+        "--rate-limit=GetModelInvocationJob=5/s", "--rate-limit=ListModelInvocationJobs=1/s",
+        "--clock-start=2026-03-01T10:00:00.000Z", "--data-wait=2.5",
     ]
 
 
 def test_host_port_and_empty_fixtures_unless_given():
     mock = MockBedrock(clock_rate=0)
     command = mock.command()
-    assert command[:4] == ["--host", "127.0.0.1", "--port", "0"]
-    fixtures = Path(command[command.index("--fixtures") + 1])
-    assert fixtures.is_dir() and not any(fixtures.iterdir())  # not the server's default `fixtures` of the cwd
-    assert command[-2:] == ["--clock-rate", "0"]
+    assert command[:2] == ["--host=127.0.0.1", "--port=0"]
+    fixtures = Path(command[2].split("=", 1)[1])
+    assert command[2].startswith("--fixtures=") and fixtures.is_dir()
+    assert not any(fixtures.iterdir())  # not the server's default `fixtures` of the cwd
+    assert command[-1:] == ["--clock-rate=0"]
     mock.stop()  # never started: nothing to do, and the temporary folder goes
     assert not fixtures.exists()
 
     given = MockBedrock(port=4599, fixtures="my-fixtures", args=["--host=::1"]).command()
-    assert given.count("--port") == 1 and given[given.index("--port") + 1] == "4599"
-    assert "127.0.0.1" not in given and given[given.index("--fixtures") + 1] == "my-fixtures"
+    assert [arg for arg in given if arg.startswith("--port")] == ["--port=4599"]
+    assert "--host=127.0.0.1" not in given and "--fixtures=my-fixtures" in given
     assert given[-1] == "--host=::1"
 
 
@@ -273,8 +274,8 @@ def test_none_or_false_host_and_port_keep_the_loopback_defaults_and_durations_ar
     from datetime import timedelta
     mock = MockBedrock(port=None, host=False, idle_timeout=timedelta(seconds=5))
     command = mock.command()
-    assert command[command.index("--port") + 1] == "0" and command[command.index("--host") + 1] == "127.0.0.1"
-    assert command[command.index("--idle-timeout") + 1] == "5"
+    assert "--port=0" in command and "--host=127.0.0.1" in command
+    assert "--idle-timeout=5" in command
     with mock:
         assert mock.health()
 

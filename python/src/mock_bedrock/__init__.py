@@ -6,7 +6,8 @@
 """
 
 from ._admin import Clock
-from ._errors import BinaryNotFoundError, MockBedrockError, ServerStartError
+from ._errors import (BinaryNotFoundError, MockBedrockConnectionError, MockBedrockError, MockBedrockTimeoutError,
+                      ServerStartError)
 from ._faults import FaultRule, Faults
 from ._jobs import Jobs
 from ._process import find_binary
@@ -19,8 +20,10 @@ __all__ = [
     "Faults",
     "Jobs",
     "MockBedrock",
+    "MockBedrockConnectionError",
     "MockBedrockError",
     "MockBedrockScope",
+    "MockBedrockTimeoutError",
     "ServerStartError",
     "find_binary",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import numbers
 import os
 import shutil
 from datetime import datetime, timedelta, timezone
@@ -11,7 +13,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 from ._errors import BinaryNotFoundError
 
 # Keywords of MockBedrock(...) that are not server flags.
-_OWN_KEYWORDS = frozenset({"binary", "fixtures", "env", "args", "startup_timeout"})
+_OWN_KEYWORDS = frozenset({"binary", "fixtures", "env", "args", "startup_timeout", "admin_timeout"})
 ENV_BINARY = "MOCK_BEDROCK_BIN"
 BUNDLED_BINARY = Path(__file__).resolve().parent / "bin" / "mock-bedrock"
 
@@ -62,9 +64,15 @@ def flag_name(keyword: str) -> str:
     return "--" + keyword.replace("_", "-")
 
 
+def flag_arg(name: str, value: str) -> str:
+    """`--name=value`, one argument: a value starting with `-` (`-dash s3`, `-1`) is never taken for
+    a flag of its own, as `--name value` would be."""
+    return f"{name}={value}"
+
+
 def flags_to_args(flags: Mapping[str, Any]) -> List[str]:
     """Keyword arguments to command-line flags: True -> the bare flag, None/False -> nothing,
-    a list or tuple -> the flag repeated, anything else -> `--flag str(value)`."""
+    a list or tuple -> the flag repeated, anything else -> `--flag=str(value)`."""
     args: List[str] = []
     for keyword, value in flags.items():
         name = flag_name(keyword)
@@ -73,10 +81,9 @@ def flags_to_args(flags: Mapping[str, Any]) -> List[str]:
         if value is True:
             args.append(name)
         elif isinstance(value, (list, tuple)):
-            for item in value:
-                args += [name, _flag_value(item)]
+            args += [flag_arg(name, _flag_value(item)) for item in value]
         else:
-            args += [name, _flag_value(value)]
+            args.append(flag_arg(name, _flag_value(value)))
     return args
 
 
@@ -103,15 +110,34 @@ def _arg_value(args: Sequence[str], name: str) -> Optional[str]:
     return found
 
 
+# The variables that make libcurl (the server's S3 client, webhook and EventBridge sinks) send a
+# request through a proxy, in either case; a proxy cannot reach the test's loopback servers.
+PROXY_VARIABLES = frozenset({"http_proxy", "https_proxy", "all_proxy"})
+
+
 def _child_env(extra: Optional[Mapping[str, str]]) -> Dict[str, str]:
-    """The host's environment less AWS_* and MOCK_BEDROCK_* (they would change what the server does),
-    plus what the caller passes explicitly."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MOCK_BEDROCK_"))}
+    """The host's environment less AWS_* and MOCK_BEDROCK_* (they would change what the server does)
+    and the proxy variables (they would send its S3, webhook and EventBridge requests to the host's
+    proxy, which cannot reach loopback), plus what the caller passes explicitly."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("AWS_", "MOCK_BEDROCK_")) and k.lower() not in PROXY_VARIABLES}
     env.update(extra or {})
     return env
 
 
 # --------------------------------------------------------------------------- time
+
+def _seconds(value: Any, what: str, *, zero: bool = True) -> float:
+    """A timeout or duration in seconds: a real number (not a bool), finite, 0 or more (more than 0
+    when `zero` is False). NaN, infinities and negatives are a ValueError, other types a TypeError."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{what} is a number of seconds, not {value!r}")
+    seconds = float(value)
+    if math.isnan(seconds) or math.isinf(seconds) or seconds < 0 or (seconds == 0 and not zero):
+        bound = "0 or more" if zero else "more than 0"
+        raise ValueError(f"{what} must be a finite number of seconds, {bound}: not {value!r}")
+    return seconds
+
 
 def _iso(moment: datetime) -> str:
     """ISO 8601 in UTC with milliseconds; a naive datetime is taken as UTC."""

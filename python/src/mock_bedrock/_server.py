@@ -8,6 +8,7 @@ import atexit
 import json
 import os
 import re
+import shlex
 import signal
 import subprocess
 import tempfile
@@ -23,14 +24,16 @@ if TYPE_CHECKING:  # boto3 is imported on first use: importing the package (and 
     from botocore.client import BaseClient
 
 from ._admin import Clock, _Admin, _parse_time
-from ._errors import ServerStartError
+from ._errors import MockBedrockConnectionError, MockBedrockTimeoutError, ServerStartError
 from ._events import events as _events, wait_for_event as _wait_for_event
 from ._faults import Faults
 from ._jobs import Jobs
-from ._process import PathLike, _arg_value, _child_env, find_binary, flag_name, flags_to_args
+from ._process import PathLike, _arg_value, _child_env, _seconds, find_binary, flag_arg, flag_name, flags_to_args
 
 READY_LINE = re.compile(r"mock-bedrock listening on (http://\S+)")
 DEFAULT_REGION = "us-east-1"
+# How long an admin call without a timeout of its own (all but wait_for_event) waits for its answer.
+DEFAULT_ADMIN_TIMEOUT = 30.0
 
 
 class _Surface:
@@ -118,7 +121,8 @@ class _Surface:
 
     def wait_for_event(self, job: Any, status: Any, timeout: float = 60.0) -> Dict[str, Any]:
         """Waits (a long poll on GET /_mock/events, no sleeping) until `job` has an event with
-        `status` (a status, or several), and answers it; TimeoutError after `timeout` seconds."""
+        `status` (a status, or several), and answers it; TimeoutError after `timeout` seconds, also
+        when the server does not answer then (MockBedrockTimeoutError, a TimeoutError too)."""
         return _wait_for_event(self._core._admin, job, status, timeout)
 
     def stats(self) -> Dict[str, Any]:
@@ -155,12 +159,14 @@ class MockBedrockScope(_Surface):
 class MockBedrock(_Surface):
     """A mock-bedrock server process on a free loopback port.
 
-    `MockBedrock(binary=None, *, fixtures=None, env=None, args=(), startup_timeout=15.0, **flags)`:
-    every server flag is a keyword (`clock_rate=0` is `--clock-rate 0`, `verify_sigv4=True` is
-    `--verify-sigv4`, a list repeats the flag, None/False leave it out); `args` are raw arguments
-    added after them. `fixtures` is a fixture directory or file, a dict or list of jobs (written to a
+    `MockBedrock(binary=None, *, fixtures=None, env=None, args=(), startup_timeout=15.0, admin_timeout=30.0,
+    **flags)`:
+    every server flag is a keyword (`clock_rate=0` is `--clock-rate=0`, `verify_sigv4=True` is
+    `--verify-sigv4`, a list repeats the flag, None/False leave it out; a value is always passed as
+    `--flag=value`, so one starting with `-` stays a value); `args` are raw arguments added after them. `fixtures` is a fixture directory or file, a dict or list of jobs (written to a
     temporary file), or None for no fixtures at all. `env` adds variables to the server's
-    environment, which otherwise has none of the host's AWS_* and MOCK_BEDROCK_* variables.
+    environment, which otherwise has none of the host's AWS_*, MOCK_BEDROCK_* and proxy variables.
+    `admin_timeout` is how long an admin call waits for its answer (wait_for_event: its own timeout).
 
         with MockBedrock(clock_rate=0) as mock:
             bedrock = mock.client()
@@ -169,13 +175,14 @@ class MockBedrock(_Surface):
 
     def __init__(self, binary: Optional[PathLike] = None, *, fixtures: Union[PathLike, Mapping[str, Any], Sequence[Any], None] = None,
                  env: Optional[Mapping[str, str]] = None, args: Sequence[str] = (), startup_timeout: float = 15.0,
-                 **flags: Any) -> None:
+                 admin_timeout: float = DEFAULT_ADMIN_TIMEOUT, **flags: Any) -> None:
         self._binary_arg = binary
         self._fixtures = fixtures
         self._env = dict(env or {})
         self._raw_args = [str(arg) for arg in args]
         self._flags = dict(flags)
         self.startup_timeout = startup_timeout
+        self.admin_timeout = admin_timeout
         self._process: Optional[subprocess.Popen[bytes]] = None
         self._url: Optional[str] = None
         self._tempdir: Optional[tempfile.TemporaryDirectory[str]] = None
@@ -215,11 +222,11 @@ class MockBedrock(_Surface):
         given = {kw for kw, value in self._flags.items() if value is not None and value is not False}
         given |= {kw for kw in ("host", "port", "fixtures") if _arg_value(self._raw_args, flag_name(kw)) is not None}
         if "host" not in given:
-            args += ["--host", "127.0.0.1"]
+            args.append(flag_arg("--host", "127.0.0.1"))
         if "port" not in given:
-            args += ["--port", "0"]
+            args.append(flag_arg("--port", "0"))
         if "fixtures" not in given:
-            args += ["--fixtures", self._fixtures_path()]
+            args.append(flag_arg("--fixtures", self._fixtures_path()))
         return args + flags_to_args(self._flags) + self._raw_args
 
     def _fixtures_path(self) -> str:
@@ -244,6 +251,25 @@ class MockBedrock(_Surface):
         """The default region of `client()` (`region=` flag, else us-east-1)."""
         return self._region
 
+    @property
+    def startup_timeout(self) -> float:
+        """Seconds `start()` waits for the ready line (default 15)."""
+        return self._startup_timeout
+
+    @startup_timeout.setter
+    def startup_timeout(self, seconds: float) -> None:
+        self._startup_timeout = _seconds(seconds, "startup_timeout")
+
+    @property
+    def admin_timeout(self) -> float:
+        """Seconds an admin call without a timeout of its own waits for its answer before a
+        MockBedrockTimeoutError (default 30); `wait_for_event` follows its own `timeout`."""
+        return self._admin_timeout
+
+    @admin_timeout.setter
+    def admin_timeout(self, seconds: float) -> None:
+        self._admin_timeout = _seconds(seconds, "admin_timeout", zero=False)
+
     # -- the process
 
     @property
@@ -259,8 +285,30 @@ class MockBedrock(_Surface):
         if self.running:
             return f"mock-bedrock at {self._url} did not answer: {reason}"
         code = self._process.poll() if self._process is not None else self.returncode
-        tail = "\n".join(self.log().splitlines()[-20:])
-        return f"mock-bedrock is not running (exit code {code}): {reason}\n{tail}"
+        return f"mock-bedrock is not running (exit code {code}): {reason}\n{self._log_tail()}"
+
+    def _log_tail(self, lines: int = 20) -> str:
+        return "\n".join(self.log().splitlines()[-lines:])
+
+    def _no_answer(self, what: str, reason: Any, *, exception: Optional[BaseException] = None,
+                   timed_out: bool = False, grace: float = 0.5) -> MockBedrockConnectionError:
+        """The error of an admin call (`what`: "GET /_mock/health") that got no complete answer. A
+        server that closed the connection is given `grace` seconds to be seen exiting, so that a
+        crash is reported as one, with its exit code and the end of its log; a timeout waits no more."""
+        process = self._process
+        if process is not None and process.poll() is None and grace > 0 and not timed_out:
+            try:
+                process.wait(grace)
+            except subprocess.TimeoutExpired:
+                pass
+        error_class = MockBedrockTimeoutError if timed_out else MockBedrockConnectionError
+        cause = exception if exception is not None else reason if isinstance(reason, BaseException) else None
+        if self.running:
+            return error_class(f"mock-bedrock at {self._url} did not answer {what}: {reason}", reason=cause)
+        code = process.poll() if process is not None else self.returncode
+        tail = self._log_tail()
+        return error_class(f"mock-bedrock is not running (exit code {code}): {what} got no complete answer: {reason}\n{tail}",
+                           returncode=code, log_tail=tail, reason=cause)
 
     def _endpoint(self) -> str:
         if self._url is None:
@@ -301,19 +349,20 @@ class MockBedrock(_Surface):
                 stderr_text = self.log()
                 self._cleanup(code)
                 raise ServerStartError(
-                    f"mock-bedrock exited with code {code} before it was ready: {' '.join(command)}\n{stderr_text}",
+                    f"mock-bedrock exited with code {code} before it was ready: {shlex.join(command)}\n{stderr_text}",
                     returncode=code, stderr=stderr_text)
             if time.monotonic() > deadline:
                 stderr_text = self.log()
                 self.stop()
                 raise ServerStartError(
-                    f"mock-bedrock printed no ready line within {self.startup_timeout} s: {' '.join(command)}\n{stderr_text}",
+                    f"mock-bedrock printed no ready line within {self.startup_timeout} s: {shlex.join(command)}\n{stderr_text}",
                     returncode=self.returncode, stderr=stderr_text)
             time.sleep(0.01)
 
     def stop(self, timeout: float = 5.0) -> Optional[int]:
         """SIGTERM, up to `timeout` seconds, then SIGKILL. Idempotent; also run at interpreter exit.
         Answers the exit code (negative: the signal that ended it)."""
+        timeout = _seconds(timeout, "timeout")
         process = self._process
         if process is None:
             if self._tempdir is not None:

@@ -165,4 +165,6 @@ def bedrock(request: pytest.FixtureRequest, mock_bedrock: MockBedrock) -> MockBe
                 hint = (f" (the session's clock starts at {start.isoformat()} and never goes back: give a later "
                         "start, or start the server earlier with --mock-bedrock-arg=--clock-start=...)")
             raise MockBedrockError(error.status, f"{MARKER}: {error.message}{hint}") from None
+        except (TypeError, ValueError) as error:  # advance=float("nan"), rate=-1, ...
+            raise type(error)(f"{MARKER}: {error}") from None
     return mock_bedrock.scope(account=new_account(request.config))
