@@ -163,3 +163,83 @@ func records(_ range: Range<Int>) -> String {
         #expect(try store.list(bucket: "bucket", prefix: "", limit: 10).map(\.key) == ["a/b/c.out"])
     }
 }
+
+/// A store whose listing says what the test wants (sizes, keys), over a memory store's bytes.
+struct ListingStore: ObjectStore {
+    let base: MemoryStore
+    let listing: [StoredObject]
+    var name: String { "listing" }
+
+    func list(bucket: String, prefix: String, limit: Int) throws(StoreError) -> [StoredObject] { listing }
+    func head(bucket: String, key: String) throws(StoreError) -> StoredObject? { nil }
+    func read(bucket: String, key: String, _ chunk: (UnsafeRawBufferPointer) throws(StoreError) -> Void) throws(StoreError) {
+        try base.read(bucket: bucket, key: key, chunk)
+    }
+    func writer(bucket: String, key: String) throws(StoreError) -> any ObjectSink { try base.writer(bucket: bucket, key: key) }
+}
+
+/// Issue 23: what a listing or an object says is not trusted.
+@Suite struct HostileListingTests {
+    let folder = S3Location(bucket: "in-bucket", key: "in/")
+
+    func scan(_ store: any ObjectStore, _ limits: DataLimits = DataLimits(minRecords: 1), log: @escaping (String) -> Void = { _ in }) throws(DataProblem) -> InputScan {
+        try InputScanner(store: store, limits: limits, log: log).scan(folder, jobId: "job000000001", responder: TestResponder())
+    }
+
+    @Test func sizesWhoseSumOverflowsFailOnTheJobSizeQuota() {
+        // given two objects of Int64.max bytes (a hostile listing, or two sparse 8 EiB files)
+        let store = ListingStore(base: MemoryStore(), listing: [StoredObject(key: "in/a.jsonl", size: .max), StoredObject(key: "in/b.jsonl", size: .max)])
+        // then the scan fails on the quota instead of trapping on the sum
+        #expect {
+            _ = try scan(store)
+        } throws: { error in
+            (error as? DataProblem)?.message.contains("is more than 9223372036854775807 bytes, more than the job size quota") == true
+        }
+    }
+
+    @Test func keysOutsideThePrefixOrListedTwiceAreDroppedAndLogged() throws {
+        let base = MemoryStore()
+        base.put("s3://in-bucket/in/a.jsonl", records(0..<10))
+        base.put("s3://in-bucket/outside-prefix.jsonl", records(10..<20))
+        let size = Int64(records(0..<10).utf8.count)
+        let store = ListingStore(
+            base: base,
+            listing: [
+                StoredObject(key: "in/a.jsonl", size: size), StoredObject(key: "in/a.jsonl", size: size),
+                StoredObject(key: "outside-prefix.jsonl", size: size), StoredObject(key: "in/", size: 0),
+            ])
+        var lines: [String] = []
+        let found = try scan(store, log: { lines.append($0) })
+        #expect(found.files.map(\.outputName) == ["a.jsonl.out"] && found.totalRecords == 10)
+        #expect(lines.contains { $0.contains("2 keys outside its prefix") } && lines.contains { $0.contains("1 keys more than once") })
+    }
+
+    @Test func aReadStopsAtTheDeclaredSize() {
+        let base = MemoryStore(chunk: 64)
+        base.put("s3://in-bucket/in/a.jsonl", records(0..<1000))
+        let store = ListingStore(base: base, listing: [StoredObject(key: "in/a.jsonl", size: 10)])
+        #expect {
+            _ = try scan(store)
+        } throws: { error in
+            (error as? DataProblem)?.message.contains("in/a.jsonl served more than the 10 bytes its listing declared") == true
+        }
+    }
+
+    @Test func aFailedWriteDiscardsTheFilesAlreadyWritten() throws {
+        // given a job of two files whose results pass the output budget in the second
+        let store = MemoryStore()
+        store.put("s3://in-bucket/in/a.jsonl", records(0..<50))
+        store.put("s3://in-bucket/in/b.jsonl", records(50..<100))
+        let limits = DataLimits(minRecords: 1, maxOutputBytes: 6000)
+        let found = try InputScanner(store: store, limits: limits).scan(folder, jobId: "job000000001", responder: TestResponder())
+        // when the results are written
+        #expect {
+            _ = try OutputWriter(store: store, limits: limits).write(
+                found, processed: 100, output: S3Location(bucket: "out-bucket", key: "out"), jobId: "job000000001", responder: TestResponder())
+        } throws: { error in
+            (error as? DataProblem)?.message.contains("output budget of 6000 bytes") == true
+        }
+        // then none of them is left
+        #expect(store.objects.withLock { $0.keys.filter { $0.hasPrefix("s3://out-bucket/") } }.isEmpty)
+    }
+}
