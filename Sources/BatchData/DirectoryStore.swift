@@ -132,9 +132,14 @@ public struct DirectoryStore: ObjectStore {
         let folder = prefix.lastIndex(of: "/").map { String(prefix[..<$0]) } ?? ""
         var found: [StoredObject] = []
         // What the walk cannot list as an S3 object, counted exactly and refused below with the first
-        // of each: names that are not UTF-8 (an S3 key is), folders deeper than `maxDepth`.
-        var notUTF8 = (count: 0, first: "")
-        var tooDeep = (count: 0, first: "")
+        // of each: names that are not UTF-8 (an S3 key is), folders deeper than `maxDepth`, and
+        // symbolic links that lead outside the root, to a folder (not followed: a loop of them would
+        // never end), or nowhere.
+        var notUTF8 = Unlisted()
+        var tooDeep = Unlisted()
+        var linksOut = Unlisted()
+        var linksToFolders = Unlisted()
+        var linksNowhere = Unlisted()
         var pending: [(path: String, key: String, depth: Int)] = [(folder.isEmpty ? "." : folder, folder.isEmpty ? "" : folder + "/", 0)]
         while let (path, keyPrefix, depth) = pending.popLast() {
             guard let descriptor = try? openInside(path, at: base, flags: O_RDONLY | O_DIRECTORY, key: path),
@@ -149,10 +154,7 @@ public struct DirectoryStore: ObjectStore {
                 let key = keyPrefix + name
                 let isBelow = key.hasPrefix(prefix) || prefix.hasPrefix(key + "/")
                 guard decoded != nil else {
-                    if isBelow {
-                        notUTF8.count += 1
-                        if notUTF8.first.isEmpty { notUTF8.first = key }
-                    }
+                    if isBelow { notUTF8.add(key) }
                     continue
                 }
                 var info = stat()
@@ -160,10 +162,20 @@ public struct DirectoryStore: ObjectStore {
                 guard fstatat(dirfd(directory), name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
                 var kind = info.st_mode & S_IFMT
                 if kind == S_IFLNK {
+                    guard isBelow else { continue }
                     var target = stat()
-                    guard let resolved = Self.realPath(root + "/" + bucket + "/" + key), isInside(resolved), stat(resolved, &target) == 0,
-                        target.st_mode & S_IFMT == S_IFREG
-                    else { continue }  // links to folders are not walked: a loop of them would never end
+                    guard let resolved = Self.realPath(root + "/" + bucket + "/" + key), stat(resolved, &target) == 0 else {
+                        linksNowhere.add(key)
+                        continue
+                    }
+                    guard isInside(resolved) else {
+                        linksOut.add(key)
+                        continue
+                    }
+                    guard target.st_mode & S_IFMT == S_IFREG else {
+                        if target.st_mode & S_IFMT == S_IFDIR { linksToFolders.add(key) }
+                        continue
+                    }
                     info = target
                     kind = S_IFREG
                 }
@@ -172,8 +184,7 @@ public struct DirectoryStore: ObjectStore {
                     if depth < Self.maxDepth {
                         pending.append((key, key + "/", depth + 1))
                     } else {
-                        tooDeep.count += 1
-                        if tooDeep.first.isEmpty { tooDeep.first = key + "/" }
+                        tooDeep.add(key + "/")
                     }
                 } else if kind == S_IFREG, key.hasPrefix(prefix), S3Location.keyProblem(key) == nil {
                     found.append(StoredObject(key: key, size: Int64(info.st_size)))
@@ -181,15 +192,13 @@ public struct DirectoryStore: ObjectStore {
                 }
             }
         }
-        var unlisted: [String] = []
-        if notUTF8.count > 0 {
-            unlisted.append("\(notUTF8.count) \(notUTF8.count == 1 ? "name is" : "names are") not UTF-8, as S3 keys are (the first: \(notUTF8.first))")
-        }
-        if tooDeep.count > 0 {
-            unlisted.append(
-                "\(tooDeep.count) \(tooDeep.count == 1 ? "folder is" : "folders are") nested more than \(Self.maxDepth) folders below the one listed, deeper than the mock walks (the first: \(tooDeep.first))"
-            )
-        }
+        let unlisted = [
+            notUTF8.said("name is", "names are", "not UTF-8, as S3 keys are"),
+            tooDeep.said("folder is", "folders are", "nested more than \(Self.maxDepth) folders below the one listed, deeper than the mock walks"),
+            linksOut.said("link leads", "links lead", "outside the --s3-dir directory"),
+            linksToFolders.said("link leads", "links lead", "to a folder, which the mock does not follow"),
+            linksNowhere.said("link leads", "links lead", "nowhere"),
+        ].compactMap { $0 }
         if !unlisted.isEmpty {
             throw StoreError(
                 "UnlistableObjects", "The --s3-dir folder for s3://\(bucket)/\(prefix) holds what the mock cannot list as S3 objects: " + unlisted.joined(separator: "; "))
@@ -198,8 +207,8 @@ public struct DirectoryStore: ObjectStore {
     }
 
     public func writer(bucket: String, key: String) throws(StoreError) -> any ObjectSink {
-        var folder = try openBucket(bucket)
         try checkedKey(key)
+        var folder = try openBucket(bucket)
         let segments = key.split(separator: "/").map(String.init)
         guard let name = segments.last, !key.hasSuffix("/") else {
             close(folder)
@@ -259,6 +268,22 @@ public struct DirectoryStore: ObjectStore {
             folder = next
         }
         unlinkat(folder, last, flags)
+    }
+}
+
+/// Entries of a folder that a listing cannot take as S3 objects, of one kind: how many, and the first.
+struct Unlisted {
+    private(set) var count = 0
+    private(set) var first = ""
+
+    mutating func add(_ key: String) {
+        count += 1
+        if first.isEmpty { first = key }
+    }
+
+    /// `2 names are not UTF-8 (the first: in/x)`, nil when there are none.
+    func said(_ one: String, _ many: String, _ what: String) -> String? {
+        count == 0 ? nil : "\(count) \(count == 1 ? one : many) \(what) (the first: \(first))"
     }
 }
 

@@ -81,12 +81,13 @@ public struct InputScanner {
         var problems = ProblemList()
         // Sizes come from a listing or a file system: summed without overflow (two 8 EiB sparse files).
         var jobBytes: Int64 = 0
-        for object in objects {
+        var overflowed = false
+        for object in objects where !overflowed {
             let (sum, overflow) = jobBytes.addingReportingOverflow(max(0, object.size))
-            jobBytes = overflow ? .max : sum
+            (jobBytes, overflowed) = overflow ? (.max, true) : (sum, false)
         }
         if jobBytes > limits.maxJobBytes {
-            let size = jobBytes == .max ? "more than \(Int64.max)" : "\(jobBytes)"
+            let size = overflowed ? "more than \(Int64.max)" : "\(jobBytes)"
             throw DataProblem("The input at \(input) is \(size) bytes, more than the job size quota of \(limits.maxJobBytes) bytes.")
         }
         let prefix = input.key.hasSuffix(".jsonl") && objects.count == 1 && objects[0].key == input.key ? nil : input.asFolder.key
@@ -106,6 +107,11 @@ public struct InputScanner {
             var stoppedAt: String?
             var jobQuotaPassed = false
             let handle = { (line: LineReader.Line, number: Int) throws(StoreError) in
+                // Problems are counted exactly up to a bound that keeps the read's cost bounded too.
+                if problems.count >= Self.maxCountedProblems {
+                    problems.stoppedAt = "\(location) line \(number)"
+                    throw Self.stop
+                }
                 switch line {
                 case .tooLong(let length):
                     problems.add("\(location) line \(number) is \(length) bytes, more than the \(limits.maxRecordBytes) a record may have")
@@ -147,6 +153,7 @@ public struct InputScanner {
             } catch {
                 throw DataProblem(Self.accessMessage(error, location))
             }
+            if problems.stoppedAt != nil { break }
             if jobQuotaPassed {
                 throw DataProblem(
                     "The input at \(input) has more than \(limits.maxRecordsPerJob) records, more than the quota of \(limits.maxRecordsPerJob) records per job (reading stopped at \(location))."
@@ -168,6 +175,9 @@ public struct InputScanner {
         return InputScan(files: files, refusedBits: refused, errorBits: errors)
     }
 
+    /// The most problems counted: past them reading stops, and the message says where.
+    public static let maxCountedProblems = 1_000_000
+
     /// What a read stopped on purpose throws (not an error of the store).
     static let stop = StoreError("Stop", "")
 
@@ -185,16 +195,20 @@ public struct InputScanner {
 struct ProblemList {
     private(set) var named: [String] = []
     private(set) var count = 0
+    /// Where reading stopped after `InputScanner.maxCountedProblems`, if it did.
+    var stoppedAt: String?
 
-    mutating func add(_ problem: String) {
+    /// Counts a problem; its text is made only for the first few, which the message names.
+    mutating func add(_ problem: @autoclosure () -> String) {
         count += 1
-        if named.count < InputScanner.namedProblems { named.append(problem) }
+        if named.count < InputScanner.namedProblems { named.append(problem()) }
     }
 
     func message(for input: S3Location) -> String? {
         guard count > 0 else { return nil }
         var text = "Input validation failed for \(input): " + named.joined(separator: "; ")
         if count > named.count { text += "; and \(count - named.count) more problems" }
+        if let stoppedAt { text += " (reading stopped at \(stoppedAt), after \(count) problems)" }
         text += "."
         guard text.utf8.count > 2048 else { return text }
         // Cut on a character's boundary, so that the cut text and "..." stay within the limit.

@@ -92,6 +92,7 @@ public struct OutputWriter {
                 guard case .bytes(let bytes) = line else { throw changed }  // a line too long was refused by Validating
                 if BatchRecord.isBlank(bytes) { return }
                 seen += 1
+                guard seen <= file.records else { throw changed }  // more records than Validating found
                 guard index < manifest.processedRecordCount else { return }
                 // The scan accepted every line, so a line that is not a record means the input changed.
                 guard case .success(let record) = BatchRecord.parse(bytes, index: index, jobId: jobId) else {
@@ -125,7 +126,13 @@ public struct OutputWriter {
                     // The file Validating read, or the counts would not be the manifest's: the same size,
                     // and (read through) the same number of records.
                     guard try store.head(bucket: file.location.bucket, key: file.location.key)?.size == file.size else { throw changed }
-                    try store.read(bucket: file.location.bucket, key: file.location.key) { (chunk: UnsafeRawBufferPointer) throws(StoreError) in try lines.feed(chunk, handle) }
+                    var bytesRead: Int64 = 0
+                    try store.read(bucket: file.location.bucket, key: file.location.key) { (chunk: UnsafeRawBufferPointer) throws(StoreError) in
+                        // An input that now serves more than the size Validating read is not the same input.
+                        bytesRead += Int64(chunk.count)
+                        guard bytesRead <= file.size else { throw changed }
+                        try lines.feed(chunk, handle)
+                    }
                     try lines.finish(handle)
                     guard seen == file.records else { throw changed }
                     reading = false

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import socket
 import threading
 import time
 
@@ -314,7 +316,8 @@ def test_a_stop_while_the_completed_results_are_written_does_not_overtake_them(s
     advance(server, "3h")  # Completed on the clock; its results are being written
     with pytest.raises(client.exceptions.ConflictException) as refused:
         client.stop_model_invocation_job(jobIdentifier=arn)
-    assert "Completed" in str(refused.value)
+    # not "Completed": the write may still fail, and the job with it
+    assert "has finished and its results are being written" in str(refused.value)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         job = client.get_model_invocation_job(jobIdentifier=arn)
@@ -327,3 +330,89 @@ def test_a_stop_while_the_completed_results_are_written_does_not_overtake_them(s
     assert len(lines) == 100
     statuses = [e["event"]["detail"]["status"] for e in admin(server, f"/_mock/events?job={job_id(arn)}")["events"]]
     assert "Stopping" not in statuses and statuses[-1] == "Completed", statuses
+
+
+def test_a_stop_signal_answers_the_gets_held_for_data_at_once(s3, server_factory, tmp_path):
+    s3.put(IN, "in/records.jsonl", jsonl(2000), mode="trickle", rate=2048)
+    server = start(server_factory, tmp_path, s3, "--threads", "1", "--data-wait", "30")
+    client = make_client(server.url)
+    arn = create(client, f"s3://{IN}/in/records.jsonl")
+    advance(server, "16m")
+    path = "/model-invocation-job/" + job_id(arn)
+    sockets = []
+    for _ in range(3):
+        sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        sockets.append(sock)
+    time.sleep(0.5)  # the three Gets are held for the input
+    started = time.monotonic()
+    server.proc.send_signal(signal.SIGTERM)
+    answers = []
+    for sock in sockets:
+        with sock:
+            answers.append(sock.recv(65536))
+    code = server.stop()
+    elapsed = time.monotonic() - started
+    assert code == 0
+    # answered as things stand, at once, instead of cut off at the end of the grace period
+    assert all(answer.startswith(b"HTTP/1.1 200") and b'"status":"Validating"' in answer for answer in answers), answers
+    assert elapsed < 1.4, elapsed
+
+
+def test_the_results_read_again_stop_at_the_size_validating_read(s3, server_factory, tmp_path):
+    data = jsonl(100)
+    s3.put(IN, "in/records.jsonl", data)
+    server = start(server_factory, tmp_path, s3)
+    client = make_client(server.url)
+    arn = create(client, f"s3://{IN}/in/records.jsonl")
+    advance(server, "16m")
+    assert client.get_model_invocation_job(jobIdentifier=arn)["status"] == "Scheduled"
+    # the input turns endless after Validating; its size as HEAD declares it stays the same
+    entry = s3.objects[(IN, "in/records.jsonl")]
+    entry.declared, entry.mode = len(data), "endless"
+    advance(server, "3h")
+    job = client.get_model_invocation_job(jobIdentifier=arn)
+    assert job["status"] == "Failed", job
+    assert "changed after the job was validated" in job["message"]
+    assert s3.served_bytes["in/records.jsonl"] < 16 << 20
+    assert not [key for key in s3.keys(OUT) if job_id(arn) in key]
+
+
+def test_a_key_too_long_for_its_output_leaks_no_descriptor(dir_store, server_factory, tmp_path):
+    dir_store.put(IN, "in/" + "n" * 200 + "/records.jsonl", jsonl(100))
+    server = start(server_factory, tmp_path, dir_store)
+    client = make_client(server.url)
+    out = f"s3://{OUT}/" + "p" * 850 + "/"  # with the job id and the input's name, past S3's 1,024 bytes a key
+
+    def descriptors() -> int:  # the server's open descriptors into the store's folder
+        folder = f"/proc/{server.proc.pid}/fd"
+        return sum(1 for fd in os.listdir(folder) if os.readlink(os.path.join(folder, fd)).startswith(str(dir_store.root)))
+
+    create(client, f"s3://{IN}/in/", name="warm", out=out)
+    advance(server, "3h")
+    before = descriptors()
+    arns = [create(client, f"s3://{IN}/in/", name=f"long-{n}", out=out) for n in range(20)]
+    advance(server, "3h")
+    for arn in arns:
+        job = client.get_model_invocation_job(jobIdentifier=arn)
+        assert job["status"] == "Failed" and "Unable to write the output" in job["message"], job
+    assert before == descriptors() == 0, (before, descriptors())  # before: one more a job
+
+
+def test_links_the_listing_cannot_follow_are_refused_with_counts(dir_store, server_factory, tmp_path):
+    dir_store.put(IN, "in/records.jsonl", jsonl(100))
+    outside = tmp_path / "outside.jsonl"
+    outside.write_bytes(jsonl(100))
+    (dir_store.root / IN / "elsewhere").mkdir()
+    dir_store.put(IN, "elsewhere/more.jsonl", jsonl(100))
+    os.symlink(outside, dir_store.root / IN / "in" / "out.jsonl")
+    os.symlink(dir_store.root / IN / "elsewhere", dir_store.root / IN / "in" / "folder")
+    os.symlink(tmp_path / "missing", dir_store.root / IN / "in" / "gone.jsonl")
+    server = start(server_factory, tmp_path, dir_store)
+    client = make_client(server.url)
+    arn = create(client, f"s3://{IN}/in/")
+    advance(server, "3h")
+    job = client.get_model_invocation_job(jobIdentifier=arn)
+    assert job["status"] == "Failed", job  # not Completed with 100 of the 300 records
+    for said in ("1 link leads outside the --s3-dir directory", "1 link leads to a folder", "1 link leads nowhere"):
+        assert said in job["message"], job["message"]

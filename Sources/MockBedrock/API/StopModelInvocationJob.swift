@@ -13,8 +13,11 @@ extension MockBedrockService {
         case .failure(let failure): throw .validation(failure)
         }
         let outcome = try store.stop(identifier, named: jobIdentifier, in: scope)
-        if case .finished(let status) = outcome {
-            throw AWSError("ConflictException", "The job is \(status.rawValue) and can no longer be stopped.")
+        switch outcome {
+        case .finished(let status): throw AWSError("ConflictException", "The job is \(status.rawValue) and can no longer be stopped.")
+        // The mock's words (AWS's are not known for this instant): the status is not known until the write ends.
+        case .ending: throw AWSError("ConflictException", "The job has finished and its results are being written; it can no longer be stopped.")
+        case .stopping, .alreadyStopping: break
         }
         return .json(Array("{}".utf8))
     }

@@ -8,6 +8,7 @@ final class DataCompletion: Sendable {
     private struct State {
         var remaining: Int
         var callbacks: [@Sendable () -> Void] = []
+        var cancelled = false
     }
 
     private let state: Locked<State>
@@ -19,6 +20,18 @@ final class DataCompletion: Sendable {
     }
 
     var isDone: Bool { state.withLock { $0.remaining == 0 } }
+
+    /// Whether nobody waits for it any more (its request is gone): the work under way forgets it.
+    var isForgotten: Bool { state.withLock { $0.cancelled || $0.remaining == 0 } }
+
+    /// Its request is done with (answered, or its client hung up): the callbacks are dropped, so a
+    /// flood of requests that hang up while the work is stuck holds no memory for them.
+    func cancel() {
+        state.withLock { state in
+            state.cancelled = true
+            state.callbacks = []
+        }
+    }
 
     /// One piece ended; the last runs the callbacks (outside the lock) and wakes the waiters.
     func finishOne() {
@@ -37,7 +50,7 @@ final class DataCompletion: Sendable {
     func notify(_ callback: @escaping @Sendable () -> Void) {
         let now = state.withLock { state -> Bool in
             if state.remaining == 0 { return true }
-            state.callbacks.append(callback)
+            if !state.cancelled { state.callbacks.append(callback) }
             return false
         }
         if now { callback() }

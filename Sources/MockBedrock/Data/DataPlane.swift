@@ -48,6 +48,13 @@ enum DataResult: Sendable {
     case scanFailed(String)
     case written(processed: Int)
     case writeFailed(String)
+
+    var isFailure: Bool {
+        switch self {
+        case .scanned, .written: false
+        case .scanFailed, .writeFailed: true
+        }
+    }
 }
 
 /// The data plane: reads each job's input at the end of Validating and writes its results when it
@@ -69,7 +76,23 @@ public final class DataPlane: Sendable {
     /// Lines for the access log: the store's reads and writes.
     let log: @Sendable (String) -> Void
     /// The work under way or queued, each with the completions that wait for it.
-    private let inFlight = Locked<[WorkKey: [DataCompletion]]>([:])
+    private let inFlight = Locked<[WorkKey: Waiters]>([:])
+
+    /// The completions waiting for one piece of work. Those whose request is gone are dropped when
+    /// the list has doubled since the last look, so it holds about twice the live waiters at most,
+    /// at a linear cost.
+    private struct Waiters {
+        var completions: [DataCompletion] = []
+        var pruneAt = 64
+
+        mutating func add(_ completion: DataCompletion) {
+            if completions.count >= pruneAt {
+                completions.removeAll { $0.isForgotten }
+                pruneAt = max(64, completions.count * 2)
+            }
+            completions.append(completion)
+        }
+    }
     /// The service's fault rules, for the rules about data, and its journal, which shows each read of
     /// an input and each write of results (set when the service is made).
     let faults = Locked<FaultBook?>(nil)
@@ -156,14 +179,14 @@ public final class DataPlane: Sendable {
             }
             let isNew = inFlight.withLock { running -> Bool in
                 let isNew = running[key] == nil
-                running[key, default: []].append(completion)
+                running[key, default: Waiters()].add(completion)
                 return isNew
             }
             guard isNew else { continue }
             lane.async { [self] in
                 // Asked for twice (a request's run ended just before the event worker asked): done once.
                 if isNeeded(work) { apply(work, run(work)) }
-                let waiting = inFlight.withLock { $0.removeValue(forKey: key) } ?? []
+                let waiting = inFlight.withLock { $0.removeValue(forKey: key) }?.completions ?? []
                 for completion in waiting { completion.finishOne() }
             }
         }
@@ -189,7 +212,7 @@ public final class DataPlane: Sendable {
         }
         let stale = inFlight.withLock { running -> [DataCompletion] in
             let keys = running.keys.filter { $0.generation < generation }
-            return keys.flatMap { running.removeValue(forKey: $0) ?? [] }
+            return keys.flatMap { running.removeValue(forKey: $0)?.completions ?? [] }
         }
         for completion in stale { completion.finishOne() }
     }
@@ -217,7 +240,9 @@ public final class DataPlane: Sendable {
             return Monotonic.now() >= deadline || isAbandoned(generation)
         }
         var result = perform(work, isCancelled: isCancelled)
-        if Monotonic.now() >= deadline, !isAbandoned(generation) {
+        // A piece that failed after its time limit failed because of it (its store gave up), and says
+        // so; one that succeeded keeps its result, late or not (its outputs are there and whole).
+        if result.isFailure, Monotonic.now() >= deadline, !isAbandoned(generation) {
             // Given up at the time limit: the job's message says so, not the store's "Cancelled".
             let seconds = Self.secondsText(timeLimitSeconds)
             switch work.need {

@@ -205,9 +205,13 @@ extension MockBedrockServer {
     /// libmicrohttpd waits) and resumed when the work ends, when the wait's deadline passes, when the
     /// client hangs up or when the server stops. False when it cannot be held (stopping).
     private func holdForData(_ wait: DataWait, _ connection: OpaquePointer, _ context: RequestContext) -> Bool {
-        guard !isStopping.load(ordering: .acquiring), let id = suspended.suspend(connection, milliseconds: wait.remainingMilliseconds) else { return false }
+        guard !isStopping.load(ordering: .acquiring),
+            let id = suspended.suspend(connection, milliseconds: wait.remainingMilliseconds, waitsForEvents: true)
+        else { return false }
         context.dataWait = wait
         wait.notify { [suspended] in suspended.resume(id: id) }
+        // A client that hangs up while it waits leaves nothing behind: the work forgets this waiter.
+        context.onRelease = { wait.completion.cancel() }
         // A stop that began meanwhile resumed the connections held before this one: this one too.
         if isStopping.load(ordering: .acquiring) { suspended.resume(id: id) }
         return true

@@ -112,8 +112,9 @@ public final class MockBedrockServer: Sendable {
         acceptor.stop()
         if grace > 0 {
             isStopping.store(true, ordering: .releasing)
-            // Readers waiting for events answer now, with what they have, rather than hold the stop.
-            suspended.resumeEventWaits()
+            // Readers waiting for events and operations waiting for data work answer now, with what
+            // they have, rather than hold the stop.
+            suspended.resumeWaits()
             let deadline = monotonicNanoseconds() + UInt64(min(grace, 60) * 1e9)
             while requestsInFlight.load(ordering: .acquiring) > 0, monotonicNanoseconds() < deadline {
                 usleep(2_000)

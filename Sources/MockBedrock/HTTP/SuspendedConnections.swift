@@ -18,7 +18,8 @@ final class SuspendedConnections: Sendable {
     private struct Held {
         let connection: UnsafeConnection
         let socket: Int32
-        /// A `GET /_mock/events` waiting for events (resumed early when the server stops).
+        /// A `GET /_mock/events` waiting for events, or an operation waiting for data work: resumed
+        /// early when the server stops, and answered with what there is.
         let waitsForEvents: Bool
     }
 
@@ -57,8 +58,9 @@ final class SuspendedConnections: Sendable {
         return id
     }
 
-    /// Resumes every connection held for events: the server is stopping, and they answer what they have.
-    func resumeEventWaits() {
+    /// Resumes every connection held for events or data work: the server is stopping, and they
+    /// answer what they have.
+    func resumeWaits() {
         state.withLock { state in
             for (id, held) in state.held where held.waitsForEvents {
                 MHD_resume_connection(held.connection.pointer)

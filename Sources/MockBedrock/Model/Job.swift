@@ -157,6 +157,9 @@ public struct Job: Sendable {
         case stopping
         case alreadyStopping
         case finished(JobStatus)
+        /// The job has ended on its lifecycle and its results are being written: its status once
+        /// they are (Completed, or Failed if the write fails) is not known yet.
+        case ending
     }
 
     /// Stops the job at clock time `now`: an unfinished job goes Stopping, then Stopped.
@@ -165,7 +168,7 @@ public struct Job: Sendable {
     /// fewer results (Get, events, files and manifest then agree on the one outcome).
     mutating func requestStop(at now: Int64) -> StopOutcome {
         let (current, _, need) = snapshot(at: now, isPoll: false)
-        if case .write? = need, stop == nil, let ending = endingStatus(at: now) { return .finished(ending) }
+        if case .write? = need, stop == nil, endingStatus(at: now) != nil { return .ending }
         let status = current.status ?? .submitted
         if status.isTerminal { return .finished(status) }
         if status == .stopping { return .alreadyStopping }
