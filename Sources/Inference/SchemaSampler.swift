@@ -21,6 +21,9 @@ struct SchemaSampler {
     let root: JSONValue
     var generator: SeededGenerator
     var budget = SchemaSampler.nodeBudget
+    /// Units of work done: schemas visited, members scanned, pointer bytes read. Deterministic, so
+    /// that tests can check the cost of hostile schemas without a clock.
+    var work = 0
 
     /// Where the walk stands: its depth, the `$ref`s it followed, and whether one of them repeated.
     struct Context {
@@ -37,10 +40,15 @@ struct SchemaSampler {
 
     /// A value for `schema`, drawing from (and advancing) `generator`.
     static func sample(_ schema: JSONValue, generator: inout SeededGenerator) -> JSONValue {
+        sampleCountingWork(schema, generator: &generator).value
+    }
+
+    /// A value for `schema`, and the work it took.
+    static func sampleCountingWork(_ schema: JSONValue, generator: inout SeededGenerator) -> (value: JSONValue, work: Int) {
         var sampler = SchemaSampler(root: schema, generator: generator)
         let value = sampler.value(for: schema, context: Context(), variant: 0)
         generator = sampler.generator
-        return value
+        return (value, sampler.work)
     }
 
     func isLean(_ context: Context) -> Bool {
@@ -50,12 +58,15 @@ struct SchemaSampler {
     /// `variant` tells the items of one array apart (enum members, strings), for `uniqueItems`.
     mutating func value(for schema: JSONValue, context: Context, variant: Int) -> JSONValue {
         budget -= 1
+        work += 1
         guard case .object(let members) = schema else {
             // `true` (or a schema that is not an object) allows anything; `false` allows nothing.
             if case .bool(false) = schema { return .null }
             return .string(TextGenerator.phrase(&generator))
         }
         guard context.depth < Self.maxDepth, budget > -Self.nodeBudget else { return stub(schema) }
+        // Each keyword is looked up by a scan of the members.
+        work += members.count
         if let pointer = schema["$ref"]?.string { return reference(pointer, context: context, variant: variant) }
         if let constant = schema["const"] { return constant }
         if let options = schema["enum"]?.array, !options.isEmpty { return options[variant % options.count] }
@@ -78,6 +89,7 @@ struct SchemaSampler {
 
     private mutating func reference(_ pointer: String, context: Context, variant: Int) -> JSONValue {
         let seen = context.refs.lazy.filter { $0 == pointer }.count
+        work += context.refs.count + pointer.utf8.count
         guard let target = resolve(pointer) else { return .null }
         if seen >= 2 { return stub(target) }
         var next = context.deeper()
@@ -87,7 +99,7 @@ struct SchemaSampler {
     }
 
     /// The schema a local JSON pointer ("#", "#/$defs/Name", "#/properties/a/items") names.
-    func resolve(_ pointer: String) -> JSONValue? {
+    mutating func resolve(_ pointer: String) -> JSONValue? {
         guard pointer.hasPrefix("#") else { return nil }
         var current = root
         for raw in pointer.utf8.dropFirst().split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true) {
@@ -96,6 +108,9 @@ struct SchemaSampler {
                 guard let index = Int(segment), elements.indices.contains(index) else { return nil }
                 current = elements[index]
             } else {
+                // The member is found by a scan.
+                let members = current.members ?? []
+                work += (members.firstIndex { $0.key == segment } ?? members.count) + 1
                 guard let next = current[segment] else { return nil }
                 current = next
             }
@@ -122,8 +137,9 @@ struct SchemaSampler {
 
     /// `base` without `keyword`, with the members of `parts` added: `properties` joined, `required`
     /// joined, any other keyword kept where `base` lacks it. A part that is a `$ref` is followed once.
-    private func merge(_ base: [JSONMember], dropping keyword: String, with parts: [JSONValue], context: Context) -> [JSONMember] {
+    private mutating func merge(_ base: [JSONMember], dropping keyword: String, with parts: [JSONValue], context: Context) -> [JSONMember] {
         var result = base.filter { $0.key != keyword }
+        work += base.count
         var keys = Set(result.map(\.key))
         var joined: [String: Int] = [:]  // where `properties` and `required` are in `result`
         for (index, member) in result.enumerated() where member.key == "properties" || member.key == "required" { joined[member.key] = index }
@@ -131,6 +147,7 @@ struct SchemaSampler {
             var resolved = part
             if let pointer = part["$ref"]?.string, !context.refs.contains(pointer), let target = resolve(pointer) { resolved = target }
             guard case .object(let partMembers) = resolved else { continue }
+            work += partMembers.count
             for member in partMembers {
                 if let index = joined[member.key] {
                     if case .object(let old) = result[index].value, case .object(let new) = member.value {
@@ -151,6 +168,7 @@ struct SchemaSampler {
         let lean = isLean(context)
         let properties = schema["properties"]?.members ?? []
         let required = Set((schema["required"]?.array ?? []).compactMap(\.string))
+        work += properties.count + required.count
         var names: Set<String> = []
         var members: [JSONMember] = []
         for property in properties where !lean || required.contains(property.key) {
