@@ -19,7 +19,7 @@ struct Reply {
     /// cut to the record's max tokens when they are longer.
     static func generated(input: JSONValue, shape: Shape, inputTokens: Int64, generator: inout SeededGenerator) -> Reply {
         if let tool = ToolRequest(input, shape: shape) {
-            let arguments = SchemaSampler.sample(tool.schema, generator: &generator)
+            let arguments = SchemaSampler.sample(tool.schema, generator: &generator).value
             let text = JSONWalk.text(arguments)
             return Reply(
                 body: .tool(name: tool.name, input: arguments, arguments: text), truncated: false, inputTokens: inputTokens,
