@@ -155,7 +155,15 @@ import Testing
     @Test func theBoundNeverTraps() {
         #expect(Inference.maxOutputBytes(forRecordBytes: .max) == .max)
         #expect(Inference.maxOutputBytes(forRecordBytes: -5) == Inference.outputBound.constant)
-        #expect(Inference.outputBound.perInputByte == 3 && Inference.outputBound.constant < 4_000_000)
+        // The numbers of docs/model-outputs.md, "Output bounds".
+        #expect(Inference.outputBound == OutputBound(perInputByte: 3, constant: 3_270_400))
+        let constants = [
+            (Records.titanText, 17_408), (Records.claude, 516_816), (Records.gptOSS, 1_028_818), (Records.titanEmbedV1, 22_592),
+            (Records.titanEmbedV2, 30_912), (Records.cohere, 3_268_352),
+        ]
+        for (model, constant) in constants {
+            #expect(Inference.outputBound(modelId: model, invocationType: .invokeModel).constant == constant + model.utf8.count, "\(model)")
+        }
     }
 }
 
@@ -179,7 +187,12 @@ import Testing
         }
     }
 
-    @Test(arguments: [ToolCallTests.schema, OutputBoundTests.enormousCall, #"{"type": "array", "minItems": 9, "items": {"type": "string", "minLength": 4000}}"#])
+    @Test(arguments: [
+        ToolCallTests.schema, OutputBoundTests.enormousCall, #"{"type": "array", "minItems": 9, "items": {"type": "string", "minLength": 4000}}"#,
+        ##"{"type": "object", "properties": {"me": {"$ref": "#"}, "e": {"enum": [{"a": "\"\n"}]}}, "required": ["me", "e"], "minProperties": 5}"##,
+        ##"{"allOf": [{"$ref": "#"}, {"properties": {"a": {"type": ["null", "number"], "minimum": 1e300}}}], "anyOf": [{"const": null}]}"##,
+        SchemaCostTests.fanOut(leaf: #"{"oneOf": [{"type": "boolean"}, {"type": "string"}], "format": "uuid"}"#),
+    ])
     func theSamplerCountsItsBytesExactly(schema: String) {
         var generator = SeededGenerator(seed: 3)
         for limit in [10, 1_000, 100_000, Tokens.maxOutputBytes] {
