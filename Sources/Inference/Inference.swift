@@ -71,8 +71,7 @@ public enum Inference {
     }
 
     private static func refusal(of record: InferenceRecord, family: ModelFamily, shape: Shape) -> (code: Int, message: String)? {
-        let model = ModelFamily.baseModelId(of: record.modelId) ?? record.modelId.lowercased()
-        if let message = Validation.refusal(input: record.modelInput, shape: shape, family: family, model: model) { return (400, message) }
+        if let message = Validation.refusal(input: record.modelInput, shape: shape, family: family, modelId: record.modelId) { return (400, message) }
         if case .error(let code, let message)? = record.override { return (code, message) }
         return nil
     }

@@ -5,8 +5,9 @@ import JSON
 struct Reply {
     enum Body {
         case text(String)
-        /// A call of the tool `name` with `input`; `arguments` is the compact JSON text of `input`.
-        case tool(name: String, input: JSONValue, arguments: String)
+        /// A call of the tool `name` with `input`; `arguments` is the compact JSON text of `input`
+        /// (perhaps cut) for the families whose call holds it (OpenAI, Mistral).
+        case tool(name: String, input: JSONValue, arguments: String?)
     }
 
     var body: Body
@@ -27,24 +28,26 @@ struct Reply {
             let byteLimit = 4 * Int(limit)
             let sample = SchemaSampler.sample(tool.schema, generator: &generator, byteLimit: byteLimit)
             var arguments = sample.value
-            var text = JSONWalk.text(arguments)
             var truncated = sample.hitByteLimit
             if shape.toolArgumentsAreText {
-                if text.utf8.count > byteLimit {
+                var text = JSONWalk.text(arguments)
+                if truncated || text.utf8.count > byteLimit {
                     truncated = true
                     text = Tokens.truncate(text, toTokens: limit)
                 }
-            } else {
-                let cut = JSONPrefix.cut(arguments, toBytes: byteLimit)
-                if !cut.complete {
-                    truncated = true
-                    arguments = cut.value
-                    text = JSONWalk.text(arguments)
-                }
+                return Reply(
+                    body: .tool(name: tool.name, input: arguments, arguments: text), truncated: truncated, inputTokens: inputTokens,
+                    outputTokens: truncated ? limit : Tokens.count(text))
+            }
+            var size = JSONPrefix.size(of: arguments)
+            if truncated || size > byteLimit {
+                truncated = true
+                arguments = JSONPrefix.cut(arguments, toBytes: byteLimit).value
+                size = JSONPrefix.size(of: arguments)
             }
             return Reply(
-                body: .tool(name: tool.name, input: arguments, arguments: text), truncated: truncated, inputTokens: inputTokens,
-                outputTokens: truncated ? limit : Tokens.count(text))
+                body: .tool(name: tool.name, input: arguments, arguments: nil), truncated: truncated, inputTokens: inputTokens,
+                outputTokens: truncated ? limit : Tokens.count(bytes: size))
         }
         var text = TextGenerator.sentences(&generator)
         var truncated = false

@@ -119,7 +119,7 @@ extension SchemaSampler {
         return .number("\(value)")
     }
 
-    mutating func string(_ schema: ToolSchema, variant: Int) -> JSONValue {
+    mutating func string(_ schema: ToolSchema, variant: Int) -> String {
         var text = schema.format.value.flatMap { formatted($0, variant: variant) } ?? TextGenerator.phrase(&generator)
         let minimum = min(max(Int(clamping: schema.minLength.value ?? 0), 0), Self.maxStringLength)
         while text.utf8.count < minimum {
@@ -131,7 +131,7 @@ extension SchemaSampler {
             text = String(decoding: text.utf8.prefix(Int(clamping: max(maximum, 0))), as: UTF8.self)
         }
         // Long strings spend the budget too (a node a 32 bytes, in `leaf`), so that many of them cannot add up.
-        return .string(text)
+        return text
     }
 
     /// An example of a `format` (JSON Schema's formats), or nil for one we do not know.

@@ -109,7 +109,7 @@ struct SchemaSampler {
         switch schema.kind {
         // `true` (or a schema that is not an object) allows anything; `false` allows nothing.
         case .nothing: return leaf(.null, size: 4)
-        case .anything: return leaf(.string(TextGenerator.phrase(&generator)))
+        case .anything: return text(TextGenerator.phrase(&generator))
         case .object: break
         }
         guard context.depth < Self.maxDepth, budget > -Self.nodeBudget, !mustStop() else { return stub(schema) }
@@ -119,12 +119,10 @@ struct SchemaSampler {
             let chosen = variant % options.count
             return leaf(options[chosen], size: schema.optionBytes[chosen])
         }
-        for (keyword, parts) in [("allOf", schema.allOf), ("anyOf", schema.anyOf), ("oneOf", schema.oneOf)] {
-            guard let parts = parts.value, !parts.isEmpty else { continue }
-            // allOf: every part at once; anyOf and oneOf: the first branch, with the keywords beside it.
-            let merged = merge(schema, dropping: keyword, with: keyword == "allOf" ? parts : [parts[0]], context: context)
-            return value(schema: document.add(merged), context: context.deeper(), variant: variant)
-        }
+        // allOf: every part at once; anyOf and oneOf: the first branch, with the keywords beside it.
+        if let parts = schema.allOf.value, !parts.isEmpty { return merged(schema, dropping: "allOf", with: parts, context: context, variant: variant) }
+        if let parts = schema.anyOf.value, let first = parts.first { return merged(schema, dropping: "anyOf", with: [first], context: context, variant: variant) }
+        if let parts = schema.oneOf.value, let first = parts.first { return merged(schema, dropping: "oneOf", with: [first], context: context, variant: variant) }
         switch Self.type(of: schema) {
         case "object": return object(index, context: context)
         case "array": return array(schema, context: context)
@@ -132,8 +130,13 @@ struct SchemaSampler {
         case "number": return leaf(number(schema, variant: variant))
         case "boolean": return leaf(.bool(variant % 2 == 0))
         case "null": return leaf(.null, size: 4)
-        default: return leaf(string(schema, variant: variant))
+        default: return text(string(schema, variant: variant))
         }
+    }
+
+    /// A string the sampler made: ASCII without characters to escape, so its size is its length and quotes.
+    mutating func text(_ text: String) -> JSONValue {
+        leaf(.string(text), size: text.utf8.count + 2)
     }
 
     /// A scalar leaf, its size measured.
@@ -150,6 +153,11 @@ struct SchemaSampler {
         next.refs.append(target)
         next.cycle = next.cycle || seen == 1
         return value(entry: target, context: next, variant: variant)
+    }
+
+    private mutating func merged(_ base: ToolSchema, dropping keyword: String, with parts: [Int], context: Context, variant: Int) -> JSONValue {
+        let schema = merge(base, dropping: keyword, with: parts, context: context)
+        return value(schema: document.add(schema), context: context.deeper(), variant: variant)
     }
 
     /// `base` without `keyword`, with the keywords of `parts` added: `properties` joined, `required`

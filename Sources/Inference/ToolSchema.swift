@@ -103,11 +103,15 @@ struct ToolSchema {
         }
         let children = document.children(of: entry)
         document.work += members.count
-        var seen: Set<String> = []
+        var referenceSeen = false
         for (index, member) in members.enumerated() {
             // No keyword is longer than "additionalProperties": longer names are skipped unread. Of
-            // a repeated name, the first member counts.
-            guard member.key.utf8.count <= 20, seen.insert(member.key).inserted else { continue }
+            // a repeated name, the first member counts (each keyword keeps the first it reads).
+            guard member.key.utf8.count <= 20 else { continue }
+            if member.key == "$ref" {
+                if referenceSeen { continue }
+                referenceSeen = true
+            }
             read(member.key, member.value, entry: children.lowerBound + index, in: &document)
         }
     }
@@ -292,16 +296,28 @@ struct ToolSchema {
     /// The object plan, made from the keywords: linear in `properties` and `required`.
     func makePlan() -> ObjectPlan {
         let requiredNames = required.value ?? []
-        let requiredSet = Set(requiredNames)
-        var names: Set<String> = []
+        let all = self.properties.value ?? []
         var properties: [(name: String, entry: Int)] = []
         var requiredPositions: [Int] = []
-        for property in self.properties.value ?? [] where names.insert(property.name).inserted {
-            if requiredSet.contains(property.name) { requiredPositions.append(properties.count) }
-            properties.append(property)
-        }
         var extraRequired: [String] = []
-        for name in requiredNames where names.insert(name).inserted { extraRequired.append(name) }
+        // Few names (most schemas): compared in place; more: through sets, linear in their number.
+        if all.count <= 16 && requiredNames.count <= 16 {
+            for property in all where !properties.contains(where: { $0.name == property.name }) {
+                if requiredNames.contains(property.name) { requiredPositions.append(properties.count) }
+                properties.append(property)
+            }
+            for name in requiredNames where !properties.contains(where: { $0.name == name }) && !extraRequired.contains(name) {
+                extraRequired.append(name)
+            }
+        } else {
+            let requiredSet = Set(requiredNames)
+            var names: Set<String> = []
+            for property in all where names.insert(property.name).inserted {
+                if requiredSet.contains(property.name) { requiredPositions.append(properties.count) }
+                properties.append(property)
+            }
+            for name in requiredNames where names.insert(name).inserted { extraRequired.append(name) }
+        }
         return ObjectPlan(properties: properties, requiredPositions: requiredPositions, extraRequired: extraRequired)
     }
 }

@@ -17,7 +17,7 @@ enum Validation {
     static let converseUnsupported = "This action doesn't support the model that you provided. Try again with a supported text or chat model."
 
     /// The error message Bedrock gives the record, or nil when it would reach the model.
-    static func refusal(input: JSONValue, shape: Shape, family: ModelFamily, model: String) -> String? {
+    static func refusal(input: JSONValue, shape: Shape, family: ModelFamily, modelId: String) -> String? {
         if shape == .converse {
             if family == .amazonTitanEmbedV1 || family == .amazonTitanEmbedV2 || family == .cohereEmbed { return converseUnsupported }
             guard input.isObject else { return ValidationProblems.notAnObject(input) }
@@ -73,7 +73,8 @@ enum Validation {
             problems.expect(input["max_tokens"], .integer, at: "#/max_tokens")
             problems.expect(input["max_completion_tokens"], .integer, at: "#/max_completion_tokens")
         case .cohereEmbed:
-            checkCohere(input, version4: ModelFamily.isCohereEmbedV4(model), into: &problems)
+            let base = ModelFamily.baseModelId(of: modelId) ?? modelId.lowercased()
+            checkCohere(input, version4: ModelFamily.isCohereEmbedV4(base), into: &problems)
         case .converse, .generic:
             break
         }
