@@ -29,8 +29,9 @@ struct ValidationProblems {
         }
     }
 
-    mutating func add(_ problem: String) {
-        if list.count < Self.maxListed { list.append(problem) }
+    /// Adds a violation; past `maxListed`, its text is not even made.
+    mutating func add(_ problem: @autoclosure () -> String) {
+        if list.count < Self.maxListed { list.append(problem()) }
     }
 
     /// "#: required key [name] not found" unless `object` has the member.
