@@ -93,8 +93,6 @@ struct ToolSchema {
         var extraRequired: [String]
     }
 
-    init(kind: Kind) { self.kind = kind }
-
     /// Reads the schema of `entry`: one pass over its members.
     init(reading entry: Int, in document: inout SchemaDocument) {
         guard case .object(let members) = document.entries[entry].value else {
