@@ -77,10 +77,10 @@ enum ChatOutput {
         switch reply.body {
         case .text(let text):
             message.append(JSONMember("content", .string(text)))
-        case .tool(let name, _, let arguments):
+        case .tool(let name, let input, let arguments):
             message.append(JSONMember("content", .null))
             let callId = "call_" + TextGenerator.characters(24, of: TextGenerator.base62, &generator)
-            message.append(JSONMember("tool_calls", .array([toolCall(id: callId, name: name, arguments: arguments)])))
+            message.append(JSONMember("tool_calls", .array([toolCall(id: callId, name: name, arguments: arguments, input: input)])))
         }
         let choice: JSONValue = .fields([
             "index": .integer(0), "message": .object(message), "finish_reason": .string(reply.stopReason("stop", "length", "tool_calls")),
@@ -102,10 +102,10 @@ enum ChatOutput {
         switch reply.body {
         case .text(let text):
             message.append(JSONMember("content", .string(text)))
-        case .tool(let name, _, let arguments):
+        case .tool(let name, let input, let arguments):
             message.append(JSONMember("content", .string("")))
             let callId = TextGenerator.characters(22, of: TextGenerator.base62, &generator)
-            message.append(JSONMember("tool_calls", .array([toolCall(id: callId, name: name, arguments: arguments)])))
+            message.append(JSONMember("tool_calls", .array([toolCall(id: callId, name: name, arguments: arguments, input: input)])))
         }
         let choice: JSONValue = .fields([
             "index": .integer(0), "message": .object(message), "stop_reason": .string(reply.stopReason("stop", "length", "tool_calls")),
@@ -113,7 +113,8 @@ enum ChatOutput {
         return .fields(["choices": .array([choice])])
     }
 
-    private static func toolCall(id: String, name: String, arguments: String) -> JSONValue {
-        .fields(["id": .string(id), "type": .string("function"), "function": .fields(["name": .string(name), "arguments": .string(arguments)])])
+    private static func toolCall(id: String, name: String, arguments: String?, input: JSONValue) -> JSONValue {
+        let arguments = arguments ?? JSONWalk.text(input)
+        return .fields(["id": .string(id), "type": .string("function"), "function": .fields(["name": .string(name), "arguments": .string(arguments)])])
     }
 }

@@ -26,6 +26,9 @@ enum EmbeddingOutput {
         return .fields(["embedding": embedding, "inputTextTokenCount": .integer(inputTokens), "embeddingsByType": .object(byType)])
     }
 
+    /// Cohere Embed v4's `output_dimension` values ("Cohere Embed v4" page).
+    static let cohereV4Dimensions = [256, 512, 1024, 1536]
+
     /// Cohere Embed: {embeddings [[floats]] a text, id, response_type "embeddings_floats", texts};
     /// with `embedding_types`, {embeddings {float?, int8?, uint8?, binary?, ubinary?}, id,
     /// response_type "embeddings_by_type", texts}. Embed v3 has 1024 dimensions; v4 1536, or its
@@ -33,9 +36,10 @@ enum EmbeddingOutput {
     static func cohere(_ input: JSONValue, override: String?, model: String, generator: inout SeededGenerator) -> JSONValue {
         let texts = (input["texts"]?.array ?? []).compactMap(\.string)
         var dimensions = 1024
-        if model.hasSubstring("embed-v4") {
+        if ModelFamily.isCohereEmbedV4(model) {
+            // Validation refused other sizes; the check keeps the allocation bounded all the same.
             let asked = Int(clamping: input["output_dimension"]?.int64Value ?? 1536)
-            dimensions = [256, 512, 1024, 1536].contains(asked) ? asked : 1536
+            dimensions = cohereV4Dimensions.contains(asked) ? asked : 1536
         }
         let vectors = texts.map { vector(text: override ?? $0, model: model, dimensions: dimensions, normalize: true) }
         let embeddings: JSONValue

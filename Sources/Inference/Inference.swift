@@ -71,7 +71,7 @@ public enum Inference {
     }
 
     private static func refusal(of record: InferenceRecord, family: ModelFamily, shape: Shape) -> (code: Int, message: String)? {
-        if let message = Validation.refusal(input: record.modelInput, shape: shape, family: family) { return (400, message) }
+        if let message = Validation.refusal(input: record.modelInput, shape: shape, family: family, modelId: record.modelId) { return (400, message) }
         if case .error(let code, let message)? = record.override { return (code, message) }
         return nil
     }

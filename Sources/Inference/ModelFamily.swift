@@ -51,6 +51,12 @@ extension ModelFamily {
         return id
     }
 
+    /// Whether the base model id (lower-cased) is Cohere Embed v4's, whose vectors have 256 to 1536
+    /// dimensions (`output_dimension`) where v3's have 1024.
+    static func isCohereEmbedV4(_ base: String) -> Bool {
+        base.hasPrefix("cohere.embed") && base.hasSubstring("embed-v4")
+    }
+
     /// The providers whose models Bedrock names `provider.model`.
     static let providers: Set<String> = [
         "anthropic", "amazon", "meta", "mistral", "cohere", "openai", "deepseek", "qwen", "ai21", "stability",

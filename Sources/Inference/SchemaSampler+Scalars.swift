@@ -7,35 +7,29 @@ extension SchemaSampler {
 
     /// The type a schema asks for: its `type` (of a list, the first that is not "null"), or the one
     /// its keywords imply, or a string.
-    static func type(of schema: JSONValue) -> String {
-        if let name = schema["type"]?.string { return name }
-        if let names = schema["type"]?.array?.compactMap(\.string), !names.isEmpty {
-            return names.first { $0 != "null" } ?? "null"
-        }
-        let implied: [(String, [String])] = [
-            ("object", ["properties", "required", "additionalProperties", "minProperties", "patternProperties"]),
-            ("array", ["items", "prefixItems", "minItems", "maxItems", "uniqueItems"]),
-            ("string", ["minLength", "maxLength", "format", "pattern"]),
-            ("number", ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"]),
-        ]
-        for (name, keywords) in implied where keywords.contains(where: { schema[$0] != nil }) { return name }
+    static func type(of schema: ToolSchema) -> String {
+        if let name = schema.type.value { return name }
+        if schema.impliesObject { return "object" }
+        if schema.impliesArray { return "array" }
+        if schema.impliesString { return "string" }
+        if schema.impliesNumber { return "number" }
         return "string"
     }
 
     /// The smallest value of the schema's type: where a full value would recurse without end.
-    func stub(_ schema: JSONValue) -> JSONValue {
-        guard schema.isObject else { return .null }
-        if let constant = schema["const"] { return constant }
-        if let first = schema["enum"]?.array?.first { return first }
+    mutating func stub(_ schema: ToolSchema) -> JSONValue {
+        guard schema.kind == .object else { return leaf(.null, size: 4) }
+        if schema.constant.present, let constant = schema.constant.value { return leaf(constant, size: schema.constantBytes) }
+        if let first = schema.options.value?.first { return leaf(first, size: schema.optionBytes[0]) }
         switch Self.type(of: schema) {
-        case "object": return .object([])
-        case "array": return .array([])
+        case "object": return leaf(.object([]), size: 2)
+        case "array": return leaf(.array([]), size: 2)
         case "integer", "number":
             let range = Self.range(of: schema)
-            return .integer(Int64(range.lower.map { max($0, 0) }?.rounded(.up) ?? 0))
-        case "boolean": return .bool(false)
-        case "null": return .null
-        default: return .string("")
+            return leaf(.integer(Int64(range.lower.map { max($0, 0) }?.rounded(.up) ?? 0)))
+        case "boolean": return leaf(.bool(false), size: 5)
+        case "null": return leaf(.null, size: 4)
+        default: return leaf(.string(""), size: 2)
         }
     }
 
@@ -54,25 +48,33 @@ extension SchemaSampler {
         }
     }
 
-    static func range(of schema: JSONValue) -> Range {
+    static func range(of schema: ToolSchema) -> Range {
         let clamp = { (value: Double) in min(max(value, -numberLimit), numberLimit) }
-        var range = Range(lower: schema["minimum"]?.double.map(clamp), upper: schema["maximum"]?.double.map(clamp))
-        if schema["exclusiveMinimum"] == .bool(true) {
-            range.lowerExclusive = range.lower != nil
-        } else if let bound = schema["exclusiveMinimum"]?.double.map(clamp), bound >= (range.lower ?? -.infinity) {
-            range.lower = bound
-            range.lowerExclusive = true
+        var range = Range(lower: schema.minimum.value.map(clamp), upper: schema.maximum.value.map(clamp))
+        switch schema.exclusiveMinimum.value {
+        case .flag(true)?: range.lowerExclusive = range.lower != nil
+        case .bound(let value)?:
+            let bound = clamp(value)
+            if bound >= (range.lower ?? -.infinity) {
+                range.lower = bound
+                range.lowerExclusive = true
+            }
+        default: break
         }
-        if schema["exclusiveMaximum"] == .bool(true) {
-            range.upperExclusive = range.upper != nil
-        } else if let bound = schema["exclusiveMaximum"]?.double.map(clamp), bound <= (range.upper ?? .infinity) {
-            range.upper = bound
-            range.upperExclusive = true
+        switch schema.exclusiveMaximum.value {
+        case .flag(true)?: range.upperExclusive = range.upper != nil
+        case .bound(let value)?:
+            let bound = clamp(value)
+            if bound <= (range.upper ?? .infinity) {
+                range.upper = bound
+                range.upperExclusive = true
+            }
+        default: break
         }
         return range
     }
 
-    mutating func integer(_ schema: JSONValue, variant: Int) -> JSONValue {
+    mutating func integer(_ schema: ToolSchema, variant: Int) -> JSONValue {
         let range = Self.range(of: schema)
         let low = range.lower.map { range.lowerExclusive ? ($0 + 1).rounded(.down) : $0.rounded(.up) }
         let high = range.upper.map { range.upperExclusive ? ($0 - 1).rounded(.up) : $0.rounded(.down) }
@@ -83,7 +85,7 @@ extension SchemaSampler {
         case (nil, let high?): value = high - Double(generator.below(10) + variant)
         case (nil, nil): value = Double(1 + generator.below(100) + variant)
         }
-        if let step = schema["multipleOf"]?.double, step > 0 {
+        if let step = schema.multipleOf.value, step > 0 {
             let up = (value / step).rounded(.up) * step
             value = (high.map { up > $0 } ?? false) ? (value / step).rounded(.down) * step : up
         }
@@ -91,7 +93,7 @@ extension SchemaSampler {
         return .integer(Int64(clamped.isFinite ? clamped : 0))
     }
 
-    mutating func number(_ schema: JSONValue, variant: Int) -> JSONValue {
+    mutating func number(_ schema: ToolSchema, variant: Int) -> JSONValue {
         let range = Self.range(of: schema)
         let unit = Double(generator.below(1000)) / 1000
         var value: Double
@@ -101,7 +103,7 @@ extension SchemaSampler {
         case (nil, let high?): value = high - 1 - unit * 100
         case (nil, nil): value = (unit * 10000).rounded() / 100 + Double(variant)
         }
-        if let step = schema["multipleOf"]?.double, step > 0 {
+        if let step = schema.multipleOf.value, step > 0 {
             let up = (value / step).rounded(.up) * step
             value = range.holds(up) ? up : (value / step).rounded(.down) * step
         } else {
@@ -117,20 +119,19 @@ extension SchemaSampler {
         return .number("\(value)")
     }
 
-    mutating func string(_ schema: JSONValue, variant: Int) -> JSONValue {
-        var text = schema["format"]?.string.flatMap { formatted($0, variant: variant) } ?? TextGenerator.phrase(&generator)
-        let minimum = min(max(Int(clamping: schema["minLength"]?.int64Value ?? 0), 0), Self.maxStringLength)
+    mutating func string(_ schema: ToolSchema, variant: Int) -> String {
+        var text = schema.format.value.flatMap { formatted($0, variant: variant) } ?? TextGenerator.phrase(&generator)
+        let minimum = min(max(Int(clamping: schema.minLength.value ?? 0), 0), Self.maxStringLength)
         while text.utf8.count < minimum {
             text.append(" ")
             text.append(TextGenerator.words[generator.below(TextGenerator.words.count)])
         }
-        if let maximum = schema["maxLength"]?.int64Value, text.utf8.count > maximum {
+        if let maximum = schema.maxLength.value, text.utf8.count > maximum {
             // The text is ASCII: a byte is a character.
             text = String(decoding: text.utf8.prefix(Int(clamping: max(maximum, 0))), as: UTF8.self)
         }
-        // Long strings spend the budget too (a node a 32 bytes), so that many of them cannot add up.
-        budget -= text.utf8.count / 32
-        return .string(text)
+        // Long strings spend the budget too (a node a 32 bytes, in `leaf`), so that many of them cannot add up.
+        return text
     }
 
     /// An example of a `format` (JSON Schema's formats), or nil for one we do not know.

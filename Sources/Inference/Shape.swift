@@ -61,6 +61,16 @@ enum Shape: Sendable {
         }
     }
 
+    /// The tokens the answer may take: the record's max tokens within 0 ... `Tokens.maxOutputTokens`,
+    /// or that maximum when the record says none.
+    func generationLimit(_ input: JSONValue) -> Int64 {
+        min(max(maxTokens(input) ?? Tokens.maxOutputTokens, 0), Tokens.maxOutputTokens)
+    }
+
+    /// Whether a tool call holds its arguments as JSON text (OpenAI's and Mistral's `arguments`)
+    /// rather than as a value (Claude's `input`, Converse's and Nova's `toolUse.input`).
+    var toolArgumentsAreText: Bool { self == .openAIChat || self == .mistralChat }
+
     /// The largest number of tokens the record allows the answer, where the input says.
     func maxTokens(_ input: JSONValue) -> Int64? {
         let candidates: [JSONValue?]

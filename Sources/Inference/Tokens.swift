@@ -7,6 +7,13 @@
 /// - Output tokens = tokens of the generated text, or of the compact JSON of a tool call's input;
 ///   0 for embeddings.
 enum Tokens {
+    /// The most tokens an answer is generated to, whatever the record's max tokens says: the largest
+    /// output any model on Bedrock documents (Claude's 128K, Anthropic's models overview). A record
+    /// without a max tokens gets this much, as Converse's `maxTokens` defaults to the model's maximum.
+    static let maxOutputTokens: Int64 = 128_000
+    /// `maxOutputTokens` by the token rule: 4 bytes a token.
+    static let maxOutputBytes = 4 * Int(maxOutputTokens)
+
     static func count(bytes: Int) -> Int64 {
         Int64((max(bytes, 0) + 3) / 4)
     }

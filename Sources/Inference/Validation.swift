@@ -17,7 +17,7 @@ enum Validation {
     static let converseUnsupported = "This action doesn't support the model that you provided. Try again with a supported text or chat model."
 
     /// The error message Bedrock gives the record, or nil when it would reach the model.
-    static func refusal(input: JSONValue, shape: Shape, family: ModelFamily) -> String? {
+    static func refusal(input: JSONValue, shape: Shape, family: ModelFamily, modelId: String) -> String? {
         if shape == .converse {
             if family == .amazonTitanEmbedV1 || family == .amazonTitanEmbedV2 || family == .cohereEmbed { return converseUnsupported }
             guard input.isObject else { return ValidationProblems.notAnObject(input) }
@@ -73,7 +73,8 @@ enum Validation {
             problems.expect(input["max_tokens"], .integer, at: "#/max_tokens")
             problems.expect(input["max_completion_tokens"], .integer, at: "#/max_completion_tokens")
         case .cohereEmbed:
-            checkCohere(input, into: &problems)
+            let base = ModelFamily.baseModelId(of: modelId) ?? modelId.lowercased()
+            checkCohere(input, version4: ModelFamily.isCohereEmbedV4(base), into: &problems)
         case .converse, .generic:
             break
         }
@@ -95,9 +96,10 @@ enum Validation {
         }
     }
 
-    /// Cohere Embed (AWS's "Cohere Embed models" page): `texts` (at most 96 strings) and `input_type`
-    /// are required.
-    private static func checkCohere(_ input: JSONValue, into problems: inout ValidationProblems) {
+    /// Cohere Embed (AWS's "Cohere Embed models" and "Cohere Embed v4" pages): `texts` (at most 96
+    /// strings) and `input_type` are required; v4's `output_dimension` is one of 256, 512, 1024, 1536,
+    /// and its `truncate` NONE, LEFT or RIGHT (v3's START and END pass too).
+    private static func checkCohere(_ input: JSONValue, version4: Bool, into problems: inout ValidationProblems) {
         problems.require("texts", in: input)
         problems.require("input_type", in: input)
         if problems.expect(input["texts"], .array, at: "#/texts"), let texts = input["texts"]?.array {
@@ -110,7 +112,12 @@ enum Validation {
         }
         checkList(input["embedding_types"], at: "#/embedding_types", allowed: ["float", "int8", "uint8", "binary", "ubinary"], into: &problems)
         if problems.expect(input["truncate"], .string, at: "#/truncate") {
-            problems.expect(input["truncate"], oneOf: ["NONE", "START", "END"].map(JSONValue.string), at: "#/truncate")
+            let allowed = version4 ? ["NONE", "LEFT", "RIGHT", "START", "END"] : ["NONE", "START", "END"]
+            problems.expect(input["truncate"], oneOf: allowed.map(JSONValue.string), at: "#/truncate")
+        }
+        if version4, problems.expect(input["output_dimension"], .integer, at: "#/output_dimension") {
+            let dimensions = EmbeddingOutput.cohereV4Dimensions.map { JSONValue.integer($0) }
+            problems.expect(input["output_dimension"], oneOf: dimensions, at: "#/output_dimension")
         }
     }
 }

@@ -8,6 +8,9 @@ import JSON
 ///     [role] not found, please reformat your input and try again.
 struct ValidationProblems {
     private(set) var list: [String] = []
+    /// The violations a message lists at most (ours: Bedrock's validator lists them all), so that a
+    /// record of a million bad messages gets an error of a few kilobytes, not of tens of megabytes.
+    static let maxListed = 100
 
     enum Kind: String {
         case string = "String"
@@ -26,13 +29,14 @@ struct ValidationProblems {
         }
     }
 
-    mutating func add(_ problem: String) {
-        list.append(problem)
+    /// Adds a violation; past `maxListed`, its text is not even made.
+    mutating func add(_ problem: @autoclosure () -> String) {
+        if list.count < Self.maxListed { list.append(problem()) }
     }
 
     /// "#: required key [name] not found" unless `object` has the member.
     mutating func require(_ name: String, in object: JSONValue, at pointer: String = "#") {
-        if object[name] == nil { list.append("\(pointer): required key [\(name)] not found") }
+        if object[name] == nil { add("\(pointer): required key [\(name)] not found") }
     }
 
     /// "#/name: expected type: Integer, found: String" when `value` is there and of another kind.
@@ -41,7 +45,7 @@ struct ValidationProblems {
     mutating func expect(_ value: JSONValue?, _ kind: Kind, at pointer: String) -> Bool {
         guard let value else { return false }
         guard kind.admits(value) else {
-            list.append("\(pointer): expected type: \(kind.rawValue), found: \(value.validatorTypeName)")
+            add("\(pointer): expected type: \(kind.rawValue), found: \(value.validatorTypeName)")
             return false
         }
         return true
@@ -50,13 +54,13 @@ struct ValidationProblems {
     /// "#/name: X is not a valid enum value" when `value` is there and not one of `allowed`.
     mutating func expect(_ value: JSONValue?, oneOf allowed: [JSONValue], at pointer: String) {
         guard let value, !allowed.contains(value) else { return }
-        list.append("\(pointer): \(value.validatorText) is not a valid enum value")
+        add("\(pointer): \(value.validatorText) is not a valid enum value")
     }
 
     /// "#/name: 0 is not greater or equal to 1" when the integer `value` is below `minimum`.
     mutating func expect(_ value: JSONValue?, atLeast minimum: Int64, at pointer: String) {
         guard let number = value?.int64Value, number < minimum else { return }
-        list.append("\(pointer): \(number) is not greater or equal to \(minimum)")
+        add("\(pointer): \(number) is not greater or equal to \(minimum)")
     }
 
     /// Each message an object with the members `required`, `role` one of `roles` (when given), and

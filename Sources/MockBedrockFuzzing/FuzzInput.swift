@@ -1,6 +1,7 @@
 import Fixtures
-import MockBedrock
+import Inference
 import JSON
+import MockBedrock
 import ServiceModel
 
 /// One fuzz input run through the part of mock-bedrock its first byte picks; the rest of the bytes
@@ -21,18 +22,27 @@ public enum FuzzInput {
         case patterns = 3
         /// An Authorization header and a request checked by SigV4 verification.
         case sigV4 = 4
+        /// One batch record answered by the Inference module, as the data plane answers it: a byte
+        /// that picks the model (and, from 128 up, a Converse job), then the record's JSON line
+        /// (`recordId`, `modelInput`). The answer must be JSON that reads back the same, within
+        /// `Inference.outputBound`, and a refusal must be `Inference.refusal(of:)`'s.
+        case batchRecord = 6
     }
+
+    /// The part byte is read modulo one more than the largest part's number; a number no part has runs nothing.
+    static let partModulus = (Part.allCases.map(\.rawValue).max() ?? 0) + 1
 
     /// Runs one input.
     public static func run(_ data: [UInt8]) {
-        guard let first = data.first else { return }
+        guard let first = data.first, let part = Part(rawValue: first % partModulus) else { return }
         let rest = Array(data.dropFirst())
-        switch Part(rawValue: first % UInt8(Part.allCases.count))! {
+        switch part {
         case .json: json(rest)
         case .fixture: _ = FixtureLoader.decode(rest, file: "fuzz.json", defaultSubmitTime: FuzzService.start)
         case .request: request(rest)
         case .patterns: patterns(String(decoding: rest, as: UTF8.self))
         case .sigV4: sigV4(rest)
+        case .batchRecord: batchRecord(rest)
         }
     }
 
@@ -43,6 +53,53 @@ public enum FuzzInput {
         writer.write(value)
         guard let again = try? JSONParser.parse(writer.bytes) else { preconditionFailure("JSONWriter wrote what JSONParser cannot read") }
         precondition(again == value, "a JSON value changed on a write and read")
+    }
+
+    /// The models part 6 answers for: one of each family and shape, an ARN that hides its model.
+    static let models = [
+        "anthropic.claude-3-5-sonnet-20240620-v1:0", "us.amazon.nova-lite-v1:0", "amazon.titan-text-express-v1", "amazon.titan-embed-text-v1",
+        "amazon.titan-embed-text-v2:0", "meta.llama3-1-8b-instruct-v1:0", "mistral.mistral-7b-instruct-v0:2", "mistral.mistral-large-2407-v1:0",
+        "cohere.embed-english-v3", "cohere.embed-v4:0", "openai.gpt-oss-20b-1:0", "deepseek.r1-v1:0",
+        "arn:aws:bedrock:us-east-1:123456789012:provisioned-model/abcdefghijkl",
+    ]
+
+    static func batchRecord(_ bytes: [UInt8]) {
+        guard let selector = bytes.first else { return }
+        let model = models[Int(selector) % models.count]
+        let invocationType: InvocationType = selector >= 128 ? .converse : .invokeModel
+        let line = Array(bytes.dropFirst())
+        // The line as the data plane reads it (BatchRecord.parse): an object with a modelInput object.
+        guard let value = try? JSONParser.parse(line), case .object(var members)? = value["modelInput"] else { return }
+        // Cohere's vectors cost the instrumented build about 25 ms a text of 1,536 dimensions: past 4
+        // texts (up to the 96 Bedrock allows) only the first 4 are answered, within libFuzzer's
+        // 2-second limit. OutputBoundTests answers 96.
+        if let index = members.firstIndex(where: { $0.key == "texts" }), case .array(let texts) = members[index].value, (5...96).contains(texts.count) {
+            members[index].value = .array(Array(texts.prefix(4)))
+        }
+        let input = JSONValue.object(members)
+        let recordId = value["recordId"]?.stringValue ?? "fuzz-record"
+        let record = InferenceRecord(recordId: recordId, modelId: model, invocationType: invocationType, modelInput: input, override: nil)
+        let result = Inference.respond(to: record)
+        var writer = JSONWriter()
+        switch result.outcome {
+        case .output(let output):
+            writer.write(output)
+            precondition(Inference.refusal(of: record) == nil, "an answer for a record refusal(of:) refuses")
+            precondition(result.inputTokens >= 1 && result.outputTokens >= 0, "token counts \(result.inputTokens), \(result.outputTokens)")
+        case .error(let code, let message):
+            writer.beginObject()
+            writer.key("errorCode")
+            writer.integer(Int64(code))
+            writer.key("errorMessage")
+            writer.string(message)
+            writer.endObject()
+            let refusal = Inference.refusal(of: record)
+            precondition(refusal?.code == code && refusal?.message == message, "respond(to:) and refusal(of:) disagree")
+        }
+        guard let again = try? JSONParser.parse(writer.bytes, maxDepth: 256) else { preconditionFailure("an answer that is not JSON") }
+        if case .output(let output) = result.outcome { precondition(again == output, "an answer changed on a write and read") }
+        let bound = Inference.outputBound(modelId: model, invocationType: invocationType).bytes(forRecordBytes: line.count)
+        precondition(writer.bytes.count <= bound, "\(writer.bytes.count) bytes of answer for a line of \(line.count) (bound \(bound))")
     }
 
     static func request(_ bytes: [UInt8]) {

@@ -58,11 +58,59 @@ public enum FuzzSeeds {
         String(repeating: "a", count: 256) + String(repeating: "-a", count: 256), "arn:aws:bedrock:us-east-1::foundation-model/" + String(repeating: "a-", count: 40) + "!",
     ]
 
+    /// Batch records for part 6: a model selector byte (an index into `FuzzInput.models`; 128 up is
+    /// a Converse job), then the line. Issue 23's classes: long `$ref` pointers, cycles, deep nesting,
+    /// merges, large constants, huge max tokens, Cohere Embed v4 at its limits.
+    static let batchRecords: [(UInt8, String)] = {
+        func claude(_ schema: String, maxTokens: String = "4096") -> String {
+            #"{"recordId": "r1", "modelInput": {"anthropic_version": "bedrock-2023-05-31", "max_tokens": \#(maxTokens), "messages": [{"role": "user", "content": "Go"}], "tools": [{"name": "t", "input_schema": \#(schema)}]}}"#
+        }
+        let longPointer = "#" + String(repeating: "/", count: 2_000)
+        // 28 levels of two objects each: the line stays within the parser's 64.
+        var deep = #"{"type": "string"}"#
+        for _ in 0..<28 { deep = #"{"type": "object", "properties": {"p": \#(deep)}, "required": ["p"]}"# }
+        var merges = #"{"type": "object", "properties": {"a": {"type": "integer"}}, "required": ["a"]}"#
+        for _ in 0..<6 { merges = ##"{"allOf": [\##(merges), {"$ref": "#"}]}"## }
+        let texts = (0..<96).map { "\"t\($0)\"" }.joined(separator: ",")
+        let openAI =
+            #"{"modelInput": {"messages": [{"role": "user", "content": "Go"}], "max_tokens": 3, "tools": [{"type": "function", "function": {"name": "f", "parameters": \#(ToolCallSeeds.invoice)}}]}}"#
+        let cycle =
+            ##"{"$ref": "#/$defs/a", "$defs": {"a": {"type": "array", "minItems": 64, "items": {"$ref": "#/$defs/b"}}, "b": {"type": "object", "properties": {"x": {"$ref": "#/$defs/a"}}, "required": ["x"]}}}"##
+        let values =
+            ##"{"type": "array", "minItems": 64, "items": {"enum": [[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, "long", "values", {"k": "v"}]]}, "prefixItems": [{"const": {"a": [true, null]}}]}"##
+        let nova =
+            #"{"modelInput": {"messages": [{"role": "user", "content": [{"text": "Go"}]}], "inferenceConfig": {"maxTokens": 30}, "toolConfig": {"tools": [{"toolSpec": {"name": "t", "inputSchema": {"json": \#(ToolCallSeeds.invoice)}}}]}}}"#
+        let converse =
+            #"{"recordId": "c", "modelInput": {"messages": [{"role": "user", "content": [{"text": "Go"}]}], "toolConfig": {"tools": [{"toolSpec": {"name": "t", "inputSchema": {"json": {"type": "array", "minItems": 64, "items": {"type": "string", "minLength": 4096}}}}}]}}}"#
+        let cohereTypes =
+            #"{"modelInput": {"texts": ["a", "b"], "input_type": "clustering", "output_dimension": 1536, "embedding_types": ["float", "int8", "uint8", "binary", "ubinary"], "truncate": "LEFT"}}"#
+        return [
+            (0, claude(#"{"type": "array", "minItems": 64, "items": {"$ref": "\#(longPointer)"}}"#)),
+            (0, claude(cycle)),
+            (0, claude(deep)),
+            (0, claude(merges)),
+            (0, claude(values, maxTokens: "1000000000")),
+            (0, claude(ToolCallSeeds.invoice, maxTokens: "20")),
+            (1, nova),
+            (128, converse),
+            (10, openAI),
+            (7, openAI),
+            (9, #"{"modelInput": {"texts": [\#(texts)], "input_type": "search_document", "output_dimension": 256}}"#),
+            (9, cohereTypes),
+            (9, #"{"modelInput": {"texts": ["a"], "input_type": "clustering", "output_dimension": 100}}"#),
+            (4, #"{"modelInput": {"inputText": "hello", "dimensions": 256, "embeddingTypes": ["binary", "float"]}}"#),
+            (5, #"{"modelInput": {"prompt": "Go", "max_gen_len": 5}}"#),
+            (0, #"{"modelInput": {"anthropic_version": 1, "max_tokens": 0, "messages": [{}, {"role": "system"}, 5]}}"#),
+        ]
+    }()
+
     /// A dictionary for libFuzzer (`-dict`): the words these inputs are made of.
     public static let dictionary = [
         "Credential=", "AWS4-HMAC-SHA256 ", "/aws4_request", "/bedrock/", "/us-east-1/", "authorization: ", "x-amz-date: ",
         "20260301T100000Z", "9999-12-31T23:59:59.999Z", "0001-01-01T00:00:00Z", "+23:59", "-23:59", "\"set\": ", "\"advance\": ",
         "nameContains=", "\"jobName\": ", "\"clientRequestToken\": ", "--------", "\"k\":0,", "arn:aws:bedrock:", ":model-invocation-job/",
+        "\"$ref\": ", "\"#/$defs/", "\"allOf\": [", "\"anyOf\": [", "\"minItems\": ", "\"required\": [", "\"properties\": {", "\"enum\": [",
+        "\"max_tokens\": ", "\"output_dimension\": ", "\"embedding_types\": [",
     ]
 
     /// Every seed, with its part byte first.
@@ -79,8 +127,15 @@ public enum FuzzSeeds {
         for request in requests { add(.request, request) }
         for text in patterns { add(.patterns, text) }
         add(.sigV4, requests.last!)
+        for (model, line) in batchRecords { seeds.append([FuzzInput.Part.batchRecord.rawValue, model] + Array(line.utf8)) }
         return seeds
     }()
+}
+
+/// The tool schema of the invoice tests (Tests/InferenceTests/ToolCallTests.swift), shortened.
+enum ToolCallSeeds {
+    static let invoice =
+        ##"{"type": "object", "required": ["invoice", "status", "lines"], "properties": {"invoice": {"type": "string", "minLength": 12}, "status": {"enum": ["paid", "open"]}, "lines": {"type": "array", "minItems": 2, "items": {"$ref": "#/definitions/line"}}}, "definitions": {"line": {"type": "object", "required": ["sku"], "properties": {"sku": {"type": "string"}, "quantity": {"type": "integer", "minimum": 1}}}}}"##
 }
 
 extension String {

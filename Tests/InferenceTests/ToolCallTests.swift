@@ -42,7 +42,7 @@ import Testing
 
     @Test func anthropicToolUse() {
         let input = """
-            {"anthropic_version": "bedrock-2023-05-31", "max_tokens": 5, "messages": [{"role": "user", "content": "Extract."}],
+            {"anthropic_version": "bedrock-2023-05-31", "max_tokens": 4096, "messages": [{"role": "user", "content": "Extract."}],
              "tools": [{"name": "other", "description": "x", "input_schema": {"type": "object"}},
                        {"name": "record_invoice", "description": "Record it", "input_schema": \(Self.schema)}],
              "tool_choice": {"type": "tool", "name": "record_invoice"}}
@@ -56,7 +56,7 @@ import Testing
         let id = block?["id"]?.text ?? ""
         #expect(id.hasPrefix("toolu_bdrk_01") && id.count == "toolu_bdrk_".count + 24)
         Self.expectValid(block?["input"])
-        // Not cut to max_tokens: the call is whole, and its JSON counts as the output.
+        // Within max_tokens: the call is whole, and its JSON counts as the output.
         let result = Inference.respond(to: record)
         #expect(result.outputTokens == Records.tokens(Records.compact(block?["input"] ?? .null)))
         #expect(output[path: "usage", "output_tokens"]?.int == result.outputTokens)
@@ -154,7 +154,7 @@ import Testing
     ])
     func argumentsHoldTheSchema(schema: String) {
         let input =
-            #"{"anthropic_version": "bedrock-2023-05-31", "max_tokens": 50, "messages": [{"role": "user", "content": "Go"}], "tools": [{"name": "t", "input_schema": \#(schema)}]}"#
+            #"{"anthropic_version": "bedrock-2023-05-31", "max_tokens": 4096, "messages": [{"role": "user", "content": "Go"}], "tools": [{"name": "t", "input_schema": \#(schema)}]}"#
         let block = Records.output(Records.record(Records.claude, input))["content"]?.elements.first
         #expect(block?["type"] == .string("tool_use"))
         Self.expectValid(block?["input"], against: schema)
