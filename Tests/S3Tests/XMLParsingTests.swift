@@ -206,6 +206,26 @@ import Testing
         #expect(S3Error(status: 400, body: body).code == "Cödé_𝄞")
     }
 
+    /// Sizes of S3's most (5 TiB) pass; above it, a listing is not S3's: two objects of 8 EiB would
+    /// overflow a sum of sizes (issue 23, item 1).
+    @Test(arguments: [(Int64(5 << 40) + 1, false), (Int64.max, false), (Int64(5 << 40), true)])
+    func aListedSizeOverFiveTiBIsRefusedNamingTheKeyAndSize(size: Int64, accepted: Bool) throws {
+        let body = Array(
+            "<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Contents><Key>in/huge.jsonl</Key><Size>\(size)</Size></Contents></ListBucketResult>"
+                .utf8)
+        let listener = try LoopbackListener()
+        defer { listener.close() }
+        listener.answerEveryConnection(with: Array("HTTP/1.1 200 OK\r\nContent-Length: \(body.count)\r\n\r\n".utf8) + body)
+        let client = try TransportFailureTests.client(port: listener.port)
+        if accepted {
+            #expect(try client.listObjects(bucket: "b", prefix: "in/") == [S3Object(key: "in/huge.jsonl", size: size)])
+        } else {
+            let error = #expect(throws: S3Error.self) { try client.listObjects(bucket: "b", prefix: "in/") }
+            #expect(error?.code == "InvalidResponse")
+            #expect(error?.message.contains("in/huge.jsonl has a size of \(size) bytes, over S3's most (5497558138880)") == true, "\(String(describing: error))")
+        }
+    }
+
     @Test func writesRequestBodiesWithEscapedText() throws {
         let body = try XMLElement(
             name: "CompleteMultipartUpload", namespace: XMLElement.s3Namespace,
