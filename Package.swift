@@ -43,7 +43,7 @@ let package = Package(
         // Sync: the pthread-based lock (`Locked`) and wake-up (`WakeUp`) every threaded part uses.
         .target(name: "Sync"),
         .target(name: "HTTPClient", dependencies: ["CCurl", "Sync"]),
-        .target(name: "S3", dependencies: ["HTTPClient", "CLibXML2", "Signing"]),
+        .target(name: "S3", dependencies: ["HTTPClient", "CLibXML2", "Signing", "Sync"]),
         // JSON: the strict parser and the writer. ServiceModel: botocore's model (generated), its shapes
         // and constraints, timestamps. Fixtures: the job record and fixture loading, and small helpers.
         .target(name: "JSON"),
