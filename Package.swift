@@ -93,7 +93,7 @@ let package = Package(
         .testTarget(name: "FixturesTests", dependencies: ["Fixtures", "JSON", "ServiceModel", "Sync"]),
         .testTarget(name: "BatchDataTests", dependencies: ["BatchData", "Fixtures", "Inference", "JSON", "Sync"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "JSON"]),
-        .testTarget(name: "MockBedrockTests", dependencies: ["MockBedrock", "Fixtures", "JSON", "ServiceModel", "Signing", "Sync", "MockBedrockFuzzing"]),
+        .testTarget(name: "MockBedrockTests", dependencies: ["MockBedrock", "Fixtures", "JSON", "ServiceModel", "Signing", "Sync", "MockBedrockFuzzing", "LiveTestSupport"]),
         // What the live test suites share: a moto_server they start, the programs they run, loopback sockets.
         .target(name: "LiveTestSupport", path: "Tests/LiveTestSupport"),
         .testTarget(name: "S3Tests", dependencies: ["S3", "Signing", "LiveTestSupport"]),
