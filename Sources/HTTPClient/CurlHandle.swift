@@ -28,7 +28,8 @@ public final class CurlHandle: @unchecked Sendable {
     ///
     /// Every transfer is set up the same way: no signals (libcurl's resolver timeouts would
     /// otherwise use SIGALRM, which is not safe with threads), http and https only, no redirects,
-    /// and never a proxy for loopback hosts (`noProxy`).
+    /// and never a proxy for loopback hosts (`noProxy`). A failure says the status when the answer's
+    /// status line had come (`HTTPError.status`).
     public func perform(
         _ exchange: HTTPExchange, timeouts: HTTPTimeouts, limit: Int, onChunk: ((UnsafeRawBufferPointer) -> Bool)? = nil,
         stopWhen: (() -> Bool)? = nil
@@ -85,11 +86,14 @@ public final class CurlHandle: @unchecked Sendable {
                 return ccurl_easy_perform(handle)
             }
         }
-        if let failure = transfer.failure { throw failure }
+        if var failure = transfer.failure {
+            failure.status = receivedStatus()
+            throw failure
+        }
         guard code == CURLE_OK else {
             let written = errorText.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
             let detail = written.isEmpty ? String(cString: ccurl_easy_strerror(code)) : String(decoding: written, as: UTF8.self)
-            throw HTTPError(Self.errorKind(code), "\(exchange.method) \(exchange.url): \(detail)")
+            throw HTTPError(Self.errorKind(code), "\(exchange.method) \(exchange.url): \(detail)", status: receivedStatus())
         }
         return outcome(body: transfer.body)
     }
@@ -108,6 +112,13 @@ public final class CurlHandle: @unchecked Sendable {
         // A lone `*` means no host at all is proxied; in a list it would be a name like any other.
         if entries == ["*"] { return "*" }
         return (entries + ["localhost", "127.0.0.0/8", "::1"]).joined(separator: ",")
+    }
+
+    /// The status of the answer under way or just read, nil when no status line has come.
+    private func receivedStatus() -> Int? {
+        var status = 0
+        _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        return status > 0 ? status : nil
     }
 
     /// The status and header fields of the transfer just done.
