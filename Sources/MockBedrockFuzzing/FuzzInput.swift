@@ -1,6 +1,7 @@
 import Fixtures
 import MockBedrock
 import JSON
+import S3
 import ServiceModel
 
 /// One fuzz input run through the part of mock-bedrock its first byte picks; the rest of the bytes
@@ -21,6 +22,9 @@ public enum FuzzInput {
         case patterns = 3
         /// An Authorization header and a request checked by SigV4 verification.
         case sigV4 = 4
+        /// An answer of an S3 endpoint: read as a ListObjectsV2 page and as an error body. Either may
+        /// refuse it (InvalidResponse); a page read has no size outside 0 to 5 TiB, an error has a code.
+        case s3Answer = 5
     }
 
     /// Runs one input.
@@ -33,6 +37,7 @@ public enum FuzzInput {
         case .request: request(rest)
         case .patterns: patterns(String(decoding: rest, as: UTF8.self))
         case .sigV4: sigV4(rest)
+        case .s3Answer: s3Answer(rest)
         }
     }
 
@@ -43,6 +48,20 @@ public enum FuzzInput {
         writer.write(value)
         guard let again = try? JSONParser.parse(writer.bytes) else { preconditionFailure("JSONWriter wrote what JSONParser cannot read") }
         precondition(again == value, "a JSON value changed on a write and read")
+    }
+
+    static func s3Answer(_ bytes: [UInt8]) {
+        do throws(S3Error) {
+            let page = try ListObjectsPage(document: bytes)
+            for object in page.objects {
+                precondition((0...ListObjectsPage.maxObjectSize).contains(object.size), "a listed size of \(object.size)")
+            }
+        } catch {
+            precondition(error.code == "InvalidResponse" || error.code == "TooLarge", "a listing refused with \(error.code)")
+        }
+        let error = S3Error(status: 503, body: bytes)
+        precondition(!error.code.isEmpty, "an S3 error without a code")
+        precondition(error.httpStatus == 503 || error.code == "TooLarge", "an S3 error without its status: \(error)")
     }
 
     static func request(_ bytes: [UInt8]) {
