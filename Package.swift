@@ -43,7 +43,7 @@ let package = Package(
         // Sync: the pthread-based lock (`Locked`) and wake-up (`WakeUp`) every threaded part uses.
         .target(name: "Sync"),
         .target(name: "HTTPClient", dependencies: ["CCurl", "Sync"]),
-        .target(name: "S3", dependencies: ["HTTPClient", "CLibXML2", "Signing"]),
+        .target(name: "S3", dependencies: ["HTTPClient", "CLibXML2", "Signing", "Sync"]),
         // JSON: the strict parser and the writer. ServiceModel: botocore's model (generated), its shapes
         // and constraints, timestamps. Fixtures: the job record and fixture loading, and small helpers.
         .target(name: "JSON"),
@@ -88,12 +88,12 @@ let package = Package(
             ]
         ),
         // The fuzz inputs (a library, so that the tests replay the seeds) and the libFuzzer binary (scripts/fuzz).
-        .target(name: "MockBedrockFuzzing", dependencies: ["MockBedrock", "Fixtures", "Inference", "JSON", "ServiceModel"]),
+        .target(name: "MockBedrockFuzzing", dependencies: ["MockBedrock", "Fixtures", "Inference", "JSON", "S3", "ServiceModel"]),
         .executableTarget(name: "mock-bedrock-fuzz", dependencies: ["MockBedrockFuzzing"]),
         .testTarget(name: "FixturesTests", dependencies: ["Fixtures", "JSON", "ServiceModel", "Sync"]),
         .testTarget(name: "BatchDataTests", dependencies: ["BatchData", "Fixtures", "Inference", "JSON", "Sync"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "JSON"]),
-        .testTarget(name: "MockBedrockTests", dependencies: ["MockBedrock", "Fixtures", "JSON", "ServiceModel", "Signing", "Sync", "MockBedrockFuzzing"]),
+        .testTarget(name: "MockBedrockTests", dependencies: ["MockBedrock", "Fixtures", "JSON", "ServiceModel", "Signing", "Sync", "MockBedrockFuzzing", "LiveTestSupport"]),
         // What the live test suites share: a moto_server they start, the programs they run, loopback sockets.
         .target(name: "LiveTestSupport", path: "Tests/LiveTestSupport"),
         .testTarget(name: "S3Tests", dependencies: ["S3", "Signing", "LiveTestSupport"]),

@@ -111,8 +111,79 @@ const char *cxml_load(void) {
     return failure[0] == '\0' ? NULL : failure;
 }
 
-/* libxml2's SAX event for `<!DOCTYPE`: stops the parser before any declaration is read. libxml2
- * passes the parser context as the SAX user data. */
+/*
+ * What one parse counts, in the context's _private field (libxml2 leaves it to the user): the nodes
+ * built so far, and libxml2's own tree builders (SAX2), which the counting handlers call while the
+ * count is under the cap. Past the cap, the parser's SAX events are disabled (disableSAX, the state
+ * libxml2 itself enters after a fatal error): it reads the rest of the document, in time linear in
+ * its size, and builds nothing more. No handler halts the parser mid-document (xmlStopParser frees
+ * the input libxml2's parsing functions may still point into), but the document type one, whose
+ * stop libxml2 expects.
+ */
+typedef struct {
+    long nodes;
+    long max_nodes;
+    /* The last node counted is character data, which libxml2 extends with the next characters. */
+    int in_text;
+    /* The cap was passed: nothing more was built. */
+    int over;
+    startElementNsSAX2Func start_element;
+    endElementNsSAX2Func end_element;
+    charactersSAXFunc characters;
+    cdataBlockSAXFunc cdata_block;
+} parse_state;
+
+/* libxml2 passes the parser context as the SAX user data of a context of xmlCreateMemoryParserCtxt. */
+static parse_state *state_of(void *context) { return (parse_state *)((xmlParserCtxtPtr)context)->_private; }
+
+/* Counts one more node; 0 (and SAX disabled for the rest of the document) when past the cap. */
+static int count_node(void *context, parse_state *state) {
+    if (state->over || state->nodes >= state->max_nodes) {
+        state->over = 1;
+        ((xmlParserCtxtPtr)context)->disableSAX = 1;
+        return 0;
+    }
+    state->nodes += 1;
+    return 1;
+}
+
+static void count_start_element(void *context, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri, int nb_namespaces,
+                                const xmlChar **namespaces, int nb_attributes, int nb_defaulted, const xmlChar **attributes) {
+    parse_state *state = state_of(context);
+    state->in_text = 0;
+    if (count_node(context, state)) {
+        state->start_element(context, localname, prefix, uri, nb_namespaces, namespaces, nb_attributes, nb_defaulted, attributes);
+    }
+}
+
+static void count_end_element(void *context, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri) {
+    parse_state *state = state_of(context);
+    state->in_text = 0;
+    state->end_element(context, localname, prefix, uri);
+}
+
+/* Characters right after characters extend the same text node (xmlSAX2Characters appends), so a run
+ * counts once however libxml2 splits it (at entity references, every 300 bytes...). */
+static void count_characters(void *context, const xmlChar *characters, int length) {
+    parse_state *state = state_of(context);
+    if (!state->in_text) {
+        if (!count_node(context, state)) {
+            return;
+        }
+        state->in_text = 1;
+    }
+    state->characters(context, characters, length);
+}
+
+static void count_cdata_block(void *context, const xmlChar *characters, int length) {
+    parse_state *state = state_of(context);
+    state->in_text = 0;
+    if (count_node(context, state)) {
+        state->cdata_block(context, characters, length);
+    }
+}
+
+/* libxml2's SAX event for `<!DOCTYPE`: stops the parser before any declaration is read. */
 static void refuse_document_type(void *context, const xmlChar *name, const xmlChar *external, const xmlChar *system_id) {
     (void)name;
     (void)external;
@@ -120,30 +191,45 @@ static void refuse_document_type(void *context, const xmlChar *name, const xmlCh
     xml.stop_parser((xmlParserCtxtPtr)context);
 }
 
-cxml_parse_result cxml_parse(const char *bytes, int count, cxml_document **document) {
+cxml_parse_result cxml_parse(const char *bytes, int count, long max_nodes, cxml_document **document) {
     *document = NULL;
-    if (bytes == NULL || count < 0) {
+    if (bytes == NULL || count < 0 || max_nodes < 1) {
         return CXML_NO_PARSER;
     }
     xmlParserCtxtPtr context = xml.create_memory_parser(bytes, count);
     if (context == NULL) {
         return CXML_NO_PARSER;
     }
-    if (context->sax == NULL) {
+    xmlSAXHandlerPtr sax = context->sax;
+    if (sax == NULL || sax->startElementNs == NULL || sax->endElementNs == NULL || sax->characters == NULL || sax->cdataBlock == NULL) {
         xml.free_parser(context);
         return CXML_NO_PARSER;
     }
-    xml.use_options(context, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    context->sax->internalSubset = refuse_document_type;
+    /* The encoding declaration is ignored: the bytes are read as UTF-8, as the client checked them. */
+    xml.use_options(context, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_IGNORE_ENC);
+    parse_state state = {0, max_nodes, 0, 0, sax->startElementNs, sax->endElementNs, sax->characters, sax->cdataBlock};
+    context->_private = &state;
+    sax->internalSubset = refuse_document_type;
+    sax->startElementNs = count_start_element;
+    sax->endElementNs = count_end_element;
+    sax->characters = count_characters;
+    sax->ignorableWhitespace = count_characters;
+    sax->cdataBlock = count_cdata_block;
+    /* Comments and processing instructions are not read: no node is made for them. */
+    sax->comment = NULL;
+    sax->processingInstruction = NULL;
     xml.parse_document(context);
     /* The tree is the caller's to free, not the context's. */
     xmlDocPtr tree = context->myDoc;
     cxml_parse_result result = CXML_PARSED;
-    if (context->errNo == XML_ERR_USER_STOP) {
+    if (state.over) {
+        result = CXML_TOO_MANY_NODES;
+    } else if (context->errNo == XML_ERR_USER_STOP) {
         result = CXML_DOCUMENT_TYPE;
     } else if (!context->wellFormed || tree == NULL || xml.root_element(tree) == NULL) {
         result = CXML_NOT_WELL_FORMED;
     }
+    context->_private = NULL;
     xml.free_parser(context);
     if (result == CXML_PARSED) {
         *document = (cxml_document *)tree;

@@ -1,9 +1,10 @@
 import HTTPClient
 
 /// Posts each event's envelope to a URL, one request per event, in the order enqueued:
-/// `Content-Type: application/json`, `User-Agent: mock-bedrock`. Any 2xx delivers it; a
-/// connection failure, a timeout, a 5xx or a 429 is tried again (up to `attempts` tries, with
-/// the backoff between); any other status fails it at once.
+/// `Content-Type: application/json`, `User-Agent: mock-bedrock`. Any 2xx delivers it, from its
+/// status line on (a body that then stalls or breaks off does not undo it); a connection failure,
+/// a timeout, a 5xx or a 429 is tried again (up to `attempts` tries, with the backoff between);
+/// any other status fails it at once.
 public final class WebhookSink: EventSink {
     public let name = "webhook"
     public let target: String
@@ -77,6 +78,12 @@ private final class WebhookDelivery: @unchecked Sendable {
                 why = "HTTP \(outcome.status)"
                 retry = outcome.status >= 500 || outcome.status == 429
             } catch {
+                // A 2xx status line delivered the event, whatever became of the body after it (a
+                // receiver that stalls or hangs up there has the event: sending it again would repeat it).
+                if let status = error.status, (200..<300).contains(status) {
+                    line.record(delivered: 1)
+                    return
+                }
                 why = error.description
                 retry = error.kind == .connectionFailed || error.kind == .timeout
             }

@@ -1,5 +1,11 @@
 import CCurl
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
 /// A libcurl easy handle: one transfer at a time, reused (with its connection) across requests.
 /// `@unchecked Sendable` because the pool hands it from thread to thread; it is only ever used
 /// by the thread that took it out of the pool.
@@ -21,7 +27,9 @@ public final class CurlHandle: @unchecked Sendable {
     /// shutting down need not wait for the timeouts.
     ///
     /// Every transfer is set up the same way: no signals (libcurl's resolver timeouts would
-    /// otherwise use SIGALRM, which is not safe with threads), http and https only, no redirects.
+    /// otherwise use SIGALRM, which is not safe with threads), http and https only, no redirects,
+    /// and never a proxy for loopback hosts (`noProxy`). A failure says the status when the answer's
+    /// status line had come (`HTTPError.status`).
     public func perform(
         _ exchange: HTTPExchange, timeouts: HTTPTimeouts, limit: Int, onChunk: ((UnsafeRawBufferPointer) -> Bool)? = nil,
         stopWhen: (() -> Bool)? = nil
@@ -48,6 +56,7 @@ public final class CurlHandle: @unchecked Sendable {
                     ccurl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https"),
                     ccurl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0),
                     ccurl_setopt_long(handle, CURLOPT_PATH_AS_IS, 1),  // keys such as a/../b are sent as they are
+                    ccurl_setopt_string(handle, CURLOPT_NOPROXY, Self.noProxy),
                     ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, timeouts.connectMilliseconds),
                     ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, timeouts.totalMilliseconds),
                     ccurl_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, timeouts.lowSpeedLimitBytesPerSecond),
@@ -77,13 +86,39 @@ public final class CurlHandle: @unchecked Sendable {
                 return ccurl_easy_perform(handle)
             }
         }
-        if let failure = transfer.failure { throw failure }
+        if var failure = transfer.failure {
+            failure.status = receivedStatus()
+            throw failure
+        }
         guard code == CURLE_OK else {
             let written = errorText.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
             let detail = written.isEmpty ? String(cString: ccurl_easy_strerror(code)) : String(decoding: written, as: UTF8.self)
-            throw HTTPError(Self.errorKind(code), "\(exchange.method) \(exchange.url): \(detail)")
+            throw HTTPError(Self.errorKind(code), "\(exchange.method) \(exchange.url): \(detail)", status: receivedStatus())
         }
         return outcome(body: transfer.body)
+    }
+
+    /// The hosts libcurl never reaches through a proxy, whatever `http_proxy`, `https_proxy` or
+    /// `ALL_PROXY` say: the environment's own `no_proxy` (or `NO_PROXY`) entries, which this option
+    /// replaces, then `localhost` (and its subdomains), `127.0.0.0/8` and `::1` (libcurl 7.86 and
+    /// later read CIDR ranges). Read once, when the first transfer is set up. A name other than
+    /// `localhost` that resolves to a loopback address is not known here, and is proxied if the
+    /// environment says so.
+    static let noProxy = noProxyList((getenv("no_proxy") ?? getenv("NO_PROXY")).map { String(cString: $0) })
+
+    /// `configured`'s entries (a comma-separated list), then the loopback names and ranges.
+    static func noProxyList(_ configured: String?) -> String {
+        let entries = (configured ?? "").split(separator: ",").map { $0.filter { $0 != " " && $0 != "\t" } }.filter { !$0.isEmpty }
+        // A lone `*` means no host at all is proxied; in a list it would be a name like any other.
+        if entries == ["*"] { return "*" }
+        return (entries + ["localhost", "127.0.0.0/8", "::1"]).joined(separator: ",")
+    }
+
+    /// The status of the answer under way or just read, nil when no status line has come.
+    private func receivedStatus() -> Int? {
+        var status = 0
+        _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        return status > 0 ? status : nil
     }
 
     /// The status and header fields of the transfer just done.

@@ -18,10 +18,14 @@ public struct HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var kind: Kind
     public var message: String
+    /// The status of the answer whose status line had come when the exchange failed (a body that
+    /// stalled or broke off), nil when none had.
+    public var status: Int?
 
-    public init(_ kind: Kind, _ message: String) {
+    public init(_ kind: Kind, _ message: String, status: Int? = nil) {
         self.kind = kind
         self.message = message
+        self.status = status
     }
 
     public var description: String { "\(kind.rawValue): \(message)" }

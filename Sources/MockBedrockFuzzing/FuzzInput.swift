@@ -2,6 +2,7 @@ import Fixtures
 import Inference
 import JSON
 import MockBedrock
+import S3
 import ServiceModel
 
 /// One fuzz input run through the part of mock-bedrock its first byte picks; the rest of the bytes
@@ -27,6 +28,9 @@ public enum FuzzInput {
         /// (`recordId`, `modelInput`). The answer must be JSON that reads back the same, within
         /// `Inference.outputBound`, and a refusal must be `Inference.refusal(of:)`'s.
         case batchRecord = 6
+        /// An answer of an S3 endpoint: read as a ListObjectsV2 page and as an error body. Either may
+        /// refuse it (InvalidResponse); a page read has no size outside 0 to 5 TiB, an error has a code.
+        case s3Answer = 5
     }
 
     /// The part byte is read modulo one more than the largest part's number; a number no part has runs nothing.
@@ -43,6 +47,7 @@ public enum FuzzInput {
         case .patterns: patterns(String(decoding: rest, as: UTF8.self))
         case .sigV4: sigV4(rest)
         case .batchRecord: batchRecord(rest)
+        case .s3Answer: s3Answer(rest)
         }
     }
 
@@ -100,6 +105,20 @@ public enum FuzzInput {
         if case .output(let output) = result.outcome { precondition(again == output, "an answer changed on a write and read") }
         let bound = Inference.outputBound(modelId: model, invocationType: invocationType).bytes(forRecordBytes: line.count)
         precondition(writer.bytes.count <= bound, "\(writer.bytes.count) bytes of answer for a line of \(line.count) (bound \(bound))")
+    }
+
+    static func s3Answer(_ bytes: [UInt8]) {
+        do throws(S3Error) {
+            let page = try ListObjectsPage(document: bytes)
+            for object in page.objects {
+                precondition((0...ListObjectsPage.maxObjectSize).contains(object.size), "a listed size of \(object.size)")
+            }
+        } catch {
+            precondition(error.code == "InvalidResponse" || error.code == "TooLarge", "a listing refused with \(error.code)")
+        }
+        let error = S3Error(status: 503, body: bytes)
+        precondition(!error.code.isEmpty, "an S3 error without a code")
+        precondition(error.httpStatus == 503 || error.code == "TooLarge", "an S3 error without its status: \(error)")
     }
 
     static func request(_ bytes: [UInt8]) {

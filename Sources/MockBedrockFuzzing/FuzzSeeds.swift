@@ -104,6 +104,36 @@ public enum FuzzSeeds {
         ]
     }()
 
+    /// S3's answers, as S3 writes them and as a hostile endpoint could (issue 23: sizes past 5 TiB,
+    /// deep and wide documents, other encodings, declarations); each under libFuzzer's -max_len.
+    static let s3Answers: [[UInt8]] = {
+        let root = "<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+        let contents =
+            "<Contents><Key>in/a&amp;b.jsonl</Key><LastModified>2026-03-01T12:00:00.000Z</LastModified><ETag>&quot;9b2c&quot;</ETag>"
+            + "<Size>1024</Size><StorageClass>STANDARD</StorageClass></Contents>"
+        let texts = [
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + root
+                + "<Name>bucket</Name><Prefix>in/</Prefix><KeyCount>2</KeyCount><MaxKeys>2</MaxKeys><IsTruncated>true</IsTruncated>" + contents
+                + "<Contents><Key><![CDATA[in/<cdata>.jsonl]]></Key><Size>0</Size></Contents><!-- c -->"
+                + "<NextContinuationToken>1ueGcxLPRx1Tr/XYE=</NextContinuationToken></ListBucketResult>",
+            root + "<IsTruncated>false</IsTruncated><Contents><Key>in/huge.jsonl</Key><Size>5497558138881</Size></Contents></ListBucketResult>",
+            root + "<Contents><Key>k</Key><Size>9223372036854775807</Size></Contents><Contents><Key>k2</Key><Size>5497558138880</Size></Contents></ListBucketResult>",
+            root + String(repeating: "<a>", count: 300) + String(repeating: "</a>", count: 300) + "</ListBucketResult>",
+            "<ListBucketResult" + (0..<20).map { " xmlns:p\($0)=\"urn:\($0)\"" }.joined() + "><Contents><Key>k</Key><Size>1</Size></Contents></ListBucketResult>",
+            root + String(repeating: "<a/>x<![CDATA[y]]>", count: 300) + "</ListBucketResult>",
+            root + String(repeating: "<Contents><Key>k</Key><Size>1</Size></Contents>", count: 120) + "</ListBucketResult>",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message>"
+                + "<RequestId>4442587FB7D0A2F9</RequestId></Error>",
+            "<?xml version=\"1.0\"?><!DOCTYPE Error [<!ENTITY a \"aaaa\"><!ENTITY b \"&a;&a;&a;\">]><Error><Code>&b;</Code></Error>",
+            "<Error a='x>' b=\"=\"><Code>C&#x3C;&#60;</Code><?pi data?></Error>",
+            "<CompleteMultipartUploadResult><Location>l</Location></CompleteMultipartUploadResult>",
+        ]
+        return texts.map { Array($0.utf8) } + [
+            [0xFF, 0xFE] + Array("<\0E\0r\0r\0o\0r\0/\0>\0".utf8),
+            [0xEF, 0xBB, 0xBF] + Array("<Error><Code>C\u{00E9}</Code></Error>".utf8) + [0xC3, 0x28],
+        ]
+    }()
+
     /// A dictionary for libFuzzer (`-dict`): the words these inputs are made of.
     public static let dictionary = [
         "Credential=", "AWS4-HMAC-SHA256 ", "/aws4_request", "/bedrock/", "/us-east-1/", "authorization: ", "x-amz-date: ",
@@ -111,6 +141,9 @@ public enum FuzzSeeds {
         "nameContains=", "\"jobName\": ", "\"clientRequestToken\": ", "--------", "\"k\":0,", "arn:aws:bedrock:", ":model-invocation-job/",
         "\"$ref\": ", "\"#/$defs/", "\"allOf\": [", "\"anyOf\": [", "\"minItems\": ", "\"required\": [", "\"properties\": {", "\"enum\": [",
         "\"max_tokens\": ", "\"output_dimension\": ", "\"embedding_types\": [",
+        "<Contents>", "</Contents>", "<Key>", "</Key>", "<Size>", "</Size>", "<IsTruncated>", "<NextContinuationToken>", "<Error><Code>",
+        "</Code></Error>", "<![CDATA[", "]]>", "<!--", "-->", "<?xml version=\"1.0\"?>", " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
+        "&amp;", "&#x3C;", "5497558138881", "<!DOCTYPE ",
     ]
 
     /// Every seed, with its part byte first.
@@ -128,6 +161,7 @@ public enum FuzzSeeds {
         for text in patterns { add(.patterns, text) }
         add(.sigV4, requests.last!)
         for (model, line) in batchRecords { seeds.append([FuzzInput.Part.batchRecord.rawValue, model] + Array(line.utf8)) }
+        for answer in s3Answers { seeds.append([FuzzInput.Part.s3Answer.rawValue] + answer) }
         return seeds
     }()
 }

@@ -1,6 +1,6 @@
-/// Where the S3 client connects, with which credentials, and how long it waits. Timeouts bound
-/// every call, so that a worker reading inputs or writing outputs never hangs on a dead or
-/// stalled endpoint.
+/// Where the S3 client connects, with which credentials, how long it waits and how often it tries.
+/// Timeouts bound every attempt and the attempts are counted, so that a worker reading inputs or
+/// writing outputs never hangs on a dead or stalled endpoint.
 public struct S3Configuration: Sendable {
     /// Scheme, host and optional port, no path: `http://127.0.0.1:9000`,
     /// `https://s3.us-east-1.amazonaws.com`. Buckets go in the path (path-style URLs).
@@ -21,10 +21,22 @@ public struct S3Configuration: Sendable {
     /// that a trickling server fails long before `requestTimeoutSeconds`.
     public var lowSpeedLimitBytesPerSecond: Int
     public var lowSpeedTimeSeconds: Int
+    /// How many times a call is tried in all (1 to 10; 1 tries once, without retries). A failure
+    /// AWS's SDKs retry (no connection, a reset or a timeout, 429, 500, 502, 503, 504, the throttling
+    /// codes such as SlowDown) is tried again after a wait; a GetObject only while none of the
+    /// object's bytes has reached the caller (it is not resumed).
+    public var maxAttempts: Int
+    /// The wait before the first retry is between half and all of this; each later one doubles it,
+    /// up to `retryMaxDelayMilliseconds` (0 to 60,000 each).
+    public var retryBaseDelayMilliseconds: Int
+    public var retryMaxDelayMilliseconds: Int
+    /// Called before each wait for a retry, on the calling thread (keep it short: it delays the call).
+    public var onRetry: (@Sendable (S3Retry) -> Void)?
 
     public init(
         endpoint: String, region: String, accessKeyId: String, secretAccessKey: String, sessionToken: String? = nil,
-        connectTimeoutSeconds: Int = 5, requestTimeoutSeconds: Int = 60, lowSpeedLimitBytesPerSecond: Int = 1024, lowSpeedTimeSeconds: Int = 10
+        connectTimeoutSeconds: Int = 5, requestTimeoutSeconds: Int = 60, lowSpeedLimitBytesPerSecond: Int = 1024, lowSpeedTimeSeconds: Int = 10,
+        maxAttempts: Int = 3, retryBaseDelayMilliseconds: Int = 100, retryMaxDelayMilliseconds: Int = 2_000, onRetry: (@Sendable (S3Retry) -> Void)? = nil
     ) {
         self.endpoint = endpoint
         self.region = region
@@ -35,5 +47,9 @@ public struct S3Configuration: Sendable {
         self.requestTimeoutSeconds = requestTimeoutSeconds
         self.lowSpeedLimitBytesPerSecond = lowSpeedLimitBytesPerSecond
         self.lowSpeedTimeSeconds = lowSpeedTimeSeconds
+        self.maxAttempts = maxAttempts
+        self.retryBaseDelayMilliseconds = retryBaseDelayMilliseconds
+        self.retryMaxDelayMilliseconds = retryMaxDelayMilliseconds
+        self.onRetry = onRetry
     }
 }

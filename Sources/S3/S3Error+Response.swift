@@ -1,7 +1,7 @@
 extension S3Error {
-    /// The error an answer that is not a success carries: S3's `<Error><Code>..</Code><Message>..</Message></Error>`,
+    /// The error an answer that is not a success carries (public for the fuzzer, which feeds it any bytes): S3's `<Error><Code>..</Code><Message>..</Message></Error>`,
     /// or, for an answer without a body (HEAD, some proxies), a code named after the status.
-    init(status: Int, body: [UInt8]) {
+    public init(status: Int, body: [UInt8]) {
         guard !body.isEmpty else {
             self.init(code: Self.codesByStatus[status] ?? "HTTP\(status)", message: "HTTP status \(status) without a body", httpStatus: status)
             return

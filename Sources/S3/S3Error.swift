@@ -3,7 +3,8 @@ import HTTPClient
 /// Why an S3 call failed: S3's own error code and message (`NoSuchKey`, `NoSuchBucket`,
 /// `AccessDenied`, ... with the HTTP status), or one of the client's: `ConnectionFailed` (no
 /// connection, or it broke), `Timeout`, `InvalidResponse` (an answer that is not what S3 sends),
-/// `TooLarge` (an answer past the client's bounds), `InvalidConfiguration`, `WriterClosed`.
+/// `TooLarge` (an answer past the client's bounds), `InvalidConfiguration`, `WriterClosed`,
+/// `Cancelled` (the caller's `stopWhen` said so).
 public struct S3Error: Error, Sendable, Equatable, CustomStringConvertible {
     public var code: String
     public var message: String
@@ -19,6 +20,12 @@ public struct S3Error: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         httpStatus.map { "\(code) (HTTP \($0)): \(message)" } ?? "\(code): \(message)"
     }
+
+    /// The code of a call the caller stopped (its `stopWhen` answered true).
+    public static let cancelledCode = "Cancelled"
+
+    /// A call the caller stopped.
+    public static let cancelled = S3Error(code: cancelledCode, message: "the call was cancelled")
 
     static func invalidResponse(_ message: String, httpStatus: Int? = nil) -> S3Error {
         S3Error(code: "InvalidResponse", message: message, httpStatus: httpStatus)

@@ -4,6 +4,8 @@ import Signing
 /// as S3 expects (every byte but the unreserved ones and `/`, in upper-case hex), which is also the
 /// canonical URI S3 signs (S3 does not encode the path a second time, as other services do).
 struct S3Request {
+    /// S3's name of the operation (ListObjectsV2, GetObject...), for retries' reports.
+    var operation: String
     var method: String
     var bucket: String
     /// nil for a request on the bucket itself.

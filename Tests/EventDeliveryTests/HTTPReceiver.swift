@@ -24,6 +24,9 @@ final class HTTPReceiver: @unchecked Sendable {
         case answer(status: Int, body: String = "")
         /// Reads the request and never answers, until the receiver is closed.
         case stall
+        /// Sends the status line and a head announcing a body of 100 bytes, then nothing until the
+        /// client hangs up (or 60 s): a receiver that took the event and stalls on its answer.
+        case statusThenStall(status: Int)
     }
 
     let port: UInt16
@@ -56,6 +59,10 @@ final class HTTPReceiver: @unchecked Sendable {
                 case .stall:
                     _ = closed.wait(timeout: .now() + .seconds(60))
                     closed.signal()
+                case .statusThenStall(let status):
+                    let head = "HTTP/1.1 \(status) Whatever\r\nContent-Length: 100\r\nConnection: close\r\n\r\n"
+                    _ = Array(head.utf8).withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                    Self.waitForHangUp(connection)
                 }
             }
         }
@@ -79,6 +86,15 @@ final class HTTPReceiver: @unchecked Sendable {
         shutdown(descriptor, Int32(SHUT_RDWR))
         _ = finished.wait(timeout: .now() + .seconds(5))
         Glibc.close(descriptor)
+    }
+
+    /// Until the client closes `connection` (a read of 0 bytes, or an error), at most 60 s.
+    private static func waitForHangUp(_ connection: Int32) {
+        var byte: UInt8 = 0
+        for _ in 0..<600 {
+            var poller = pollfd(fd: connection, events: Int16(POLLIN), revents: 0)
+            if poll(&poller, 1, 100) == 1, recv(connection, &byte, 1, 0) <= 0 { return }
+        }
     }
 
     /// One request: the head up to the blank line, then Content-Length bytes of body.

@@ -107,6 +107,33 @@ import Testing
         #expect(log.all.first?.contains("Timeout") == true, "\(log.all)")
     }
 
+    /// A 2xx status line delivers the event: a body that then stalls past the request timeout is not
+    /// a failure to try again (each try would post the event once more).
+    @Test(arguments: [200, 204])
+    func aSuccessStatusWhoseBodyStallsIsDeliveredOnce(status: Int) throws {
+        let receiver = try HTTPReceiver { _ in .statusThenStall(status: status) }
+        defer { receiver.close() }
+        let log = LogLines()
+        let sink = try WebhookSink(url: receiver.url(), options: Events.options(attempts: 3, requestTimeoutSeconds: 1), log: log.sink)
+        defer { sink.shutdown(milliseconds: 1_000) }
+        sink.enqueue(Events.make(1))
+        #expect(sink.waitIdle(milliseconds: 10_000))
+        #expect(sink.counters() == SinkCounters(delivered: 1))
+        #expect(receiver.requests.count == 1)
+        #expect(log.all.isEmpty, "\(log.all)")
+    }
+
+    @Test func anErrorStatusWhoseBodyStallsIsTriedAgain() throws {
+        let receiver = try HTTPReceiver { $0 == 0 ? .statusThenStall(status: 503) : .answer(status: 200) }
+        defer { receiver.close() }
+        let sink = try WebhookSink(url: receiver.url(), options: Events.options(attempts: 3, requestTimeoutSeconds: 1), log: { _ in })
+        defer { sink.shutdown(milliseconds: 1_000) }
+        sink.enqueue(Events.make(1))
+        #expect(sink.waitIdle(milliseconds: 10_000))
+        #expect(sink.counters() == SinkCounters(delivered: 1, retried: 1))
+        #expect(receiver.requests.count == 2)
+    }
+
     @Test func aFullQueueDropsAndCounts() throws {
         let receiver = try HTTPReceiver { _ in .stall }
         defer { receiver.close() }

@@ -6,8 +6,8 @@
 
 /// Programs the live tests start (moto_server, the venv's Python), without Foundation's `Process`.
 public enum Subprocess {
-    /// Starts `program` with `arguments`, this process's environment plus `environment`
-    /// (`NAME=value`), and its output and errors written to the file at `outputPath`.
+    /// Starts `program` with `arguments`, this process's environment (without proxy variables) plus
+    /// `environment` (`NAME=value`), and its output and errors written to the file at `outputPath`.
     public static func spawn(_ program: String, _ arguments: [String], environment: [String] = [], outputPath: String) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -16,10 +16,13 @@ public enum Subprocess {
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         var argv = ([program] + arguments).map { strdup($0) }
         argv.append(nil)
+        // Without the proxy variables, which a test may have set for itself (ProxyEnvironment): the
+        // programs started here (moto, boto3) talk to 127.0.0.1 only.
         var inherited: [String] = []
         var entry = environ
         while let variable = entry.pointee {
-            inherited.append(String(cString: variable))
+            let text = String(cString: variable)
+            if !ProxyEnvironment.names.contains(where: { text.hasPrefix($0 + "=") }) { inherited.append(text) }
             entry += 1
         }
         var envp = (inherited + environment).map { strdup($0) }

@@ -15,12 +15,12 @@ import Testing
         ("(1)*'!$,;:@", "/bucket/%281%29%2A%27%21%24%2C%3B%3A%40"),
     ])
     func encodesKeysOnceKeepingSlashes(key: String, path: String) {
-        #expect(S3Request(method: "GET", bucket: "bucket", key: key).path == path)
+        #expect(S3Request(operation: "GetObject", method: "GET", bucket: "bucket", key: key).path == path)
     }
 
     @Test func encodesTheQueryAsItIsSigned() {
         let request = S3Request(
-            method: "GET", bucket: "b", query: [("list-type", "2"), ("prefix", "a b/ü"), ("continuation-token", "1/x+y=="), ("uploads", "")])
+            operation: "ListObjectsV2", method: "GET", bucket: "b", query: [("list-type", "2"), ("prefix", "a b/ü"), ("continuation-token", "1/x+y=="), ("uploads", "")])
         #expect(request.path == "/b")
         #expect(request.queryString == "list-type=2&prefix=a%20b%2F%C3%BC&continuation-token=1%2Fx%2By%3D%3D&uploads")
     }

@@ -5,11 +5,12 @@ import Testing
 /// Endpoints that fail: nothing listening, a server that never answers, servers that answer
 /// too much or nonsense. Each call must end, with the right error, within the configured bounds.
 @Suite struct TransportFailureTests {
+    /// One attempt a call (no retries: RetryTests has those), so that each failure is seen as it comes.
     static func client(port: UInt16, requestTimeoutSeconds: Int = 60, lowSpeedTimeSeconds: Int = 10) throws -> S3Client {
         try S3Client(
             S3Configuration(
                 endpoint: "http://127.0.0.1:\(port)", region: "us-east-1", accessKeyId: "AKID", secretAccessKey: "secret", connectTimeoutSeconds: 1,
-                requestTimeoutSeconds: requestTimeoutSeconds, lowSpeedTimeSeconds: lowSpeedTimeSeconds))
+                requestTimeoutSeconds: requestTimeoutSeconds, lowSpeedTimeSeconds: lowSpeedTimeSeconds, maxAttempts: 1))
     }
 
     @Test func aClosedPortFailsFastWithConnectionFailed() throws {
@@ -71,5 +72,15 @@ import Testing
         let error = #expect(throws: S3Error.self) { try client.getObject(bucket: "b", key: "k") { received += $0.count } }
         #expect(error?.code == "ConnectionFailed")
         #expect(received == 10)
+    }
+
+    @Test func aHeadOfASizeOverFiveTiBIsAnInvalidResponse() throws {
+        let listener = try LoopbackListener()
+        defer { listener.close() }
+        listener.answerEveryConnection(with: Array("HTTP/1.1 200 OK\r\nContent-Length: 5497558138881\r\n\r\n".utf8))
+        let client = try Self.client(port: listener.port)
+        let error = #expect(throws: S3Error.self) { try client.headObject(bucket: "b", key: "in/x.jsonl") }
+        #expect(error?.code == "InvalidResponse")
+        #expect(error?.message.contains("in/x.jsonl has a size of 5497558138881 bytes") == true, "\(String(describing: error))")
     }
 }

@@ -30,6 +30,8 @@ typedef enum {
     CXML_DOCUMENT_TYPE,
     /* Not well-formed XML, or no root element. */
     CXML_NOT_WELL_FORMED,
+    /* More than the caller's most nodes: the parser built no more and read the rest without building. */
+    CXML_TOO_MANY_NODES,
 } cxml_parse_result;
 
 /* What a node is, as the S3 client reads it. */
@@ -58,11 +60,18 @@ const char *_Nullable cxml_load(void);
  * Hostile documents are refused, not defused: a document type declaration stops the parser where
  * it starts (its SAX event calls xmlStopParser), so no entity is declared, expanded or fetched; the
  * parser runs without network access (XML_PARSE_NONET), without entity substitution (no
- * XML_PARSE_NOENT), with libxml2's default limits (no XML_PARSE_HUGE) and without printing errors
- * (XML_PARSE_NOERROR, XML_PARSE_NOWARNING).
+ * XML_PARSE_NOENT), with libxml2's default limits (no XML_PARSE_HUGE: nesting depth 256), reading
+ * the bytes as UTF-8 whatever the declaration says (XML_PARSE_IGNORE_ENC) and without printing
+ * errors (XML_PARSE_NOERROR, XML_PARSE_NOWARNING).
+ *
+ * The tree holds at most `max_nodes` nodes: elements, runs of character data and CDATA sections
+ * count one each, comments and processing instructions are not kept. Past it the parser builds
+ * nothing more (SAX events are disabled), reads the rest, and the result is CXML_TOO_MANY_NODES.
+ * Attributes are not counted: libxml2 2.9 checks an element's attributes for duplicates in time
+ * quadratic in their number, so the caller bounds them before parsing.
  * The corresponding C function is `xmlParseDocument` (on a context of `xmlCreateMemoryParserCtxt`).
  */
-cxml_parse_result cxml_parse(const char *_Nullable bytes, int count, cxml_document *_Nullable *_Nonnull document);
+cxml_parse_result cxml_parse(const char *_Nullable bytes, int count, long max_nodes, cxml_document *_Nullable *_Nonnull document);
 
 /*
  * Frees a document and its nodes (nothing for NULL).
