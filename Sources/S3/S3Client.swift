@@ -122,6 +122,11 @@ public final class S3Client: Sendable {
         _ = try send(request, stopWhen: stopWhen)
     }
 
+    /// Deletes the object (S3 answers 204 whether or not it was there).
+    public func deleteObject(bucket: String, key: String, stopWhen: (@Sendable () -> Bool)? = nil) throws(S3Error) {
+        _ = try send(S3Request(operation: "DeleteObject", method: "DELETE", bucket: bucket, key: key), stopWhen: stopWhen)
+    }
+
     /// Creates the bucket in the configured region (with a LocationConstraint outside us-east-1, as S3 requires).
     public func createBucket(_ bucket: String, stopWhen: (@Sendable () -> Bool)? = nil) throws(S3Error) {
         var body: [UInt8] = []

@@ -26,6 +26,8 @@ public struct S3Configuration: Sendable {
     /// codes such as SlowDown) is tried again after a wait; a GetObject only while none of the
     /// object's bytes has reached the caller (it is not resumed).
     public var maxAttempts: Int
+    /// AWS's SDKs' standard retry mode tries 3 times.
+    public static let defaultMaxAttempts = 3
     /// The wait before the first retry is between half and all of this; each later one doubles it,
     /// up to `retryMaxDelayMilliseconds` (0 to 60,000 each).
     public var retryBaseDelayMilliseconds: Int
@@ -36,7 +38,7 @@ public struct S3Configuration: Sendable {
     public init(
         endpoint: String, region: String, accessKeyId: String, secretAccessKey: String, sessionToken: String? = nil,
         connectTimeoutSeconds: Int = 5, requestTimeoutSeconds: Int = 60, lowSpeedLimitBytesPerSecond: Int = 1024, lowSpeedTimeSeconds: Int = 10,
-        maxAttempts: Int = 3, retryBaseDelayMilliseconds: Int = 100, retryMaxDelayMilliseconds: Int = 2_000, onRetry: (@Sendable (S3Retry) -> Void)? = nil
+        maxAttempts: Int = defaultMaxAttempts, retryBaseDelayMilliseconds: Int = 100, retryMaxDelayMilliseconds: Int = 2_000, onRetry: (@Sendable (S3Retry) -> Void)? = nil
     ) {
         self.endpoint = endpoint
         self.region = region

@@ -77,6 +77,26 @@ public final class S3ObjectWriter {
         buffer = []
     }
 
+    /// Undoes the write: a finished object is deleted again (one DeleteObject, retried as any
+    /// request; with `stopWhen` answering true, given `abortGraceMilliseconds` more), an open one is
+    /// aborted. Best effort: a delete that fails leaves the object.
+    public func discard(stopWhen: (@Sendable () -> Bool)? = nil) {
+        switch state {
+        case .finished:
+            state = .aborted
+            try? client.deleteObject(bucket: bucket, key: key, stopWhen: Self.withGrace(stopWhen))
+        case .open: abort(stopWhen: stopWhen)
+        case .aborted, .failed: break
+        }
+    }
+
+    /// `stopWhen`, answering true only `abortGraceMilliseconds` after now: clean-up is tried even
+    /// for cancelled work, but not for long.
+    private static func withGrace(_ stopWhen: (@Sendable () -> Bool)?) -> (@Sendable () -> Bool)? {
+        let graceEnd = Monotonic.deadline(in: abortGraceMilliseconds)
+        return stopWhen.map { stopWhen in { @Sendable in stopWhen() && Monotonic.now() >= graceEnd } }
+    }
+
     private func uploadBufferedPart(stopWhen: (@Sendable () -> Bool)?) throws(S3Error) {
         try failing(stopWhen) { () throws(S3Error) in
             let uploadId: String
@@ -107,9 +127,7 @@ public final class S3ObjectWriter {
     /// and the grace has passed.
     private func abortUpload(_ stopWhen: (@Sendable () -> Bool)?) {
         guard let uploadId else { return }
-        let graceEnd = Monotonic.deadline(in: Self.abortGraceMilliseconds)
-        let giveUp = stopWhen.map { stopWhen in { @Sendable in stopWhen() && Monotonic.now() >= graceEnd } }
-        try? client.abortMultipartUpload(bucket: bucket, key: key, uploadId: uploadId, stopWhen: giveUp)
+        try? client.abortMultipartUpload(bucket: bucket, key: key, uploadId: uploadId, stopWhen: Self.withGrace(stopWhen))
     }
 
     private func checkOpen() throws(S3Error) {

@@ -47,6 +47,8 @@ class HostileS3:
         self.buckets: set[str] = set()
         # Raw ListObjectsV2 bodies by bucket, served instead of the listing made from `objects`.
         self.listings: dict[str, bytes] = {}
+        # Listings by bucket served as an `Entry` streams (a listing that trickles).
+        self.slow_listings: dict[str, Entry] = {}
         self.failures: list[Failure] = []
         # Seconds a PUT whose key ends with the suffix waits before it answers.
         self.put_delays: dict[str, float] = {}
@@ -175,6 +177,8 @@ class HostileS3:
             def _list(self, bucket: str, query) -> None:
                 if bucket not in s3.buckets:
                     return self._error(404, "NoSuchBucket")
+                if bucket in s3.slow_listings:
+                    return self._stream(f"listing:{bucket}", s3.slow_listings[bucket])
                 if bucket in s3.listings:
                     return self._answer(200, s3.listings[bucket], {"Content-Type": "application/xml"})
                 prefix = query.get("prefix", [""])[0]

@@ -15,7 +15,7 @@ import time
 import pytest
 
 from conftest import ROLE_ARN, admin, advance, http, journal, make_client, reset, write_fixtures
-from hostile_s3 import Failure, HostileS3
+from hostile_s3 import Entry, Failure, HostileS3
 from s3stores import DirStore
 
 MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
@@ -119,7 +119,8 @@ def test_a_stalled_data_lane_costs_health_and_other_jobs_nothing(s3, server_fact
     other = time.monotonic() - started
     for poller in pollers:
         poller.join(30)
-    assert slowest < 1.0 and other < 2.0, (slowest, other)
+    # a held request would cost them the whole --data-wait (8 s); the bound leaves room for a loaded machine
+    assert slowest < 4.0 and other < 4.0, (slowest, other, statuses)
     # the held Gets were answered at their wait's end, as things stood: still Validating
     assert statuses == ["Validating"] * 4, statuses
 
@@ -388,15 +389,12 @@ def test_a_key_too_long_for_its_output_leaks_no_descriptor(dir_store, server_fac
         folder = f"/proc/{server.proc.pid}/fd"
         return sum(1 for fd in os.listdir(folder) if os.readlink(os.path.join(folder, fd)).startswith(str(dir_store.root)))
 
-    create(client, f"s3://{IN}/in/", name="warm", out=out)
-    advance(server, "3h")
-    before = descriptors()
     arns = [create(client, f"s3://{IN}/in/", name=f"long-{n}", out=out) for n in range(20)]
     advance(server, "3h")
     for arn in arns:
         job = client.get_model_invocation_job(jobIdentifier=arn)
         assert job["status"] == "Failed" and "Unable to write the output" in job["message"], job
-    assert before == descriptors() == 0, (before, descriptors())  # before: one more a job
+    assert descriptors() == 0  # before: one more a job, never closed
 
 
 def test_links_the_listing_cannot_follow_are_refused_with_counts(dir_store, server_factory, tmp_path):
@@ -416,3 +414,65 @@ def test_links_the_listing_cannot_follow_are_refused_with_counts(dir_store, serv
     assert job["status"] == "Failed", job  # not Completed with 100 of the 300 records
     for said in ("1 link leads outside the --s3-dir directory", "1 link leads to a folder", "1 link leads nowhere"):
         assert said in job["message"], job["message"]
+
+
+# --------------------------------------------------------------------------- 16: S3 retries
+
+
+def test_s3_answers_that_sdks_retry_are_retried_and_journaled(s3, server_factory, tmp_path):
+    s3.put(IN, "in/records.jsonl", jsonl(100))
+    s3.failures += [Failure("GET", "in/records.jsonl", 2, 503, "SlowDown"), Failure("PUT", "manifest.json.out", 1, 500, "InternalError")]
+    server = start(server_factory, tmp_path, s3)
+    client = make_client(server.url)
+    arn = create(client, f"s3://{IN}/in/records.jsonl")
+    advance(server, "3h")
+    job = client.get_model_invocation_job(jobIdentifier=arn)
+    assert job["status"] == "Completed", job  # before: one 503 failed the job
+    retries = [e for e in journal(server) if e["operation"] in ("GetObject", "PutObject")]
+    assert [(e["operation"], e["status"], e["errorCode"], e["attempt"], e["maxAttempts"], e["jobId"]) for e in retries] == [
+        ("GetObject", 503, "SlowDown", 1, 3, job_id(arn)), ("GetObject", 503, "SlowDown", 2, 3, job_id(arn)),
+        ("PutObject", 500, "InternalError", 1, 3, job_id(arn))], retries
+    assert json.loads(s3.get(OUT, f"results/{job_id(arn)}/manifest.json.out"))["processedRecordCount"] == 100
+
+
+def test_s3_errors_past_the_retries_fail_the_job_and_a_4xx_is_not_retried(s3, server_factory, tmp_path):
+    s3.put(IN, "in/records.jsonl", jsonl(100))
+    s3.put(IN, "in2/records.jsonl", jsonl(100))
+    s3.failures += [Failure("GET", "in/records.jsonl", 5, 503, "SlowDown"), Failure("GET", "in2/records.jsonl", 5, 403, "AccessDenied")]
+    server = start(server_factory, tmp_path, s3)
+    client = make_client(server.url)
+    flaky, denied = create(client, f"s3://{IN}/in/records.jsonl", name="flaky"), create(client, f"s3://{IN}/in2/records.jsonl", name="denied")
+    advance(server, "3h")
+    assert client.get_model_invocation_job(jobIdentifier=flaky)["status"] == "Failed"
+    assert client.get_model_invocation_job(jobIdentifier=denied)["status"] == "Failed"
+    assert s3.count("GET", "in/records.jsonl") == 3 and s3.count("GET", "in2/records.jsonl") == 1
+
+
+def test_an_s3_failure_after_some_results_leaves_none_on_the_endpoint(s3, server_factory, tmp_path):
+    s3.put(IN, "in/a.jsonl", jsonl(60))
+    s3.put(IN, "in/b.jsonl", jsonl(60, start=60))
+    s3.failures.append(Failure("PUT", "manifest.json.out", 1, 403, "AccessDenied"))
+    server = start(server_factory, tmp_path, s3)
+    client = make_client(server.url)
+    arn = create(client, f"s3://{IN}/in/")
+    advance(server, "3h")
+    job = client.get_model_invocation_job(jobIdentifier=arn)
+    assert job["status"] == "Failed" and "manifest.json.out" in job["message"], job
+    assert [key for key in s3.keys(OUT) if job_id(arn) in key] == []  # a.jsonl.out and b.jsonl.out deleted again
+    assert s3.count("DELETE") == 2
+
+
+def test_the_data_time_limit_stops_an_s3_request_under_way(s3, server_factory, tmp_path):
+    # the listing itself trickles: one request of 40 s, which the limit cuts at about a second
+    body = ("<?xml version='1.0' encoding='UTF-8'?><ListBucketResult xmlns='http://s3.amazonaws.com/doc/2006-03-01/'>"
+            + "<IsTruncated>false</IsTruncated>" + "<Contents><Key>in/x.jsonl</Key><Size>1</Size></Contents>" * 2000 + "</ListBucketResult>")
+    s3.slow_listings[IN] = Entry(data=body.encode(), mode="trickle", rate=2048)
+    server = start(server_factory, tmp_path, s3, "--data-time-limit", "1", "--data-wait", "30")
+    client = make_client(server.url, read_timeout=60)
+    arn = create(client, f"s3://{IN}/in/")
+    advance(server, "16m")
+    started = time.monotonic()
+    job = client.get_model_invocation_job(jobIdentifier=arn)
+    elapsed = time.monotonic() - started
+    assert job["status"] == "Failed" and "data time limit of 1 seconds" in job["message"], job
+    assert elapsed < 10, elapsed  # before: the whole 40 s of the listing

@@ -90,9 +90,9 @@ public final class MockBedrockService: Sendable {
                 guard journal.capacity > 0 else { return }
                 journal.record(
                     JournalEntry(
-                        time: .wallClockNow(), clock: store?.clock().now ?? .wallClockNow(), method: step.operation == "ReadInput" ? "GET" : "PUT",
+                        time: .wallClockNow(), clock: store?.clock().now ?? .wallClockNow(), method: step.method,
                         path: step.location, operation: step.operation, jobId: step.jobId, status: step.status, errorCode: step.errorCode,
-                        ruleId: nil, fault: nil, delayMilliseconds: 0, invocationId: nil, attempt: nil, maxAttempts: nil))
+                        ruleId: nil, fault: nil, delayMilliseconds: 0, invocationId: nil, attempt: step.attempt, maxAttempts: step.maxAttempts))
             }
         }
         // Switched off, the admin routes are not there at all (404 on any method); the health check stays.

@@ -2,6 +2,7 @@ import BatchData
 import Dispatch
 import Fixtures
 import Logging
+import S3
 import Sync
 
 #if canImport(Glibc)
@@ -12,12 +13,18 @@ import Sync
 
 /// A step of data work as the journal shows it.
 struct DataStep: Sendable {
-    let jobId: String
-    /// `ReadInput` or `WriteOutput`.
+    let jobId: String?
+    /// `ReadInput` or `WriteOutput`; for a retry, S3's operation (`GetObject`, `PutObject`, ...).
     let operation: String
+    /// GET for a read, PUT for a write, the request's method for a retry.
+    let method: String
     let location: String
-    let status: Int
+    /// Nil for a retry after no answer (a connection that failed, a timeout).
+    let status: Int?
     let errorCode: String?
+    /// A retry's: the attempt that failed and the most attempts.
+    var attempt: Int? = nil
+    var maxAttempts: Int? = nil
 }
 
 /// Why the data plane cannot start, in a sentence for the command line.
@@ -229,7 +236,22 @@ public final class DataPlane: Sendable {
 
     /// Journals a step: `ReadInput` or `WriteOutput` of `location`, with the S3-like status it had.
     private func note(_ work: DataWork, _ step: String, _ location: String, status: Int, errorCode: String? = nil) {
-        journal.current?(DataStep(jobId: work.jobId, operation: step, location: location, status: status, errorCode: errorCode))
+        journal.current?(
+            DataStep(jobId: work.jobId, operation: step, method: step == "ReadInput" ? "GET" : "PUT", location: location, status: status, errorCode: errorCode))
+    }
+
+    /// The jobs whose work runs now, by the thread it runs on: a store's retry (reported on the
+    /// work's thread) is journaled with its job.
+    private let running = Locked<[UInt: String]>([:])
+
+    /// Journals a retry of an S3 request, for the job whose work runs on this thread.
+    func noteRetry(operation: String, method: String, location: String, status: Int?, errorCode: String, attempt: Int, maxAttempts: Int) {
+        let jobId = running.withLock { $0[UInt(pthread_self())] }
+        log("data \(jobId ?? "-") retries \(operation) \(location) after attempt \(attempt) of \(maxAttempts): \(errorCode)")
+        journal.current?(
+            DataStep(
+                jobId: jobId, operation: operation, method: method, location: location, status: status, errorCode: errorCode, attempt: attempt,
+                maxAttempts: maxAttempts))
     }
 
     private func run(_ work: DataWork) -> DataResult {
@@ -239,7 +261,10 @@ public final class DataPlane: Sendable {
             guard let self else { return true }
             return Monotonic.now() >= deadline || isAbandoned(generation)
         }
+        let thread = UInt(pthread_self())
+        running.withLock { $0[thread] = work.jobId }
         var result = perform(work, isCancelled: isCancelled)
+        running.withLock { _ = $0.removeValue(forKey: thread) }
         // A piece that failed after its time limit failed because of it (its store gave up), and says
         // so; one that succeeded keeps its result, late or not (its outputs are there and whole).
         if result.isFailure, Monotonic.now() >= deadline, !isAbandoned(generation) {
@@ -333,6 +358,8 @@ extension DataPlane {
     /// when the store cannot be opened, `FixtureLoadError` when the responses file has mistakes.
     public convenience init?(_ configuration: DataConfiguration, logger: Logger, environment: AWSEnvironment = .process) throws {
         let store: any ObjectStore
+        // The store is made before the plane it reports its retries to: a relay joins them.
+        let retries = Locked(WeakDataPlane())
         if let directory = configuration.directory {
             do throws(StoreError) {
                 store = try DirectoryStore(path: directory)
@@ -347,7 +374,12 @@ extension DataPlane {
             do throws(StoreError) {
                 store = try S3ObjectStore(
                     endpoint: endpoint, accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secret,
-                    sessionToken: configuration.credentials == nil ? environment.sessionToken : nil, region: configuration.region)
+                    sessionToken: configuration.credentials == nil ? environment.sessionToken : nil, region: configuration.region,
+                    onRetry: { retry in
+                        retries.current.plane?.noteRetry(
+                            operation: retry.operation, method: S3ObjectStore.method(of: retry.operation), location: "s3://\(retry.bucket)/\(retry.key ?? "")",
+                            status: retry.error.httpStatus, errorCode: retry.error.code, attempt: retry.attempt, maxAttempts: S3Configuration.defaultMaxAttempts)
+                    })
             } catch {
                 throw DataSetupError("cannot use --s3-endpoint \(endpoint): \(error.message)")
             }
@@ -359,7 +391,13 @@ extension DataPlane {
             store: store, limits: configuration.limits, waitSeconds: configuration.waitSeconds, timeLimitSeconds: configuration.timeLimitSeconds,
             responders: { record, own in JobResponder(record: record, rules: own + rules) },
             log: { logger.info("\($0)") })
+        retries.withLock { $0.plane = self }
     }
+}
+
+/// The data plane a store reports its retries to, held weakly (the plane holds the store).
+struct WeakDataPlane: Sendable {
+    weak var plane: DataPlane?
 }
 
 /// The standard AWS variables an S3 endpoint's requests are signed with when `--s3-credentials` is not given.

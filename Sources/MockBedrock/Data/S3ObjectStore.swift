@@ -81,6 +81,17 @@ public final class S3ObjectStore: ObjectStore {
         return try client()
     }
 
+    /// The HTTP method of an S3 operation, for the journal.
+    static func method(of operation: String) -> String {
+        switch operation {
+        case "HeadObject": "HEAD"
+        case "PutObject", "UploadPart", "CreateBucket": "PUT"
+        case "CreateMultipartUpload", "CompleteMultipartUpload": "POST"
+        case "DeleteObject", "AbortMultipartUpload": "DELETE"
+        default: "GET"
+        }
+    }
+
     static func storeError(_ error: S3Error) -> StoreError {
         error.code == S3Error.cancelledCode ? StoreError.cancelled : StoreError(error.code, error.message)
     }
@@ -152,5 +163,5 @@ final class S3Sink: ObjectSink {
 
     func abort() { writer.abort(stopWhen: isCancelled) }
 
-    func discard() { writer.abort(stopWhen: isCancelled) }
+    func discard() { writer.discard(stopWhen: isCancelled) }
 }
