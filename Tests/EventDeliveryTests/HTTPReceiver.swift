@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import LiveTestSupport
 import Synchronization
 
@@ -41,7 +42,9 @@ final class HTTPReceiver: @unchecked Sendable {
         let (descriptor, port) = try Loopback.listen(backlog: 64)
         self.descriptor = descriptor
         self.port = port
-        DispatchQueue.global().async { [self] in
+        // A thread of its own, not Dispatch's pool: with every suite running at once (ThreadSanitizer
+        // makes them slow), tests that block pool threads could leave a receiver waiting for one.
+        Thread { [self] in
             defer { finished.signal() }
             while true {
                 let connection = accept(descriptor, nil, nil)
@@ -65,7 +68,7 @@ final class HTTPReceiver: @unchecked Sendable {
                     Self.waitForHangUp(connection)
                 }
             }
-        }
+        }.start()
     }
 
     /// The URL of `path` on this receiver.
