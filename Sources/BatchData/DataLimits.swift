@@ -23,9 +23,6 @@ public struct DataLimits: Sendable, Equatable {
     /// tool calls or embeddings, so the mock has one: past it the job fails and writes nothing.
     public var maxOutputBytes: Int64
 
-    /// The largest object S3 holds (5 TiB): a listed size above it is not an S3 object.
-    public static let largestObjectBytes: Int64 = 5 << 40
-
     public init(
         minRecords: Int = 100, maxRecordsPerFile: Int = 50_000, maxRecordsPerJob: Int = 50_000, maxInputFileBytes: Int64 = 1 << 30,
         maxJobBytes: Int64 = 5 << 30, maxRecordBytes: Int = 8 << 20, maxListedObjects: Int = 100_000, maxOutputBytes: Int64 = 2 << 30

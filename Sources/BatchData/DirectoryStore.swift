@@ -208,39 +208,53 @@ public struct DirectoryStore: ObjectStore {
 
     public func writer(bucket: String, key: String) throws(StoreError) -> any ObjectSink {
         try checkedKey(key)
-        var folder = try openBucket(bucket)
         let segments = key.split(separator: "/").map(String.init)
-        guard let name = segments.last, !key.hasSuffix("/") else {
-            close(folder)
-            throw StoreError("InvalidKey", "The key \(key) names no object.")
+        guard let name = segments.last, !key.hasSuffix("/") else { throw StoreError("InvalidKey", "The key \(key) names no object.") }
+        // Another job's failed write may remove an empty folder this one has just opened (it undoes the
+        // folders it made): a folder gone under the walk is made again, a few times at most.
+        for _ in 0..<3 {
+            if let sink = try openWriter(bucket: bucket, key: key, folders: segments.dropLast(), name: name) { return sink }
         }
-        // Make and open each folder of the key from the one before, checking each is inside the root.
+        throw StoreError("AccessDenied", "Access Denied: the folders of \(key) kept being removed while it was written.")
+    }
+
+    /// Makes and opens each folder of the key from the one before, checking each is inside the root,
+    /// and the hidden file in the last; nil when a folder was removed under the walk (ENOENT).
+    private func openWriter(bucket: String, key: String, folders: ArraySlice<String>, name: String) throws(StoreError) -> (any ObjectSink)? {
+        var folder = try openBucket(bucket)
         var made: [String] = []
         var path = ""
-        for segment in segments.dropLast() {
+        for segment in folders {
             path += segment + "/"
             if mkdirat(folder, segment, 0o755) == 0 {
                 made.append(path)
             } else if errno != EEXIST {
+                let error = errno
                 close(folder)
                 remove(bucket: bucket, key: nil, folders: made)
-                throw StoreError("AccessDenied", "Access Denied: cannot make the folder of \(key) (errno \(errno)).")
+                if error == ENOENT { return nil }
+                throw StoreError("AccessDenied", "Access Denied: cannot make the folder of \(key) (errno \(error)).")
             }
             let next: Int32?
             do throws(StoreError) {
                 next = try openInside(segment, at: folder, flags: O_RDONLY | O_DIRECTORY, key: key)
             } catch {
                 close(folder)
+                remove(bucket: bucket, key: nil, folders: made)
                 throw error
             }
             close(folder)
-            guard let next else { throw StoreError("AccessDenied", "Access Denied: cannot open the folder of \(key).") }
+            guard let next else {
+                remove(bucket: bucket, key: nil, folders: made)
+                return nil
+            }
             folder = next
         }
         do throws(StoreError) {
             return try FileSink(folder: folder, name: name, key: key, undo: (self, bucket, made))
         } catch {
             remove(bucket: bucket, key: nil, folders: made)
+            if error.isSignal(FileSink.folderGone) { return nil }
             throw error
         }
     }
@@ -289,6 +303,9 @@ struct Unlisted {
 
 /// A file written under a hidden name in an opened folder and renamed to its own when finished.
 final class FileSink: ObjectSink {
+    /// The opened folder was removed (by another job undoing its write) before the file was made in it.
+    static let folderGone = StoreError.signal("FolderGone")
+
     let folder: Int32
     let name: String
     let temporary: String
@@ -310,6 +327,7 @@ final class FileSink: ObjectSink {
         descriptor = openat(folder, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             close(folder)
+            if errno == ENOENT { throw Self.folderGone }
             throw StoreError("AccessDenied", "Access Denied: cannot write \(key) (errno \(errno)).")
         }
         buffer.reserveCapacity(1 << 16)

@@ -45,16 +45,18 @@ public struct InputScanner {
     /// server that ignores `prefix`) would make output names that overwrite each other, and a key
     /// listed twice would be read twice; both are dropped, and the access log says how many.
     func listed(_ objects: [StoredObject], under folder: S3Location) -> [StoredObject] {
-        var seen = Set<String>()
+        // Keys compared as bytes, as S3 does: Swift's String equality would take NFC and NFD forms of
+        // one name for the same key.
+        var seen = Set<[UInt8]>()
         var outside = 0
         var twice = 0
         var kept: [StoredObject] = []
         for object in objects {
-            guard object.key.hasPrefix(folder.key), object.key.utf8.count > folder.key.utf8.count else {
+            guard object.key.utf8.starts(with: folder.key.utf8), object.key.utf8.count > folder.key.utf8.count else {
                 outside += 1
                 continue
             }
-            guard seen.insert(object.key).inserted else {
+            guard seen.insert(Array(object.key.utf8)).inserted else {
                 twice += 1
                 continue
             }
@@ -148,7 +150,7 @@ public struct InputScanner {
                     try lines.feed(chunk, handle)
                 }
                 try lines.finish(handle)
-            } catch  where error.code == Self.stop.code {
+            } catch  where error.isSignal(Self.stop) {
                 // Stopped on purpose: a quota passed, or the declared size.
             } catch {
                 throw DataProblem(Self.accessMessage(error, location))
@@ -179,7 +181,7 @@ public struct InputScanner {
     public static let maxCountedProblems = 1_000_000
 
     /// What a read stopped on purpose throws (not an error of the store).
-    static let stop = StoreError("Stop", "")
+    static let stop = StoreError.signal("Stop")
 
     /// `share` of `count` records (rounded), chosen by the seed: the records whose seeded draws are smallest.
     static func pick(share: Double, of count: Int, seed: String) -> [Int] {

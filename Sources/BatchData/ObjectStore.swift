@@ -14,17 +14,31 @@ public struct StoredObject: Sendable, Equatable {
 public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     public var code: String
     public var message: String
+    /// True for the mock's own signals (a read stopped on purpose, the output budget, an input that
+    /// changed): a store's answer can carry any code, so these are told apart by this, never by the
+    /// code alone (an S3 endpoint answering `<Code>Stop</Code>` is an error like any other).
+    public private(set) var isSignal = false
 
     public init(_ code: String, _ message: String) {
         self.code = code
         self.message = message
     }
 
+    /// One of the mock's own signals (`isSignal`).
+    static func signal(_ code: String, _ message: String = "") -> StoreError {
+        var error = StoreError(code, message)
+        error.isSignal = true
+        return error
+    }
+
+    /// Whether this is the signal `other` (its code, and raised by the mock).
+    func isSignal(_ other: StoreError) -> Bool { isSignal && code == other.code }
+
     public var description: String { "\(code): \(message)" }
 
     /// The code of a call given up because its work was cancelled (`ObjectStore.stopping(when:)`).
     public static let cancelledCode = "Cancelled"
-    public static let cancelled = StoreError(cancelledCode, "the data work was cancelled")
+    public static let cancelled = StoreError.signal(cancelledCode, "the data work was cancelled")
 }
 
 /// Where batch inputs are read and outputs written: a directory standing for S3 (`--s3-dir`) or

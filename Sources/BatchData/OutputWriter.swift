@@ -65,7 +65,7 @@ public struct OutputWriter {
     ) throws(DataProblem) -> Manifest {
         let folder = output.appending(jobId)
         var outputBytes: Int64 = 0
-        let overBudget = StoreError("OutputBudget", "")
+        let overBudget = StoreError.signal("OutputBudget")
         // Every byte of results counts against the job's budget, before it is written.
         let charge = { (count: Int) throws(StoreError) in
             let (sum, overflow) = outputBytes.addingReportingOverflow(Int64(count))
@@ -87,7 +87,7 @@ public struct OutputWriter {
             var lines = LineReader(maxLineBytes: limits.maxRecordBytes)
             var seen = 0
             var writeFailure: StoreError?
-            let changed = StoreError("InputChanged", "The input file \(file.location) changed after the job was validated; its results cannot be written.")
+            let changed = StoreError.signal("InputChanged", "The input file \(file.location) changed after the job was validated; its results cannot be written.")
             let handle = { (line: LineReader.Line, _: Int) throws(StoreError) in
                 guard case .bytes(let bytes) = line else { throw changed }  // a line too long was refused by Validating
                 if BatchRecord.isBlank(bytes) { return }
@@ -112,7 +112,7 @@ public struct OutputWriter {
                     let line = Self.line(record, answer)
                     try charge(line.count)
                     try sink.append(line)
-                } catch  where error.code == overBudget.code {
+                } catch  where error.isSignal(overBudget) {
                     throw error
                 } catch {
                     writeFailure = error
@@ -141,8 +141,8 @@ public struct OutputWriter {
                 written.append(sink)
             } catch {
                 sink.abort()
-                if error.code == "InputChanged" { throw DataProblem(error.message) }
-                if error.code == overBudget.code { throw DataProblem(budgetMessage(folder)) }
+                if error.isSignal(changed) { throw DataProblem(error.message) }
+                if error.isSignal(overBudget) { throw DataProblem(budgetMessage(folder)) }
                 // A failed append or finish is the output's; a failure while reading, the input's.
                 let isRead = reading && writeFailure == nil
                 throw DataProblem(isRead ? InputScanner.accessMessage(error, file.location) : Self.writeMessage(error, target))
@@ -163,7 +163,7 @@ public struct OutputWriter {
             written.append(sink)
         } catch {
             sink.abort()
-            throw DataProblem(error.code == overBudget.code ? budgetMessage(folder) : Self.writeMessage(error, target))
+            throw DataProblem(error.isSignal(overBudget) ? budgetMessage(folder) : Self.writeMessage(error, target))
         }
         return manifest
     }

@@ -257,10 +257,14 @@ public final class MockBedrockService: Sendable {
         while let needs = pending.match.route.dataNeeds, let dataPlane = store.dataPlane, pending.rounds < Self.maxDataRounds {
             let works = needs(self, pending.call)
             if works.isEmpty { break }
+            // Past its wait (or stopping) the request still starts the work, and keeps no completion for it.
+            guard waiting, Monotonic.now() < pending.deadline else {
+                dataPlane.start(works, waiting: false, isNeeded: store.stillNeeds, apply: store.applyData)
+                break
+            }
             pending.rounds += 1
             let completion = dataPlane.start(works, isNeeded: store.stillNeeds, apply: store.applyData)
             if completion.isDone { continue }  // done at once (a small local input): look again
-            guard waiting, Monotonic.now() < pending.deadline else { break }
             return ServiceAnswer(response: HTTPResponse(), dataWait: DataWait(operation: pending, completion: completion))
         }
         var answer = ServiceAnswer(response: HTTPResponse(), delayMilliseconds: pending.decision?.delayMilliseconds ?? 0, connectionFault: pending.decision?.fault)

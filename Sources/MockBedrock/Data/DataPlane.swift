@@ -172,21 +172,27 @@ public final class DataPlane: Sendable {
     /// at once; the completion ends when they all have. `apply` gets each result once, whether or
     /// not anyone still waits. Work that `isNeeded` says is no longer needed when its turn comes
     /// (another run did it, or a reset came) is not run.
+    /// With `waiting` false (nobody will wait: the event worker, a request past its wait) the work
+    /// is started and no completion is kept for it.
     @discardableResult
     func start(
-        _ works: [DataWork], isNeeded: @escaping @Sendable (DataWork) -> Bool = { _ in true },
+        _ works: [DataWork], waiting: Bool = true, isNeeded: @escaping @Sendable (DataWork) -> Bool = { _ in true },
         apply: @escaping @Sendable (DataWork, DataResult) -> Void
     ) -> DataCompletion {
-        let completion = DataCompletion(count: works.count)
+        let completion = DataCompletion(count: waiting ? works.count : 0)
         for work in works {
             let key = WorkKey(work)
             guard let lane = lane(for: work) else {
-                completion.finishOne()  // asked for before a reset: nobody needs it
+                if waiting { completion.finishOne() }  // asked for before a reset: nobody needs it
                 continue
             }
             let isNew = inFlight.withLock { running -> Bool in
                 let isNew = running[key] == nil
-                running[key, default: Waiters()].add(completion)
+                if waiting {
+                    running[key, default: Waiters()].add(completion)
+                } else if isNew {
+                    running[key] = Waiters()
+                }
                 return isNew
             }
             guard isNew else { continue }
@@ -257,9 +263,15 @@ public final class DataPlane: Sendable {
     private func run(_ work: DataWork) -> DataResult {
         let deadline = Monotonic.now() &+ Self.nanoseconds(timeLimitSeconds)
         let generation = work.generation
+        // Whether the store was told to stop because the time limit passed: only a failure it caused
+        // is the time limit's (one that came late for its own reason keeps its own message).
+        let stoppedByLimit = Locked(false)
         let isCancelled: @Sendable () -> Bool = { [weak self] in
             guard let self else { return true }
-            return Monotonic.now() >= deadline || isAbandoned(generation)
+            if isAbandoned(generation) { return true }
+            guard Monotonic.now() >= deadline else { return false }
+            stoppedByLimit.withLock { $0 = true }
+            return true
         }
         let thread = UInt(pthread_self())
         running.withLock { $0[thread] = work.jobId }
@@ -267,7 +279,7 @@ public final class DataPlane: Sendable {
         running.withLock { _ = $0.removeValue(forKey: thread) }
         // A piece that failed after its time limit failed because of it (its store gave up), and says
         // so; one that succeeded keeps its result, late or not (its outputs are there and whole).
-        if result.isFailure, Monotonic.now() >= deadline, !isAbandoned(generation) {
+        if result.isFailure, stoppedByLimit.current, !isAbandoned(generation) {
             // Given up at the time limit: the job's message says so, not the store's "Cancelled".
             let seconds = Self.secondsText(timeLimitSeconds)
             switch work.need {

@@ -163,7 +163,7 @@ public final class EventEmitter: Sendable {
             }
             if !works.isEmpty, let dataPlane = store.dataPlane {
                 // Started, not waited for; work a request did meanwhile, or a reset made stale, is not run.
-                dataPlane.start(works, isNeeded: store.stillNeeds, apply: store.applyData)
+                dataPlane.start(works, waiting: false, isNeeded: store.stillNeeds, apply: store.applyData)
             }
         }
         let realNow = store.realTime()

@@ -206,7 +206,7 @@ extension MockBedrockServer {
     /// client hangs up or when the server stops. False when it cannot be held (stopping).
     private func holdForData(_ wait: DataWait, _ connection: OpaquePointer, _ context: RequestContext) -> Bool {
         guard !isStopping.load(ordering: .acquiring),
-            let id = suspended.suspend(connection, milliseconds: wait.remainingMilliseconds, waitsForEvents: true)
+            let id = suspended.suspend(connection, milliseconds: wait.remainingMilliseconds, answersOnStop: true)
         else { return false }
         context.dataWait = wait
         wait.notify { [suspended] in suspended.resume(id: id) }
@@ -221,7 +221,7 @@ extension MockBedrockServer {
     /// when it cannot be held (stopping), and the answer already made goes out at once.
     private func holdForEvents(_ wait: EventWait, _ connection: OpaquePointer, _ context: RequestContext) -> Bool {
         guard !isStopping.load(ordering: .acquiring),
-            let id = suspended.suspend(connection, milliseconds: wait.milliseconds, waitsForEvents: true)
+            let id = suspended.suspend(connection, milliseconds: wait.milliseconds, answersOnStop: true)
         else { return false }
         context.eventQuery = wait.query
         let log = service.events.log

@@ -20,7 +20,7 @@ final class SuspendedConnections: Sendable {
         let socket: Int32
         /// A `GET /_mock/events` waiting for events, or an operation waiting for data work: resumed
         /// early when the server stops, and answered with what there is.
-        let waitsForEvents: Bool
+        let answersOnStop: Bool
     }
 
     private struct State {
@@ -39,13 +39,13 @@ final class SuspendedConnections: Sendable {
     /// earlier through `resume(id:)` with the id returned. Returns nil once stopping, when the
     /// caller must answer at once instead.
     @discardableResult
-    func suspend(_ connection: OpaquePointer, milliseconds: Int, waitsForEvents: Bool = false) -> Int? {
+    func suspend(_ connection: OpaquePointer, milliseconds: Int, answersOnStop: Bool = false) -> Int? {
         let (id, startSweep): (Int?, Bool) = state.withLock { state in
             guard !state.stopped else { return (nil, false) }
             MHD_suspend_connection(connection)
             state.next += 1
             state.held[state.next] = Held(
-                connection: UnsafeConnection(pointer: connection), socket: mhd_shim_connection_socket(connection), waitsForEvents: waitsForEvents)
+                connection: UnsafeConnection(pointer: connection), socket: mhd_shim_connection_socket(connection), answersOnStop: answersOnStop)
             let startSweep = !state.sweeping
             state.sweeping = true
             return (state.next, startSweep)
@@ -62,7 +62,7 @@ final class SuspendedConnections: Sendable {
     /// answer what they have.
     func resumeWaits() {
         state.withLock { state in
-            for (id, held) in state.held where held.waitsForEvents {
+            for (id, held) in state.held where held.answersOnStop {
                 MHD_resume_connection(held.connection.pointer)
                 state.held.removeValue(forKey: id)
             }
