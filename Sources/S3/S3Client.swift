@@ -63,6 +63,8 @@ public final class S3Client: Sendable {
         var objects: [S3Object] = []
         var token: String?
         var emptyPages = 0
+        // Digests of the tokens seen: a server whose tokens go round in a cycle is not S3 either.
+        var seenTokens = Set<[UInt8]>()
         while true {
             var query = [(name: "list-type", value: "2"), (name: "max-keys", value: String(max(1, min(pageSize, 1_000))))]
             if !prefix.isEmpty { query.append(("prefix", prefix)) }
@@ -75,7 +77,9 @@ public final class S3Client: Sendable {
             guard page.isTruncated else { return objects }
             // A server that pages forever (the same token, or nothing but empty pages) is not S3.
             emptyPages = page.objects.isEmpty ? emptyPages + 1 : 0
-            guard let next = page.nextContinuationToken, !next.isEmpty, next != token, emptyPages < 100 else {
+            guard let next = page.nextContinuationToken, !next.isEmpty, next != token, emptyPages < 100,
+                seenTokens.insert(SHA256.hash(Array(next.utf8))).inserted
+            else {
                 throw .invalidResponse("a truncated listing without a new continuation token or without objects")
             }
             token = next

@@ -42,6 +42,14 @@ import Testing
             ##"{"type": "array", "minItems": 64, "prefixItems": [\##(items)], "$defs": {"leaf": {"type": "array", "minItems": 64, "items": {"$ref": "#"}}}}"##)
     }
 
+    @Test func mergePartsThatAddNothingStillSpendTheBudget() {
+        // allOf of many `true` parts, or of one $ref repeated: each visit looked at every part, free.
+        let trues = Array(repeating: "true", count: 20_000).joined(separator: ", ")
+        Self.expectLinear(Self.fanOut(leaf: #"{"allOf": [\#(trues)]}"#))
+        let refs = Array(repeating: ##"{"$ref": "#/$defs/b"}"##, count: 5_000).joined(separator: ", ")
+        Self.expectLinear(Self.fanOut(leaf: #"{"allOf": [\#(refs)]}"#, defs: #", "b": {"type": "object"}"#))
+    }
+
     @Test func aLeafWithManyMembersIsReadOnce() {
         // Thousands of visits to a schema with 5,000 members the sampler does not use.
         Self.expectLinear(Self.fanOut(leaf: #"{"type": "integer", \#(Self.members(5_000, "0"))}"#))
