@@ -49,7 +49,8 @@ final class HTTPReceiver: @unchecked Sendable {
             while true {
                 let connection = accept(descriptor, nil, nil)
                 guard connection >= 0 else { return }
-                defer { Glibc.close(connection) }
+                var handedOff = false
+                defer { if !handedOff { Glibc.close(connection) } }
                 guard let request = Self.read(connection) else { continue }
                 let number = received.withLock {
                     $0.append(request)
@@ -65,7 +66,13 @@ final class HTTPReceiver: @unchecked Sendable {
                 case .statusThenStall(let status):
                     let head = "HTTP/1.1 \(status) Whatever\r\nContent-Length: 100\r\nConnection: close\r\n\r\n"
                     _ = Array(head.utf8).withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-                    Self.waitForHangUp(connection)
+                    // Held on a thread of its own until the client hangs up, so that the next connection
+                    // (the client's retry) is served meanwhile, whenever the client closes this one.
+                    handedOff = true
+                    Thread {
+                        Self.waitForHangUp(connection)
+                        Glibc.close(connection)
+                    }.start()
                 }
             }
         }.start()
